@@ -1,0 +1,38 @@
+import type { Command } from 'commander';
+import { review } from '../../runtime/review.ts';
+import { reviewerFrom } from '../identity.ts';
+import { runCommand } from '../output.ts';
+import { renderOutcome } from '../render-outcome.ts';
+
+export function registerApprove(program: Command): void {
+  program
+    .command('approve')
+    .description('approve a pending action; the thread resumes and runs it')
+    .argument('<id>', 'the approval id (from airlock inbox)')
+    .option('--as <who>', 'the reviewer (default: AIRLOCK_REVIEWER)')
+    .option('--token <token>', 'the confirmation token from "airlock show ID" (required for destructive actions)')
+    .option('--json', 'print one JSON object')
+    .action(async (id: string, options: { as?: string; token?: string; json?: boolean }) =>
+      runCommand(options, async () => {
+        const reviewer = reviewerFrom(options.as, 'approve');
+        return renderOutcome(await review(id, { type: 'approve', reviewer, ...(options.token ? { token: options.token } : {}) }));
+      }),
+    );
+}
+
+export function registerReject(program: Command): void {
+  program
+    .command('reject')
+    .description('reject a pending action; the thread ends and nothing runs')
+    .argument('<id>', 'the approval id (from airlock inbox)')
+    .option('--as <who>', 'the reviewer (default: AIRLOCK_REVIEWER)')
+    .option('--reason <text>', 'why, for the requester and the audit trail')
+    .option('--json', 'print one JSON object')
+    .action(async (id: string, options: { as?: string; reason?: string; json?: boolean }) =>
+      runCommand(options, async () => {
+        const reviewer = reviewerFrom(options.as, 'reject');
+        const outcome = await review(id, { type: 'reject', reviewer, ...(options.reason ? { reason: options.reason } : {}) });
+        return renderOutcome(outcome, { rejectedIsSuccess: true });
+      }),
+    );
+}

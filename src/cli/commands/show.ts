@@ -1,0 +1,70 @@
+import type { Command } from 'commander';
+import { ExitCode } from '../../runtime/errors.ts';
+import { loadApproval } from '../../runtime/review.ts';
+import type { StatementVerdict } from '../../policy/classify.ts';
+import { age, indent, runCommand } from '../output.ts';
+
+export function registerShow(program: Command): void {
+  program
+    .command('show')
+    .description('one approval: the whole action, its tier and rules, and the confirmation token')
+    .argument('<id>', 'the approval id (from airlock inbox)')
+    .option('--json', 'print one JSON object')
+    .action(async (id: string, options: { json?: boolean }) =>
+      runCommand(options, async () => {
+        const approval = await loadApproval(id);
+        const statements = ((approval.action.statements ?? []) as StatementVerdict[]).map((s) => ({
+          kind: s.kind,
+          tier: s.tier,
+          tables: s.tables,
+          filtered: s.filtered,
+          rules: s.rules,
+          reasons: s.reasons,
+        }));
+        const rules = [...new Set(statements.flatMap((s) => s.rules))];
+        const json = {
+          approval_id: approval.approval_id,
+          thread_id: approval.thread_id,
+          status: approval.status,
+          environment: approval.environment,
+          tier: approval.tier,
+          summary: approval.summary,
+          sql: approval.sql,
+          rules,
+          statements,
+          target: approval.action.target,
+          requested_by: approval.requested_by,
+          requested_at: approval.requested_at.toISOString(),
+          token_required: approval.token_required,
+          confirmation_token: approval.confirmation_token,
+          ...(approval.decided_by
+            ? { decided_by: approval.decided_by, decided_at: approval.decided_at?.toISOString(), reason: approval.reason }
+            : {}),
+          ...(approval.outcome ? { outcome: approval.outcome } : {}),
+        };
+        const decided = approval.decided_by
+          ? [`${approval.status} by ${approval.decided_by} at ${approval.decided_at?.toISOString()}${approval.reason ? `: ${approval.reason}` : ''}${approval.outcome ? ` → ${approval.outcome}` : ''}`]
+          : [];
+        const tokenLines = approval.token_required
+          ? [`Confirmation token: ${approval.confirmation_token}`, `To approve: airlock approve ${id} --as NAME --token ${approval.confirmation_token}`]
+          : [`To approve: airlock approve ${id} --as NAME   (no token needed for a ${approval.tier} action)`];
+        const text = [
+          `${approval.approval_id}  ${approval.status.toUpperCase()}  ${approval.tier} in ${approval.environment} on ${String(approval.action.target)}`,
+          `Requested by ${approval.requested_by}, ${age(approval.requested_at)} ago (${approval.requested_at.toISOString()}); thread ${approval.thread_id}`,
+          ...decided,
+          '',
+          'SQL:',
+          indent(approval.sql.trim().split('\n'), '  | '),
+          '',
+          'Statements:',
+          indent(statements.map((s) => `${s.kind}  ${s.tier}  tables: ${s.tables.join(', ') || '-'}  ${s.reasons.join('; ')}`)),
+          ...(rules.length ? [`Rules: ${rules.join(', ')}`] : []),
+          '',
+          ...(approval.status === 'pending'
+            ? [...tokenLines, `To reject:  airlock reject ${id} --as NAME --reason TEXT`]
+            : []),
+        ].join('\n');
+        return { json, text, exitCode: ExitCode.done };
+      }),
+    );
+}

@@ -1,0 +1,37 @@
+import { Command, CommanderError } from 'commander';
+import { ExitCode } from '../runtime/errors.ts';
+import { registerDb } from './commands/db.ts';
+import { registerDemo } from './commands/demo.ts';
+import { registerHistory } from './commands/history.ts';
+import { registerInbox } from './commands/inbox.ts';
+import { registerMigrate } from './commands/migrate.ts';
+import { registerApprove, registerReject } from './commands/review.ts';
+import { registerShow } from './commands/show.ts';
+
+const program = new Command('airlock')
+  .description('Run PostgreSQL migrations from AI agents with a human in the loop.')
+  .version('0.1.0')
+  // Usage errors exit 2 (the CLI contract), not commander's default 1.
+  .exitOverride()
+  .showHelpAfterError('(add --help for usage)')
+  .showSuggestionAfterError();
+
+registerDemo(program);
+registerMigrate(program);
+registerInbox(program);
+registerShow(program);
+registerApprove(program);
+registerReject(program);
+registerHistory(program);
+registerDb(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) {
+    const informational = ['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(error.code);
+    process.exitCode = informational ? ExitCode.done : ExitCode.badInput;
+  } else {
+    throw error;
+  }
+}

@@ -1,0 +1,121 @@
+import { z } from 'zod';
+import { isDevelopmentEnvironment } from './approval-gate.ts';
+import type { Tier } from './tier.ts';
+
+/** One decision in LangChain v1's HITL resume shape. */
+export const HitlDecision = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('approve'), message: z.string().optional() }),
+  z.object({
+    type: z.literal('edit'),
+    editedAction: z.object({ name: z.string(), args: z.record(z.string(), z.unknown()) }),
+  }),
+  z.object({ type: z.literal('reject'), message: z.string().optional() }),
+]);
+
+/** `{ decisions: [...] }` plus Airlock's own fields: who decides, and the token they typed. */
+export const ReviewResume = z.object({
+  decisions: z.array(HitlDecision).min(1),
+  reviewer: z.string().optional(),
+  token: z.string().optional(),
+});
+export type ReviewResume = z.infer<typeof ReviewResume>;
+
+/** Agent Inbox's legacy `HumanResponse` list, accepted too. */
+const LegacyHumanResponse = z
+  .array(z.object({ type: z.enum(['accept', 'edit', 'ignore', 'response']), args: z.unknown().optional() }))
+  .min(1);
+
+export interface ReviewerDecision {
+  type: 'approve' | 'edit' | 'reject';
+  reviewer?: string;
+  token?: string;
+  reason?: string;
+}
+
+function legacyField(args: unknown, field: string): string | undefined {
+  if (args && typeof args === 'object' && field in args) {
+    const value = (args as Record<string, unknown>)[field];
+    return typeof value === 'string' ? value : undefined;
+  }
+  return undefined;
+}
+
+/** Read a resume value in either accepted shape; anything else is an error to show the reviewer. */
+export function readResume(value: unknown): ReviewerDecision | { error: string } {
+  const current = ReviewResume.safeParse(value);
+  if (current.success) {
+    const [decision] = current.data.decisions;
+    if (current.data.decisions.length > 1) return { error: 'one action is pending, but several decisions were sent: send one' };
+    return {
+      type: decision!.type,
+      reviewer: current.data.reviewer,
+      token: current.data.token,
+      reason: 'message' in decision! ? decision.message : undefined,
+    };
+  }
+  const legacy = LegacyHumanResponse.safeParse(value);
+  if (legacy.success) {
+    const [response] = legacy.data;
+    const type = response!.type === 'accept' ? 'approve' : response!.type === 'edit' ? 'edit' : 'reject';
+    return {
+      type,
+      reviewer: legacyField(response!.args, 'reviewer'),
+      token: legacyField(response!.args, 'token'),
+      reason: typeof response!.args === 'string' ? response!.args : legacyField(response!.args, 'reason'),
+    };
+  }
+  return { error: 'the resume value is not {decisions:[{type:"approve"|"edit"|"reject"}], reviewer, token}' };
+}
+
+export interface PendingApproval {
+  approvalId: string;
+  tier: Tier;
+  environment: string;
+  requestedBy: string;
+  tokenRequired: boolean;
+  confirmationToken: string;
+}
+
+export type Judgement =
+  | { outcome: 'approved'; reviewer: string }
+  | { outcome: 'rejected'; reviewer: string; reason: string }
+  | { outcome: 'refused'; reason: string };
+
+/** Whether a reviewer's decision counts. Pure: the CLI checks it before deciding, the approve node again after. */
+export function judgeDecision(decision: ReviewerDecision, approval: PendingApproval): Judgement {
+  const reviewer = decision.reviewer?.trim();
+  if (!reviewer) return { outcome: 'refused', reason: 'no reviewer named: pass --as NAME or set AIRLOCK_REVIEWER' };
+  if (decision.type === 'reject') {
+    return { outcome: 'rejected', reviewer, reason: decision.reason?.trim() || 'no reason given' };
+  }
+  if (decision.type === 'edit') {
+    return {
+      outcome: 'refused',
+      reason: 'editing a pending action is not supported yet: reject it and submit the corrected SQL as a new migration',
+    };
+  }
+  if (reviewer.startsWith('agent:')) {
+    return { outcome: 'refused', reason: `${reviewer} is an agent identity, and agents can never approve: ask a person` };
+  }
+  if (!isDevelopmentEnvironment(approval.environment) && reviewer === approval.requestedBy) {
+    return {
+      outcome: 'refused',
+      reason: `${reviewer} requested this action and cannot also approve it in ${approval.environment}: ask another reviewer`,
+    };
+  }
+  if (approval.tokenRequired) {
+    if (!decision.token) {
+      return {
+        outcome: 'refused',
+        reason: `this ${approval.tier} action needs its confirmation token: run "airlock show ${approval.approvalId}" and pass --token`,
+      };
+    }
+    if (decision.token.trim() !== approval.confirmationToken) {
+      return {
+        outcome: 'refused',
+        reason: `the token does not match this action: copy it from "airlock show ${approval.approvalId}"`,
+      };
+    }
+  }
+  return { outcome: 'approved', reviewer };
+}

@@ -1,0 +1,40 @@
+import { PostgresSaver } from '@langchain/langgraph-checkpoint-postgres';
+import { readSettings, type Settings } from './config.ts';
+import { closeDatabases, openDatabases, type Databases } from './database.ts';
+import { AIRLOCK_SCHEMA } from './schema.ts';
+
+/**
+ * The process's connection to Airlock's world: settings, database pools and
+ * the checkpointer. Nodes reach it through `useAirlock()` so that the same
+ * graph runs under the CLI, in tests and in the LangGraph server.
+ */
+export interface Airlock {
+  settings: Settings;
+  databases: Databases;
+  checkpointer: PostgresSaver;
+}
+
+let opening: Promise<Airlock> | undefined;
+
+export function useAirlock(): Promise<Airlock> {
+  opening ??= (async () => {
+    const settings = readSettings();
+    const databases = await openDatabases(settings);
+    // setup() already ran inside openDatabases, under the schema advisory lock.
+    const checkpointer = new PostgresSaver(databases.state, undefined, { schema: AIRLOCK_SCHEMA });
+    return { settings, databases, checkpointer };
+  })();
+  opening.catch(() => {
+    opening = undefined;
+  });
+  return opening;
+}
+
+/** Close the pools so the process can exit by itself. */
+export async function closeAirlock(): Promise<void> {
+  const current = opening;
+  opening = undefined;
+  if (!current) return;
+  const airlock = await current.catch(() => undefined);
+  if (airlock) await closeDatabases(airlock.databases);
+}

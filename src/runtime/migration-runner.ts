@@ -1,0 +1,117 @@
+import { randomUUID } from 'node:crypto';
+import { Command } from '@langchain/langgraph';
+import { migrationGraph } from '../../graphs/migration.ts';
+import type { ApprovalRequest } from '../policy/approval-request.ts';
+import type { ReviewResume } from '../policy/review-decision.ts';
+import { useAirlock } from './airlock.ts';
+import { AirlockError, ExitCode } from './errors.ts';
+import type { ExecutionResult, MigrationInput, MigrationState } from './migration-state.ts';
+
+/** A thread's state as the CLI contract reports it. */
+export interface RunOutcome {
+  thread_id: string;
+  status: 'completed' | 'pending_approval' | 'blocked' | 'rejected' | 'failed';
+  approval_id?: string;
+  reason?: string;
+  rules?: string[];
+  tier?: string;
+  environment?: string;
+  summary?: string;
+  result?: ExecutionResult;
+  /** The SQL did not parse or no environment was given: bad input, not a policy decision. */
+  bad_input?: boolean;
+}
+
+async function compiledGraph() {
+  const airlock = await useAirlock();
+  return migrationGraph.compile({ checkpointer: airlock.checkpointer });
+}
+
+function runConfig(threadId: string) {
+  // Effects follow: every checkpoint is written before the next step starts.
+  return { configurable: { thread_id: threadId }, durability: 'sync' as const };
+}
+
+interface PendingInterrupt {
+  id: string;
+  request: ApprovalRequest;
+}
+
+async function pendingInterrupts(threadId: string): Promise<{ values: MigrationState; interrupts: PendingInterrupt[] } | undefined> {
+  const graph = await compiledGraph();
+  const snapshot = await graph.getState({ configurable: { thread_id: threadId } });
+  if (!snapshot.createdAt) return undefined; // no checkpoint: no such thread
+  const interrupts = snapshot.tasks.flatMap((task) =>
+    (task.interrupts ?? []).map((entry) => ({ id: entry.id as string, request: entry.value as ApprovalRequest })),
+  );
+  return { values: snapshot.values as MigrationState, interrupts };
+}
+
+export async function threadOutcome(threadId: string): Promise<RunOutcome> {
+  const thread = await pendingInterrupts(threadId);
+  if (!thread) {
+    throw new AirlockError(`No thread ${threadId}: thread ids are printed by "airlock migrate" and listed by "airlock inbox".`);
+  }
+  const { values, interrupts } = thread;
+  const classification = values.classification;
+  const base = {
+    thread_id: threadId,
+    ...(classification ? { tier: classification.tier, rules: classification.statements.flatMap((s) => s.rules) } : {}),
+    environment: values.environment,
+    ...(values.reason ? { reason: values.reason } : {}),
+  };
+  const [pending] = interrupts;
+  if (pending) {
+    return { ...base, status: 'pending_approval', approval_id: pending.request.approvalId, summary: pending.request.summary };
+  }
+  const status = values.status === 'running' || !values.status ? 'failed' : values.status;
+  return {
+    ...base,
+    status,
+    ...(values.approval ? { approval_id: values.approval.approvalId } : {}),
+    ...(values.result ? { result: values.result } : {}),
+    ...(status === 'blocked' && (classification?.error || !values.environment) ? { bad_input: true } : {}),
+  };
+}
+
+/** Start a migration thread; it runs until it completes, is blocked, fails, or pauses for approval. */
+export async function startMigration(input: MigrationInput): Promise<RunOutcome> {
+  const graph = await compiledGraph();
+  const threadId = `mig-${randomUUID()}`;
+  await graph.invoke(input, runConfig(threadId));
+  return threadOutcome(threadId);
+}
+
+/** The pending interrupt of `threadId` that asks about `approvalId`, if the thread still waits on it. */
+export async function waitingInterrupt(threadId: string, approvalId: string): Promise<PendingInterrupt | undefined> {
+  const thread = await pendingInterrupts(threadId);
+  return thread?.interrupts.find((entry) => entry.request.approvalId === approvalId);
+}
+
+/**
+ * Deliver a reviewer's decision to the thread waiting on `approvalId`.
+ * Resumes by interrupt id, never with a bare value (a bare resume would answer
+ * every pending interrupt at once).
+ */
+export async function resumeWithDecision(threadId: string, approvalId: string, resume: ReviewResume): Promise<RunOutcome> {
+  const waiting = await waitingInterrupt(threadId, approvalId);
+  if (!waiting) return threadOutcome(threadId);
+  const graph = await compiledGraph();
+  await graph.invoke(new Command({ resume: { [waiting.id]: resume } }), runConfig(threadId));
+  return threadOutcome(threadId);
+}
+
+export function exitCodeFor(outcome: RunOutcome, rejectedIsSuccess = false): ExitCode {
+  switch (outcome.status) {
+    case 'completed':
+      return ExitCode.done;
+    case 'pending_approval':
+      return ExitCode.paused;
+    case 'blocked':
+      return outcome.bad_input ? ExitCode.badInput : ExitCode.blocked;
+    case 'rejected':
+      return rejectedIsSuccess ? ExitCode.done : ExitCode.failed;
+    case 'failed':
+      return ExitCode.failed;
+  }
+}

@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import type { Classification } from '../policy/classify.ts';
+import type { Gate } from '../policy/approval-gate.ts';
+
+/** What a caller gives the migration graph. */
+export const MigrationInput = z.object({
+  sql: z.string().describe('the SQL to run, one or more statements'),
+  environment: z.string().describe('where it runs: production, staging, development…'),
+  requestedBy: z.string().describe('who asks: a person, or an agent as agent:NAME'),
+});
+export type MigrationInput = z.infer<typeof MigrationInput>;
+
+export const ExecutionResult = z.object({
+  statements: z.array(z.object({ kind: z.string(), command: z.string().nullable(), rowCount: z.number().nullable() })),
+  /** Up to 50 rows of the last statement that returned rows (reads). */
+  rows: z.array(z.record(z.string(), z.unknown())).optional(),
+  /** The ledger already held this action: it ran before, and was not run again. */
+  alreadyDone: z.boolean().optional(),
+  durationMs: z.number(),
+});
+export type ExecutionResult = z.infer<typeof ExecutionResult>;
+
+export const ApprovalOutcome = z.object({
+  approvalId: z.string(),
+  status: z.enum(['approved', 'rejected']),
+  decidedBy: z.string(),
+  reason: z.string().optional(),
+});
+export type ApprovalOutcome = z.infer<typeof ApprovalOutcome>;
+
+export const ThreadStatus = z.enum(['running', 'completed', 'blocked', 'rejected', 'failed']);
+export type ThreadStatus = z.infer<typeof ThreadStatus>;
+
+export const MigrationState = MigrationInput.extend({
+  threadId: z.string().optional(),
+  /** Fixed once by classify, so everything derived from it is stable across re-runs. */
+  requestedAt: z.string().optional(),
+  actionHash: z.string().optional(),
+  target: z.string().optional(),
+  classification: z.custom<Classification>().optional(),
+  gate: z.custom<Gate>().optional(),
+  approval: ApprovalOutcome.optional(),
+  result: ExecutionResult.optional(),
+  status: ThreadStatus.optional(),
+  /** Why the thread ended the way it did, for the person reading the output. */
+  reason: z.string().optional(),
+});
+export type MigrationState = z.infer<typeof MigrationState>;

@@ -1,0 +1,137 @@
+import { interrupt, type LangGraphRunnableConfig } from '@langchain/langgraph';
+import { approvalIdFor, confirmationToken } from '../../policy/action-identity.ts';
+import { RUN_SQL, type ApprovalRequest } from '../../policy/approval-request.ts';
+import { summarise } from '../../policy/classify.ts';
+import { judgeDecision, readResume, type PendingApproval } from '../../policy/review-decision.ts';
+import { useAirlock } from '../airlock.ts';
+import { decideApproval, requestApproval, type Approval } from '../approvals.ts';
+import { appendAudit } from '../audit.ts';
+import type { MigrationState } from '../migration-state.ts';
+import { threadIdOf } from './thread-id.ts';
+
+function requestFor(approval: Approval, state: MigrationState, refused?: string): ApprovalRequest {
+  const tokenHint = approval.token_required ? ` --token <token from "airlock show ${approval.approval_id}">` : '';
+  return {
+    actionRequests: [
+      {
+        name: RUN_SQL,
+        args: { sql: approval.sql, environment: approval.environment, target: state.target ?? '' },
+        description: `${approval.tier} in ${approval.environment}: ${approval.summary}`,
+      },
+    ],
+    reviewConfigs: [{ actionName: RUN_SQL, allowedDecisions: ['approve', 'reject'] }],
+    approvalId: approval.approval_id,
+    threadId: approval.thread_id,
+    environment: approval.environment,
+    tier: approval.tier,
+    summary: approval.summary,
+    rules: state.classification?.statements.flatMap((statement) => statement.rules) ?? [],
+    requestedBy: approval.requested_by,
+    tokenRequired: approval.token_required,
+    howToDecide: `airlock approve ${approval.approval_id} --as REVIEWER${tokenHint}  |  airlock reject ${approval.approval_id} --as REVIEWER --reason TEXT`,
+    ...(refused ? { refused } : {}),
+  };
+}
+
+function pendingOf(approval: Approval): PendingApproval {
+  return {
+    approvalId: approval.approval_id,
+    tier: approval.tier,
+    environment: approval.environment,
+    requestedBy: approval.requested_by,
+    tokenRequired: approval.token_required,
+    confirmationToken: approval.confirmation_token,
+  };
+}
+
+/**
+ * Pause until a named reviewer decides. Everything before `interrupt()` runs
+ * again on resume (LangGraph re-runs the node from its first line), so the
+ * approval row and its audit entry are written idempotently.
+ */
+export async function approve(state: MigrationState, config: LangGraphRunnableConfig): Promise<Partial<MigrationState>> {
+  const airlock = await useAirlock();
+  const db = airlock.databases.state;
+  const threadId = threadIdOf(config);
+  const classification = state.classification!;
+  const approvalId = approvalIdFor(threadId, state.actionHash!);
+
+  const approval = await requestApproval(db, {
+    approval_id: approvalId,
+    thread_id: threadId,
+    environment: state.environment,
+    tier: classification.tier,
+    summary: summarise(classification),
+    sql: state.sql,
+    action: { statements: classification.statements, target: state.target, gate: state.gate },
+    action_hash: state.actionHash!,
+    confirmation_token: confirmationToken(new Date(state.requestedAt!), classification.statements, state.actionHash!),
+    token_required: state.gate!.tokenRequired,
+    requested_by: state.requestedBy,
+    requested_at: new Date(state.requestedAt!),
+  });
+  await appendAudit(db, {
+    threadId,
+    approvalId,
+    step: 'approve',
+    actor: state.requestedBy,
+    environment: state.environment,
+    outcome: 'pending_approval',
+    message: `Paused for approval in ${state.environment}: ${approval.summary}. A reviewer decides with "airlock show ${approvalId}", then approve or reject.`,
+    detail: { tier: approval.tier, tokenRequired: approval.token_required },
+    eventKey: `${approvalId}:requested`,
+  });
+
+  // Interrupts in a node are matched to resume values by order; this loop asks
+  // again after a refused answer, and replays the same answers in the same
+  // order when the node re-runs, so the matching stays stable.
+  let refused: string | undefined;
+  for (let attempt = 0; ; attempt++) {
+    const answer = readResume(interrupt(requestFor(approval, state, refused)));
+    const judgement = 'error' in answer ? ({ outcome: 'refused', reason: answer.error } as const) : judgeDecision(answer, pendingOf(approval));
+    if (judgement.outcome === 'refused') {
+      refused = judgement.reason;
+      await appendAudit(db, {
+        threadId,
+        approvalId,
+        step: 'approve',
+        actor: ('error' in answer ? undefined : answer.reviewer) || '(unnamed)',
+        environment: state.environment,
+        outcome: 'refused',
+        message: `A decision on ${approvalId} was refused: ${judgement.reason}. The action is still pending.`,
+        eventKey: `${approvalId}:refused:${attempt}`,
+      });
+      continue;
+    }
+
+    const status = judgement.outcome;
+    const reason = judgement.outcome === 'rejected' ? judgement.reason : undefined;
+    // The CLI usually made this transition already (so that one of many racing
+    // reviewers wins); a resume from Studio or an SDK makes it here.
+    const { approval: decided } = await decideApproval(db, approvalId, { status, decidedBy: judgement.reviewer, reason });
+    // Whoever decided first wins, even if that is not this resume's reviewer.
+    const finalStatus = decided?.status === 'rejected' ? 'rejected' : 'approved';
+    const decidedBy = decided?.decided_by ?? judgement.reviewer;
+    const finalReason = decided?.reason ?? reason;
+    await appendAudit(db, {
+      threadId,
+      approvalId,
+      step: 'approve',
+      actor: decidedBy,
+      environment: state.environment,
+      outcome: finalStatus,
+      message:
+        finalStatus === 'approved'
+          ? `Approved by ${decidedBy} in ${state.environment}: ${approval.summary}`
+          : `Rejected by ${decidedBy} in ${state.environment}: ${finalReason}. Nothing was run.`,
+      detail: { tokenRequired: approval.token_required },
+      eventKey: `${approvalId}:decided`,
+    });
+    return {
+      approval: { approvalId, status: finalStatus, decidedBy, ...(finalReason ? { reason: finalReason } : {}) },
+      ...(finalStatus === 'rejected'
+        ? { status: 'rejected' as const, reason: `rejected by ${decidedBy}: ${finalReason}` }
+        : {}),
+    };
+  }
+}

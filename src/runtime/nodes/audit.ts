@@ -1,0 +1,37 @@
+import type { LangGraphRunnableConfig } from '@langchain/langgraph';
+import { summarise } from '../../policy/classify.ts';
+import { useAirlock } from '../airlock.ts';
+import { recordApprovalOutcome } from '../approvals.ts';
+import { appendAudit } from '../audit.ts';
+import type { MigrationState } from '../migration-state.ts';
+import { threadIdOf } from './thread-id.ts';
+
+const NEXT_STEP: Record<string, string> = {
+  completed: 'nothing to do',
+  blocked: 'change the SQL or ask for the policy to be changed; nothing was run',
+  rejected: 'nothing was run; submit a corrected migration if it is still needed',
+  failed: 'nothing was changed; fix the SQL and submit it again',
+};
+
+/** Close the thread's trail with one entry saying how it ended, and what to do next. */
+export async function audit(state: MigrationState, config: LangGraphRunnableConfig): Promise<Partial<MigrationState>> {
+  const airlock = await useAirlock();
+  const threadId = threadIdOf(config);
+  const status = state.status ?? 'failed';
+  const summary = state.classification ? summarise(state.classification) : state.sql.slice(0, 100);
+  const approvedBy = state.approval?.status === 'approved' ? `, approved by ${state.approval.decidedBy}` : '';
+  const detail = state.reason ? `: ${state.reason}` : '';
+  await appendAudit(airlock.databases.state, {
+    threadId,
+    ...(state.approval ? { approvalId: state.approval.approvalId } : {}),
+    step: 'audit',
+    actor: state.requestedBy,
+    environment: state.environment,
+    outcome: status,
+    message: `Migration ${status} in ${state.environment} (requested by ${state.requestedBy}${approvedBy}): ${summary}${detail}. Next: ${NEXT_STEP[status] ?? 'see airlock history ' + threadId}.`,
+    detail: { tier: state.classification?.tier, result: state.result ?? null },
+    eventKey: `${threadId}:outcome:${state.actionHash ?? ''}`,
+  });
+  if (state.approval) await recordApprovalOutcome(airlock.databases.state, state.approval.approvalId, status);
+  return { status };
+}

@@ -1,0 +1,127 @@
+import type { LangGraphRunnableConfig } from '@langchain/langgraph';
+import type pg from 'pg';
+import { idempotencyKeyFor } from '../../policy/action-identity.ts';
+import { useAirlock } from '../airlock.ts';
+import { appendAudit } from '../audit.ts';
+import { describeDatabaseError } from '../errors.ts';
+import type { ExecutionResult, MigrationState } from '../migration-state.ts';
+import { threadIdOf } from './thread-id.ts';
+
+const MAX_ROWS_KEPT = 50;
+
+type Attempt =
+  | { ok: true; result: ExecutionResult }
+  | { ok: false; error: string; failedStatement?: number };
+
+/**
+ * Run the whole migration in one transaction: every statement or none.
+ * Writes claim a ledger row (keyed by the action's idempotency key) in the same
+ * transaction as the effect, so an action that already ran is never run again,
+ * even when LangGraph re-runs this node after a crash.
+ */
+async function runInTransaction(
+  client: pg.PoolClient,
+  state: MigrationState,
+  idempotencyKey: string,
+  timeouts: { lockTimeout: string; statementTimeout: string },
+): Promise<Attempt> {
+  const started = Date.now();
+  const readOnly = state.classification!.tier === 'read';
+  const statements = state.classification!.statements;
+  await client.query(readOnly ? 'BEGIN READ ONLY' : 'BEGIN');
+  let current = -1;
+  try {
+    await client.query("SELECT set_config('lock_timeout', $1, true), set_config('statement_timeout', $2, true)", [
+      timeouts.lockTimeout,
+      timeouts.statementTimeout,
+    ]);
+    if (!readOnly) {
+      // Waits for a concurrent run of the same action; then its committed row means "already done".
+      const claim = await client.query(
+        `INSERT INTO airlock.ledger (idempotency_key, thread_id, action_hash, result) VALUES ($1, $2, $3, '{}')
+         ON CONFLICT (idempotency_key) DO NOTHING`,
+        [idempotencyKey, state.threadId, state.actionHash],
+      );
+      if (claim.rowCount === 0) {
+        await client.query('ROLLBACK');
+        const { rows } = await client.query<{ result: ExecutionResult }>(
+          'SELECT result FROM airlock.ledger WHERE idempotency_key = $1',
+          [idempotencyKey],
+        );
+        return { ok: true, result: { ...(rows[0]?.result ?? { statements: [], durationMs: 0 }), alreadyDone: true } };
+      }
+    }
+    const results: ExecutionResult['statements'] = [];
+    let rows: Record<string, unknown>[] | undefined;
+    for (const [index, statement] of statements.entries()) {
+      current = index;
+      // One statement per round trip, on the extended protocol, which refuses a
+      // string smuggling several statements (a COMMIT cannot end our transaction).
+      const outcome = await client.query({ text: statement.text, queryMode: 'extended' } as pg.QueryConfig);
+      results.push({ kind: statement.kind, command: outcome.command ?? null, rowCount: outcome.rowCount ?? null });
+      if (outcome.fields?.length) rows = outcome.rows.slice(0, MAX_ROWS_KEPT);
+    }
+    current = -1;
+    const result: ExecutionResult = { statements: results, ...(rows ? { rows } : {}), durationMs: Date.now() - started };
+    if (!readOnly) {
+      await client.query('UPDATE airlock.ledger SET result = $2 WHERE idempotency_key = $1', [
+        idempotencyKey,
+        JSON.stringify({ statements: results, durationMs: result.durationMs }),
+      ]);
+    }
+    await client.query('COMMIT');
+    return { ok: true, result };
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {});
+    return { ok: false, error: describeDatabaseError(error), ...(current >= 0 ? { failedStatement: current } : {}) };
+  }
+}
+
+export async function execute(state: MigrationState, config: LangGraphRunnableConfig): Promise<Partial<MigrationState>> {
+  const airlock = await useAirlock();
+  const threadId = threadIdOf(config);
+  const idempotencyKey = idempotencyKeyFor(threadId, state.actionHash!);
+  const statements = state.classification!.statements;
+  const client = await airlock.databases.target.connect();
+  let attempt: Attempt;
+  try {
+    attempt = await runInTransaction(client, state, idempotencyKey, airlock.settings);
+  } finally {
+    client.release();
+  }
+
+  const where = `${state.environment} on ${state.target}`;
+  if (!attempt.ok) {
+    const failed = attempt.failedStatement;
+    const which =
+      failed === undefined ? 'the transaction' : `statement ${failed + 1} of ${statements.length} (${statements[failed]!.kind})`;
+    const reason = `${which} failed: ${attempt.error}. The whole migration was rolled back; nothing changed in ${where}`;
+    await appendAudit(airlock.databases.state, {
+      threadId,
+      step: 'execute',
+      actor: state.approval?.decidedBy ?? state.requestedBy,
+      environment: state.environment,
+      outcome: 'failed',
+      message: `Failed in ${where}: ${reason}. Fix the SQL and submit it as a new migration.`,
+      detail: { error: attempt.error, failedStatement: failed === undefined ? null : failed + 1 },
+      eventKey: `${idempotencyKey}:execute`,
+    });
+    return { status: 'failed', reason };
+  }
+
+  const { result } = attempt;
+  const changed = result.statements.map((s) => `${s.command ?? s.kind}${s.rowCount === null ? '' : ` ${s.rowCount}`}`).join(', ');
+  await appendAudit(airlock.databases.state, {
+    threadId,
+    step: 'execute',
+    actor: state.approval?.decidedBy ?? state.requestedBy,
+    environment: state.environment,
+    outcome: result.alreadyDone ? 'already_done' : 'completed',
+    message: result.alreadyDone
+      ? `Already done in ${where} (ledger ${idempotencyKey}): not run again.`
+      : `Ran ${statements.length} statement${statements.length > 1 ? 's' : ''} in one transaction in ${where} (${changed}) in ${result.durationMs} ms.`,
+    detail: { statements: result.statements, idempotencyKey },
+    eventKey: `${idempotencyKey}:execute`,
+  });
+  return { status: 'completed', result };
+}

@@ -1,0 +1,92 @@
+import type { PendingApproval } from '../policy/review-decision.ts';
+import { judgeDecision } from '../policy/review-decision.ts';
+import { useAirlock } from './airlock.ts';
+import { decideApproval, findApproval, type Approval } from './approvals.ts';
+import { appendAudit } from './audit.ts';
+import { badInput } from './errors.ts';
+import { resumeWithDecision, waitingInterrupt, type RunOutcome } from './migration-runner.ts';
+
+export interface ReviewRequest {
+  type: 'approve' | 'reject';
+  reviewer: string;
+  token?: string;
+  reason?: string;
+}
+
+export function pendingOf(approval: Approval): PendingApproval {
+  return {
+    approvalId: approval.approval_id,
+    tier: approval.tier,
+    environment: approval.environment,
+    requestedBy: approval.requested_by,
+    tokenRequired: approval.token_required,
+    confirmationToken: approval.confirmation_token,
+  };
+}
+
+const DECIDED_STATUS = { approve: 'approved', reject: 'rejected' } as const;
+
+export async function loadApproval(approvalId: string): Promise<Approval> {
+  const airlock = await useAirlock();
+  const approval = await findApproval(airlock.databases.state, approvalId);
+  if (!approval) throw badInput(`no approval ${approvalId}: run "airlock inbox" to list pending approvals`);
+  return approval;
+}
+
+/**
+ * A reviewer's decision, from the CLI (or the demo). Checks it, makes the
+ * atomic pending → decided transition (one of many racing reviewers wins),
+ * then resumes the waiting thread, which runs the action or ends it.
+ */
+export async function review(approvalId: string, request: ReviewRequest): Promise<RunOutcome> {
+  const airlock = await useAirlock();
+  const db = airlock.databases.state;
+  const approval = await loadApproval(approvalId);
+  const refuse = async (reason: string): Promise<never> => {
+    await appendAudit(db, {
+      threadId: approval.thread_id,
+      approvalId,
+      step: request.type,
+      actor: request.reviewer,
+      environment: approval.environment,
+      outcome: 'refused',
+      message: `${request.reviewer} tried to ${request.type} ${approvalId} in ${approval.environment} and was refused: ${reason}`,
+    });
+    throw badInput(reason);
+  };
+
+  if (approval.status !== 'pending') {
+    // The same reviewer repeating their own decision after a crash between the
+    // decision and the resume: deliver it to the thread that still waits.
+    const retry = approval.status === DECIDED_STATUS[request.type] && approval.decided_by === request.reviewer;
+    if (retry && (await waitingInterrupt(approval.thread_id, approvalId))) {
+      return resumeWithDecision(approval.thread_id, approvalId, {
+        decisions: [request.type === 'approve' ? { type: 'approve' } : { type: 'reject', message: approval.reason ?? undefined }],
+        reviewer: request.reviewer,
+        token: approval.confirmation_token,
+      });
+    }
+    const when = approval.decided_at?.toISOString() ?? 'an unknown time';
+    const outcome = approval.outcome ? ` (outcome: ${approval.outcome})` : '';
+    return refuse(`${approvalId} was already ${approval.status} by ${approval.decided_by} at ${when}${outcome}: nothing more to do`);
+  }
+
+  const judgement = judgeDecision({ ...request }, pendingOf(approval));
+  if (judgement.outcome === 'refused') {
+    return refuse(`${judgement.reason} (${approvalId} is still pending; nothing was run)`);
+  }
+
+  const status = DECIDED_STATUS[request.type];
+  const reason = judgement.outcome === 'rejected' ? judgement.reason : undefined;
+  const { won, approval: after } = await decideApproval(db, approvalId, { status, decidedBy: request.reviewer, reason });
+  if (!won) {
+    return refuse(
+      `${approvalId} was already ${after?.status} by ${after?.decided_by} at ${after?.decided_at?.toISOString()}: your ${request.type} was not applied`,
+    );
+  }
+  return resumeWithDecision(approval.thread_id, approvalId, {
+    decisions: [request.type === 'approve' ? { type: 'approve' } : { type: 'reject', ...(reason ? { message: reason } : {}) }],
+    reviewer: request.reviewer,
+    ...(request.token ? { token: request.token } : {}),
+  });
+}
