@@ -38,7 +38,7 @@ async function checkReachable(pool: pg.Pool, url: string, variable: string): Pro
     await pool.query('SELECT 1');
   } catch (error) {
     throw new AirlockError(
-      `Cannot reach the database at ${describeUrl(url)} (${describeDatabaseError(error)}): check ${variable}, or unset it to use the embedded database.`,
+      `cannot reach the database at ${describeUrl(url)} (${describeDatabaseError(error)}): check ${variable}, or unset it to use the embedded database.`,
       ExitCode.badInput,
     );
   }

@@ -1,9 +1,10 @@
 import fs from 'node:fs';
 import type { Command } from 'commander';
-import { startMigration } from '../../runtime/migration-runner.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { startMigration, threadOutcome, type RunOutcome } from '../../runtime/migration-runner.ts';
 import { badInput } from '../../runtime/errors.ts';
 import { requesterFrom } from '../identity.ts';
-import { runCommand } from '../output.ts';
+import { note, runCommand } from '../output.ts';
 import { renderOutcome } from '../render-outcome.ts';
 
 async function readSql(file: string): Promise<string> {
@@ -27,8 +28,9 @@ export function registerMigrate(program: Command): void {
     .argument('<file>', 'a .sql file, or - for stdin')
     .option('--env <env>', 'the environment it runs against: production, staging, development… (required)')
     .option('--as <who>', 'who is asking (default: AIRLOCK_REVIEWER, then your OS user); agents use agent:NAME')
+    .option('--wait', 'when paused, wait until a reviewer decides (safe to interrupt: the approval stays in the inbox)')
     .option('--json', 'print one JSON object')
-    .action(async (file: string, options: { env?: string; as?: string; json?: boolean }) =>
+    .action(async (file: string, options: { env?: string; as?: string; wait?: boolean; json?: boolean }) =>
       runCommand(options, async () => {
         const environment = options.env?.trim();
         if (!environment) {
@@ -36,8 +38,24 @@ export function registerMigrate(program: Command): void {
         }
         const sql = await readSql(file);
         if (!sql.trim()) throw badInput(`${file === '-' ? 'stdin' : file} holds no SQL: nothing to run`);
-        const outcome = await startMigration({ sql, environment, requestedBy: requesterFrom(options.as) });
+        let outcome = await startMigration({ sql, environment, requestedBy: requesterFrom(options.as) });
+        if (options.wait) outcome = await waitForDecision(outcome);
         return renderOutcome(outcome);
       }),
     );
+}
+
+const POLL_INTERVAL_MS = 1000;
+
+/** Poll the thread's checkpoint until a reviewer (in any process) has decided and the thread has moved on. */
+async function waitForDecision(outcome: RunOutcome): Promise<RunOutcome> {
+  if (outcome.status !== 'pending_approval') return outcome;
+  note(`Paused: waiting for a reviewer to decide ${outcome.approval_id} (airlock show ${outcome.approval_id}).`);
+  note('Stopping this wait is safe: the approval stays in the inbox and the thread resumes when it is decided.');
+  let current = outcome;
+  while (current.status === 'pending_approval') {
+    await sleep(POLL_INTERVAL_MS);
+    current = await threadOutcome(outcome.thread_id);
+  }
+  return current;
 }

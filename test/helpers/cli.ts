@@ -1,0 +1,53 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { inject } from 'vitest';
+
+export const AIRLOCK_BIN = path.resolve(import.meta.dirname, '../../src/cli/airlock.js');
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  /** stdout parsed, when the command was asked for --json. */
+  json: Record<string, any>;
+}
+
+/** The environment a child `airlock` process runs with: the suite's AIRLOCK_HOME, no terminal. */
+export function cliEnv(overrides: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, AIRLOCK_HOME: inject('airlockHome'), CI: 'true', ...overrides };
+  for (const [key, value] of Object.entries(env)) if (value === undefined) delete env[key];
+  return env;
+}
+
+export function startCli(args: string[], options: { input?: string; env?: NodeJS.ProcessEnv } = {}): ChildProcess {
+  const child = spawn(process.execPath, [AIRLOCK_BIN, ...args], {
+    env: options.env ?? cliEnv(),
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  child.stdin!.end(options.input ?? '');
+  return child;
+}
+
+/** Run `airlock ARGS` as a separate OS process and collect what it printed. */
+export function runCli(args: string[], options: { input?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
+  const child = startCli(args, options);
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (chunk) => (stdout += chunk));
+  child.stderr!.on('data', (chunk) => (stderr += chunk));
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => {
+      let json: Record<string, any> = {};
+      if (args.includes('--json')) {
+        try {
+          json = JSON.parse(stdout);
+        } catch {
+          reject(new Error(`airlock ${args.join(' ')} printed no JSON object on stdout:\n${stdout}\nstderr:\n${stderr}`));
+          return;
+        }
+      }
+      resolve({ code, stdout, stderr, json });
+    });
+  });
+}
