@@ -54,8 +54,7 @@ const SIDE_EFFECT_FUNCTIONS = new Set([
   'pg_terminate_backend', 'pg_cancel_backend', 'pg_reload_conf', 'pg_rotate_logfile', 'lo_unlink',
   'lo_import', 'lo_export', 'pg_drop_replication_slot', 'pg_create_logical_replication_slot',
   'pg_create_physical_replication_slot', 'dblink_exec', 'dblink', 'pg_read_server_files',
-  'pg_read_file', 'pg_read_binary_file', 'pg_ls_dir', 'pg_file_write', 'pg_promote', 'set_config',
-  'pg_switch_wal', 'pg_advisory_lock', 'pg_sleep', 'nextval', 'setval',
+  'pg_read_file', 'pg_read_binary_file', 'pg_ls_dir', 'pg_file_write', 'pg_promote', 'pg_switch_wal',
 ]);
 
 const PRIVILEGE_STATEMENTS = new Set([
