@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { judgeDecision, readResume, type PendingApproval } from '../../src/policy/review-decision.ts';
+
+const pending: PendingApproval = {
+  approvalId: 'apr-1',
+  tier: 'destructive',
+  environment: 'production',
+  requestedBy: 'dev',
+  tokenRequired: true,
+  confirmationToken: '20261122-drop-t-abcd',
+};
+
+describe('readResume accepts the HITL shape and Agent Inbox’s legacy shape', () => {
+  it.each([
+    [{ decisions: [{ type: 'approve' }], reviewer: 'alice', token: 'x' }, { type: 'approve', reviewer: 'alice', token: 'x' }],
+    [{ decisions: [{ type: 'reject', message: 'no' }], reviewer: 'alice' }, { type: 'reject', reviewer: 'alice', reason: 'no' }],
+    [[{ type: 'accept', args: { reviewer: 'bob', token: 't' } }], { type: 'approve', reviewer: 'bob', token: 't' }],
+    [[{ type: 'ignore' }], { type: 'reject' }],
+    [[{ type: 'response', args: 'looks wrong' }], { type: 'reject', reason: 'looks wrong' }],
+  ])('%j', (value, expected) => {
+    expect(readResume(value)).toMatchObject(expected);
+  });
+
+  it.each([['approve'], [true], [{ decisions: [] }], [{ decisions: [{ type: 'maybe' }] }], [null]])('refuses %j', (value) => {
+    expect(readResume(value)).toHaveProperty('error');
+  });
+
+  it('refuses several decisions for one pending action', () => {
+    expect(readResume({ decisions: [{ type: 'approve' }, { type: 'reject' }] })).toHaveProperty('error');
+  });
+});
+
+describe('judgeDecision', () => {
+  it('approves with the right token from another person', () => {
+    expect(judgeDecision({ type: 'approve', reviewer: 'alice', token: pending.confirmationToken }, pending)).toEqual({
+      outcome: 'approved',
+      reviewer: 'alice',
+    });
+  });
+
+  it.each([
+    [{ type: 'approve' as const, token: pending.confirmationToken }, /no reviewer/],
+    [{ type: 'approve' as const, reviewer: 'alice' }, /needs its confirmation token/],
+    [{ type: 'approve' as const, reviewer: 'alice', token: '20261122-drop-t-abce' }, /does not match/],
+    [{ type: 'approve' as const, reviewer: 'dev', token: pending.confirmationToken }, /cannot also approve/],
+    [{ type: 'approve' as const, reviewer: 'agent:bot', token: pending.confirmationToken }, /agents can never approve/],
+    [{ type: 'edit' as const, reviewer: 'alice' }, /not supported yet/],
+  ])('refuses %j', (decision, reason) => {
+    const judgement = judgeDecision(decision, pending);
+    expect(judgement.outcome).toBe('refused');
+    expect(judgement.outcome === 'refused' && judgement.reason).toMatch(reason);
+  });
+
+  it('needs no token where the gate does not ask for one, and lets the requester approve in development', () => {
+    const dev = { ...pending, environment: 'development', tokenRequired: false };
+    expect(judgeDecision({ type: 'approve', reviewer: 'dev' }, dev).outcome).toBe('approved');
+  });
+
+  it('anyone named may reject, with a reason recorded', () => {
+    expect(judgeDecision({ type: 'reject', reviewer: 'agent:bot', reason: 'stop' }, pending)).toEqual({
+      outcome: 'rejected',
+      reviewer: 'agent:bot',
+      reason: 'stop',
+    });
+  });
+});
