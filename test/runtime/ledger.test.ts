@@ -1,0 +1,37 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { migrationGraph } from '../../graphs/migration.ts';
+import { closeAirlock, useAirlock } from '../../src/runtime/airlock.ts';
+import { execute } from '../../src/runtime/nodes/execute.ts';
+import type { MigrationState } from '../../src/runtime/migration-state.ts';
+import { openSandbox, type Sandbox } from '../helpers/database.ts';
+
+beforeAll(() => {
+  process.env.AIRLOCK_HOME = inject('airlockHome');
+});
+afterAll(() => closeAirlock());
+
+let db: Sandbox;
+beforeEach(async () => {
+  db = await openSandbox();
+  await db.query(`CREATE TABLE ${db.schema}.counter (n int); INSERT INTO ${db.schema}.counter VALUES (0)`);
+});
+afterEach(() => db.close());
+
+describe('the execute node and the ledger', () => {
+  it('running the execute node again for the same thread and action does not run the effect again', async () => {
+    const airlock = await useAirlock();
+    const compiled = migrationGraph.compile({ checkpointer: airlock.checkpointer });
+    const config = { configurable: { thread_id: `ledger-${db.schema}` }, durability: 'sync' as const };
+    const state = (await compiled.invoke(
+      { sql: `UPDATE ${db.schema}.counter SET n = n + 1 WHERE true`, environment: 'development', requestedBy: 'dev' },
+      config,
+    )) as MigrationState;
+    expect(state.status).toBe('completed');
+    expect((await db.query(`SELECT n FROM ${db.schema}.counter`)).rows).toEqual([{ n: 1 }]);
+
+    // What LangGraph does after a crash between the commit and the checkpoint: run the node again.
+    const rerun = await execute(state, config);
+    expect(rerun).toMatchObject({ status: 'completed', result: { alreadyDone: true } });
+    expect((await db.query(`SELECT n FROM ${db.schema}.counter`)).rows).toEqual([{ n: 1 }]);
+  });
+});

@@ -1,0 +1,78 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { migrateStateSchema } from '../../src/runtime/schema.ts';
+import { appendAudit } from '../../src/runtime/audit.ts';
+import { decideApproval, requestApproval } from '../../src/runtime/approvals.ts';
+
+// A database of this file's own, so the schema is created from nothing.
+const name = `airlock_schema_${randomBytes(4).toString('hex')}`;
+let admin: pg.Client;
+let pools: pg.Pool[] = [];
+let url: string;
+
+beforeAll(async () => {
+  admin = new pg.Client({ connectionString: inject('targetUrl') });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  const parsed = new URL(inject('targetUrl'));
+  parsed.pathname = `/${name}`;
+  url = parsed.toString();
+});
+
+afterAll(async () => {
+  await Promise.all(pools.map((pool) => pool.end()));
+  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await admin.end();
+});
+
+function pool() {
+  const created = new pg.Pool({ connectionString: url, max: 3 });
+  pools.push(created);
+  return created;
+}
+
+describe("Airlock's own schema", () => {
+  it('is created once when several processes start at the same moment (advisory lock)', async () => {
+    await Promise.all(Array.from({ length: 5 }, () => migrateStateSchema(pool())));
+    const { rows } = await pool().query(
+      "SELECT table_name FROM information_schema.tables WHERE table_schema = 'airlock' ORDER BY table_name",
+    );
+    expect(rows.map((row) => row.table_name)).toEqual([
+      'approvals', 'audit', 'checkpoint_blobs', 'checkpoint_migrations', 'checkpoint_writes', 'checkpoints', 'ledger', 'schema_migrations',
+    ]);
+    await migrateStateSchema(pool()); // and again: nothing to do
+  });
+
+  it('keeps the audit trail append-only', async () => {
+    const db = pool();
+    await appendAudit(db, { step: 'test', actor: 'alice', outcome: 'ok', message: 'first', eventKey: 'k1' });
+    await appendAudit(db, { step: 'test', actor: 'alice', outcome: 'ok', message: 'again', eventKey: 'k1' });
+    const { rows } = await db.query("SELECT message FROM airlock.audit WHERE event_key = 'k1'");
+    expect(rows).toEqual([{ message: 'first' }]);
+    await expect(db.query("UPDATE airlock.audit SET message = 'rewritten'")).rejects.toThrow(/append-only: UPDATE/);
+    await expect(db.query('DELETE FROM airlock.audit')).rejects.toThrow(/append-only: DELETE/);
+    await expect(db.query('TRUNCATE airlock.audit')).rejects.toThrow(/append-only: TRUNCATE/);
+  });
+
+  it('records an approval request once, and of many concurrent decisions exactly one wins', async () => {
+    const db = pool();
+    const request = {
+      approval_id: 'apr-race', thread_id: 'thread-race', environment: 'production', tier: 'destructive' as const,
+      summary: 'DROP TABLE t', sql: 'DROP TABLE t', action: {}, action_hash: 'h', confirmation_token: 'tok',
+      token_required: true, requested_by: 'dev', requested_at: new Date(),
+    };
+    await requestApproval(db, request);
+    const again = await requestApproval(db, { ...request, summary: 'changed on re-run' });
+    expect(again.summary).toBe('DROP TABLE t');
+
+    const reviewers = Array.from({ length: 20 }, (_, i) => `reviewer${i}`);
+    const results = await Promise.all(
+      reviewers.map((reviewer) => decideApproval(pool(), 'apr-race', { status: 'approved', decidedBy: reviewer })),
+    );
+    const winners = results.filter((result) => result.won);
+    expect(winners).toHaveLength(1);
+    const winner = winners[0]!.approval!.decided_by;
+    for (const result of results) expect(result.approval!.decided_by).toBe(winner);
+  });
+});
