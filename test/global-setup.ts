@@ -9,6 +9,8 @@ declare module 'vitest' {
     airlockHome: string;
     /** The database tests create their tables in: the target Airlock acts on. */
     targetUrl: string;
+    /** Airlock's own state database (approvals, audit, checkpoints). */
+    stateUrl: string;
   }
 }
 
@@ -19,14 +21,15 @@ declare module 'vitest' {
 export default async function setup(project: TestProject) {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'airlock-test-'));
   let startedHere = false;
-  let targetUrl = process.env.TARGET_DATABASE_URL || process.env.DATABASE_URL;
-  if (!targetUrl) {
+  let stateUrl = process.env.DATABASE_URL;
+  if (!stateUrl) {
     const server = await ensureEmbeddedPostgres(home);
     startedHere = server.startedNow;
-    targetUrl = server.url;
+    stateUrl = server.url;
   }
   project.provide('airlockHome', home);
-  project.provide('targetUrl', targetUrl);
+  project.provide('stateUrl', stateUrl);
+  project.provide('targetUrl', process.env.TARGET_DATABASE_URL || stateUrl);
   return async () => {
     if (startedHere) await stopEmbeddedPostgres(home);
     fs.rmSync(home, { recursive: true, force: true });

@@ -1,4 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { openSandbox, type Sandbox } from '../helpers/database.ts';
 import { runCli } from '../helpers/cli.ts';
 
@@ -95,5 +96,28 @@ describe('a DROP TABLE in production, across separate OS processes', () => {
     expect(again.code).toBe(2);
     expect(again.json.error).toMatch(/already rejected by alice at /);
     expect(await db.count('t')).toBe(3);
+  });
+
+  it('a reviewer whose approve crashed after deciding can repeat it, and the waiting thread then runs once', async () => {
+    const paused = await pauseDropTable();
+    const token = (await runCli(['show', paused.approval_id, '--json'])).json.confirmation_token;
+    // The state an approve leaves when it dies between the decision and the resume.
+    const state = new pg.Client({ connectionString: inject('stateUrl') });
+    await state.connect();
+    await state.query("UPDATE airlock.approvals SET status = 'approved', decided_by = 'alice', decided_at = now() WHERE approval_id = $1", [
+      paused.approval_id,
+    ]);
+    await state.end();
+    expect(await db.count('t')).toBe(3);
+
+    const other = await runCli(['approve', paused.approval_id, '--as', 'bob', '--token', token, '--json']);
+    expect(other.code).toBe(2);
+    expect(other.json.error).toMatch(/already approved by alice/);
+    expect(await db.tableExists('t')).toBe(true);
+
+    const retry = await runCli(['approve', paused.approval_id, '--as', 'alice', '--token', token, '--json']);
+    expect(retry.code, retry.stderr).toBe(0);
+    expect(retry.json.status).toBe('completed');
+    expect(await db.tableExists('t')).toBe(false);
   });
 });
