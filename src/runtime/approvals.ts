@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import type { PendingApproval } from '../policy/review-decision.ts';
 import type { Tier } from '../policy/tier.ts';
 
 type Queryable = Pick<pg.Pool, 'query'>;
@@ -94,4 +95,16 @@ export async function decideApproval(
 
 export async function recordApprovalOutcome(db: Queryable, approvalId: string, outcome: string): Promise<void> {
   await db.query('UPDATE airlock.approvals SET outcome = $2 WHERE approval_id = $1', [approvalId, outcome]);
+}
+
+/** What the pure review decision needs to know about an approval. */
+export function pendingOf(approval: Approval): PendingApproval {
+  return {
+    approvalId: approval.approval_id,
+    tier: approval.tier,
+    environment: approval.environment,
+    requestedBy: approval.requested_by,
+    tokenRequired: approval.token_required,
+    confirmationToken: approval.confirmation_token,
+  };
 }

@@ -1,7 +1,6 @@
-import type { PendingApproval } from '../policy/review-decision.ts';
 import { judgeDecision } from '../policy/review-decision.ts';
 import { useAirlock } from './airlock.ts';
-import { decideApproval, findApproval, type Approval } from './approvals.ts';
+import { decideApproval, findApproval, pendingOf, type Approval } from './approvals.ts';
 import { appendAudit } from './audit.ts';
 import { badInput } from './errors.ts';
 import { resumeWithDecision, waitingInterrupt, type RunOutcome } from './migration-runner.ts';
@@ -13,16 +12,6 @@ export interface ReviewRequest {
   reason?: string;
 }
 
-export function pendingOf(approval: Approval): PendingApproval {
-  return {
-    approvalId: approval.approval_id,
-    tier: approval.tier,
-    environment: approval.environment,
-    requestedBy: approval.requested_by,
-    tokenRequired: approval.token_required,
-    confirmationToken: approval.confirmation_token,
-  };
-}
 
 const DECIDED_STATUS = { approve: 'approved', reject: 'rejected' } as const;
 

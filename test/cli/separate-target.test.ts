@@ -1,30 +1,26 @@
-import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliEnv, runCli } from '../helpers/cli.ts';
+import { createScratchDatabase } from '../helpers/database.ts';
 
 // TARGET_DATABASE_URL: the database acted on, apart from Airlock's state.
-const name = `airlock_target_${randomBytes(4).toString('hex')}`;
-let admin: pg.Client;
+let scratch: Awaited<ReturnType<typeof createScratchDatabase>>;
 let target: pg.Client;
 let targetUrl: string;
+let name: string;
 
 beforeAll(async () => {
-  admin = new pg.Client({ connectionString: inject('targetUrl') });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  const parsed = new URL(inject('targetUrl'));
-  parsed.pathname = `/${name}`;
-  targetUrl = parsed.toString();
+  scratch = await createScratchDatabase('airlock_target');
+  targetUrl = scratch.url;
+  name = new URL(targetUrl).pathname.slice(1);
   target = new pg.Client({ connectionString: targetUrl });
   await target.connect();
   await target.query('CREATE TABLE orders (id int); INSERT INTO orders VALUES (1), (2)');
 });
 
 afterAll(async () => {
-  await target.end();
-  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await admin.end();
+  await target?.end();
+  await scratch?.drop();
 });
 
 describe('a separate target database', () => {

@@ -1,24 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Command } from '@langchain/langgraph';
-import { afterAll, beforeAll, beforeEach, afterEach, describe, expect, it, inject } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { graph, migrationGraph } from '../../graphs/migration.ts';
 import { ApprovalRequest } from '../../src/policy/approval-request.ts';
-import { closeAirlock, useAirlock } from '../../src/runtime/airlock.ts';
+import { useAirlock } from '../../src/runtime/airlock.ts';
 import { findApproval } from '../../src/runtime/approvals.ts';
-import { openSandbox, type Sandbox } from '../helpers/database.ts';
+import { inProcessAirlock } from '../helpers/in-process.ts';
 
-beforeAll(() => {
-  process.env.AIRLOCK_HOME = inject('airlockHome');
-});
-afterAll(() => closeAirlock());
-
-let db: Sandbox;
-beforeEach(async () => {
-  db = await openSandbox();
-  await db.query(`CREATE TABLE ${db.schema}.t (id int); INSERT INTO ${db.schema}.t VALUES (1), (2)`);
-});
-afterEach(() => db.close());
+const sandbox = inProcessAirlock((schema) => `CREATE TABLE ${schema}.t (id int); INSERT INTO ${schema}.t VALUES (1), (2)`);
 
 async function pausedThread(sql: string) {
   const airlock = await useAirlock();
@@ -37,10 +27,10 @@ describe('the migration graph as LangGraph clients see it', () => {
   });
 
   it('pauses with a HITL payload (actionRequests/reviewConfigs) and resumes by interrupt id from an SDK-style client', async () => {
-    const { airlock, compiled, config, interrupts } = await pausedThread(`DROP TABLE ${db.schema}.t`);
+    const { airlock, compiled, config, interrupts } = await pausedThread(`DROP TABLE ${sandbox().schema}.t`);
     expect(interrupts).toHaveLength(1);
     const request = ApprovalRequest.parse(interrupts[0]!.value);
-    expect(request.actionRequests[0]).toMatchObject({ name: 'run_sql', args: { sql: `DROP TABLE ${db.schema}.t`, environment: 'production' } });
+    expect(request.actionRequests[0]).toMatchObject({ name: 'run_sql', args: { sql: `DROP TABLE ${sandbox().schema}.t`, environment: 'production' } });
     expect(request.reviewConfigs).toEqual([{ actionName: 'run_sql', allowedDecisions: ['approve', 'reject'] }]);
     expect(request).toMatchObject({ tier: 'destructive', tokenRequired: true, requestedBy: 'agent:bot' });
     expect(JSON.stringify(request)).not.toContain((await findApproval(airlock.databases.state, request.approvalId))!.confirmation_token);
@@ -52,7 +42,7 @@ describe('the migration graph as LangGraph clients see it', () => {
     );
     const again = (refused as any).__interrupt__ as { id: string; value: ApprovalRequest }[];
     expect(again[0]!.value.refused).toMatch(/does not match/);
-    expect(await db.tableExists('t')).toBe(true);
+    expect(await sandbox().tableExists('t')).toBe(true);
     expect((await findApproval(airlock.databases.state, request.approvalId))!.status).toBe('pending');
 
     const token = (await findApproval(airlock.databases.state, request.approvalId))!.confirmation_token;
@@ -61,24 +51,24 @@ describe('the migration graph as LangGraph clients see it', () => {
       config,
     );
     expect(done).toMatchObject({ status: 'completed', approval: { status: 'approved', decidedBy: 'bob' } });
-    expect(await db.tableExists('t')).toBe(false);
+    expect(await sandbox().tableExists('t')).toBe(false);
     expect((await findApproval(airlock.databases.state, request.approvalId))!).toMatchObject({ status: 'approved', decided_by: 'bob', outcome: 'completed' });
   });
 
   it("accepts Agent Inbox's legacy HumanResponse list: ignore rejects, and nothing runs", async () => {
-    const { airlock, compiled, config, interrupts } = await pausedThread(`DELETE FROM ${db.schema}.t`);
+    const { airlock, compiled, config, interrupts } = await pausedThread(`DELETE FROM ${sandbox().schema}.t`);
     const done = await compiled.invoke(
       new Command({ resume: { [interrupts[0]!.id]: [{ type: 'ignore', args: { reviewer: 'carol' } }] } }),
       config,
     );
     expect(done).toMatchObject({ status: 'rejected', approval: { status: 'rejected', decidedBy: 'carol' } });
-    expect(await db.count('t')).toBe(2);
+    expect(await sandbox().count('t')).toBe(2);
     const request = ApprovalRequest.parse(interrupts[0]!.value);
     expect((await findApproval(airlock.databases.state, request.approvalId))!.status).toBe('rejected');
   });
 
   it('an agent identity can never approve, even from an SDK client', async () => {
-    const { airlock, compiled, config, interrupts } = await pausedThread(`DELETE FROM ${db.schema}.t`);
+    const { airlock, compiled, config, interrupts } = await pausedThread(`DELETE FROM ${sandbox().schema}.t`);
     const request = ApprovalRequest.parse(interrupts[0]!.value);
     const token = (await findApproval(airlock.databases.state, request.approvalId))!.confirmation_token;
     const result = await compiled.invoke(
@@ -86,6 +76,6 @@ describe('the migration graph as LangGraph clients see it', () => {
       config,
     );
     expect((result as any).__interrupt__[0].value.refused).toMatch(/agents can never approve/);
-    expect(await db.count('t')).toBe(2);
+    expect(await sandbox().count('t')).toBe(2);
   });
 });

@@ -1,24 +1,15 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { migrationGraph } from '../../graphs/migration.ts';
-import { closeAirlock, useAirlock } from '../../src/runtime/airlock.ts';
+import { useAirlock } from '../../src/runtime/airlock.ts';
 import { execute } from '../../src/runtime/nodes/execute.ts';
 import type { MigrationState } from '../../src/runtime/migration-state.ts';
-import { openSandbox, type Sandbox } from '../helpers/database.ts';
+import { inProcessAirlock } from '../helpers/in-process.ts';
 
-beforeAll(() => {
-  process.env.AIRLOCK_HOME = inject('airlockHome');
-});
-afterAll(() => closeAirlock());
-
-let db: Sandbox;
-beforeEach(async () => {
-  db = await openSandbox();
-  await db.query(`CREATE TABLE ${db.schema}.counter (n int); INSERT INTO ${db.schema}.counter VALUES (0)`);
-});
-afterEach(() => db.close());
+const sandbox = inProcessAirlock((schema) => `CREATE TABLE ${schema}.counter (n int); INSERT INTO ${schema}.counter VALUES (0)`);
 
 describe('the execute node and the ledger', () => {
   it('running the execute node again for the same thread and action does not run the effect again', async () => {
+    const db = sandbox();
     const airlock = await useAirlock();
     const compiled = migrationGraph.compile({ checkpointer: airlock.checkpointer });
     const config = { configurable: { thread_id: `ledger-${db.schema}` }, durability: 'sync' as const };

@@ -1,29 +1,23 @@
-import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrateStateSchema } from '../../src/runtime/schema.ts';
 import { appendAudit } from '../../src/runtime/audit.ts';
 import { decideApproval, requestApproval } from '../../src/runtime/approvals.ts';
+import { createScratchDatabase } from '../helpers/database.ts';
 
 // A database of this file's own, so the schema is created from nothing.
-const name = `airlock_schema_${randomBytes(4).toString('hex')}`;
-let admin: pg.Client;
-let pools: pg.Pool[] = [];
+let scratch: Awaited<ReturnType<typeof createScratchDatabase>>;
+const pools: pg.Pool[] = [];
 let url: string;
 
 beforeAll(async () => {
-  admin = new pg.Client({ connectionString: inject('targetUrl') });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  const parsed = new URL(inject('targetUrl'));
-  parsed.pathname = `/${name}`;
-  url = parsed.toString();
+  scratch = await createScratchDatabase('airlock_schema');
+  url = scratch.url;
 });
 
 afterAll(async () => {
   await Promise.all(pools.map((pool) => pool.end()));
-  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await admin.end();
+  await scratch?.drop();
 });
 
 function pool() {

@@ -2,9 +2,9 @@ import { interrupt, type LangGraphRunnableConfig } from '@langchain/langgraph';
 import { approvalIdFor, confirmationToken } from '../../policy/action-identity.ts';
 import { RUN_SQL, type ApprovalRequest } from '../../policy/approval-request.ts';
 import { summarise } from '../../policy/classify.ts';
-import { judgeDecision, readResume, type PendingApproval } from '../../policy/review-decision.ts';
+import { judgeDecision, readResume } from '../../policy/review-decision.ts';
 import { useAirlock } from '../airlock.ts';
-import { decideApproval, requestApproval, type Approval } from '../approvals.ts';
+import { decideApproval, pendingOf, requestApproval, type Approval } from '../approvals.ts';
 import { appendAudit } from '../audit.ts';
 import type { MigrationState } from '../migration-state.ts';
 import { threadIdOf } from './thread-id.ts';
@@ -33,16 +33,6 @@ function requestFor(approval: Approval, state: MigrationState, refused?: string)
   };
 }
 
-function pendingOf(approval: Approval): PendingApproval {
-  return {
-    approvalId: approval.approval_id,
-    tier: approval.tier,
-    environment: approval.environment,
-    requestedBy: approval.requested_by,
-    tokenRequired: approval.token_required,
-    confirmationToken: approval.confirmation_token,
-  };
-}
 
 /**
  * Pause until a named reviewer decides. Everything before `interrupt()` runs
