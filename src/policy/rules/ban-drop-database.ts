@@ -1,0 +1,8 @@
+import type { Rule } from './rule.ts';
+
+export const banDropDatabase: Rule = {
+  name: 'ban-drop-database',
+  tier: 'forbidden',
+  message: 'DROP DATABASE is never run through Airlock: a database is dropped by a person, by hand, after a backup',
+  check: ({ kind }) => kind === 'DropdbStmt',
+};

@@ -1,0 +1,82 @@
+import type { RoutineBody } from '../routine-body.ts';
+import type { Tier } from '../tier.ts';
+import type { TreeFacts } from '../tree-facts.ts';
+
+export type Node = Record<string, unknown>;
+
+/** What the whole submitted text tells a rule about the statement's surroundings. */
+export interface ScriptContext {
+  /** Top-level statements in the text: more than one means Airlock runs them in one transaction. */
+  statementCount: number;
+  /** The text opens a transaction itself (BEGIN/START TRANSACTION). */
+  hasTransactionBlock: boolean;
+  /** Tables created earlier in the same text: locking them blocks nobody. */
+  createdTables: Set<string>;
+  /** Names given to PREPARE earlier in the text. */
+  preparedNames: Set<string>;
+  /** `SET lock_timeout` / `SET statement_timeout` ran before this statement. */
+  lockTimeoutSet: boolean;
+  statementTimeoutSet: boolean;
+}
+
+export interface StatementContext {
+  kind: string;
+  node: Node;
+  facts: TreeFacts;
+  /** Inside a CTE, EXPLAIN ANALYZE, PREPARE or a routine body rather than at the top level. */
+  nested: boolean;
+  script: ScriptContext;
+  /** The SQL a DO block or function body runs, when the statement has one. */
+  routine?: RoutineBody;
+}
+
+export interface RuleHit {
+  /** A tier other than the rule's usual one, for this statement. */
+  tier?: Tier;
+  /** What exactly fired, e.g. the function's name. */
+  detail?: string;
+}
+
+/**
+ * One rule: a name a reviewer can look up, the tier a statement takes when it
+ * fires, a one-line message that says why it matters and what to do instead.
+ */
+export interface Rule {
+  name: string;
+  tier: Tier;
+  message: string;
+  check(statement: StatementContext): boolean | RuleHit | undefined;
+}
+
+export interface AlterCommand {
+  subtype: string;
+  name?: string;
+  def?: Node;
+}
+
+export function alterCommands(node: Node): AlterCommand[] {
+  return ((node.cmds ?? []) as { AlterTableCmd?: Node }[]).map(({ AlterTableCmd: cmd = {} }) => ({
+    subtype: String(cmd.subtype),
+    ...(typeof cmd.name === 'string' ? { name: cmd.name } : {}),
+    ...(cmd.def ? { def: cmd.def as Node } : {}),
+  }));
+}
+
+/** `schema.table` of an ALTER/INDEX/… statement's relation. */
+export function relationOf(node: Node): string | undefined {
+  const relation = node.relation as { schemaname?: string; relname?: string } | undefined;
+  if (!relation?.relname) return undefined;
+  return `${relation.schemaname || 'public'}.${relation.relname}`;
+}
+
+/** Was the statement's table created earlier in the same text (so nobody else can be using it)? */
+export function onNewTable(statement: StatementContext): boolean {
+  const table = relationOf(statement.node);
+  return table !== undefined && statement.script.createdTables.has(table);
+}
+
+/** The column constraints of an `ADD COLUMN`, by type. */
+export function columnConstraints(def: Node | undefined): Node[] {
+  const column = (def as { ColumnDef?: { constraints?: { Constraint?: Node }[] } } | undefined)?.ColumnDef;
+  return (column?.constraints ?? []).map((constraint) => constraint.Constraint ?? {});
+}

@@ -1,0 +1,8 @@
+import type { Rule } from './rule.ts';
+
+export const updateWithoutWhere: Rule = {
+  name: 'update-without-where',
+  tier: 'destructive',
+  message: 'UPDATE without WHERE overwrites every row of the table: add the WHERE you mean, and check its count first',
+  check: ({ kind, node }) => kind === 'UpdateStmt' && !node.whereClause,
+};

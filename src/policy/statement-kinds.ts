@@ -1,0 +1,32 @@
+import type { Tier } from './tier.ts';
+
+/**
+ * The tier a statement kind starts from, before any rule looks at it. Rules
+ * only ever raise it. A kind in neither list is unreviewed, and the
+ * `unrecognised-statement` rule makes it destructive.
+ */
+const READ_KINDS = new Set(['SelectStmt', 'ExplainStmt', 'VariableShowStmt', 'PrepareStmt', 'DeallocateStmt']);
+
+const WRITE_KINDS = new Set([
+  'InsertStmt', 'UpdateStmt', 'DeleteStmt', 'MergeStmt', 'CreateStmt', 'CreateTableAsStmt', 'IndexStmt', 'ViewStmt',
+  'CreateSeqStmt', 'AlterSeqStmt', 'CreateSchemaStmt', 'CommentStmt', 'CreateFunctionStmt', 'AlterFunctionStmt',
+  'CreateTrigStmt', 'CreateEnumStmt', 'AlterEnumStmt', 'CompositeTypeStmt', 'CreateDomainStmt', 'AlterDomainStmt',
+  'CreateExtensionStmt', 'AlterExtensionStmt', 'DefineStmt', 'CreateRangeStmt', 'CreateCastStmt', 'RuleStmt',
+  'VacuumStmt', 'ClusterStmt', 'ReindexStmt', 'RefreshMatViewStmt', 'CreatePolicyStmt', 'AlterPolicyStmt',
+  'CreateStatsStmt', 'LockStmt', 'VariableSetStmt', 'NotifyStmt', 'ListenStmt', 'UnlistenStmt', 'CheckPointStmt',
+  'DiscardStmt', 'ConstraintsSetStmt', 'AlterTableStmt', 'AlterObjectSchemaStmt', 'DropStmt', 'TruncateStmt',
+  'RenameStmt', 'DoStmt', 'ExecuteStmt', 'CopyStmt', 'CreatedbStmt', 'CallStmt',
+  // Raised by their rules: privilege-change, transaction-control, ban-drop-database.
+  'GrantStmt', 'GrantRoleStmt', 'AlterRoleStmt', 'AlterRoleSetStmt', 'CreateRoleStmt', 'DropRoleStmt',
+  'AlterDefaultPrivilegesStmt', 'ReassignOwnedStmt', 'DropOwnedStmt', 'AlterOwnerStmt', 'AlterSystemStmt',
+  'TransactionStmt', 'DropdbStmt',
+]);
+
+export function isKnownKind(kind: string): boolean {
+  return READ_KINDS.has(kind) || WRITE_KINDS.has(kind);
+}
+
+export function baselineTier(kind: string, node: Record<string, unknown>): Tier {
+  if (kind === 'CopyStmt') return node.is_from ? 'write' : 'read';
+  return READ_KINDS.has(kind) ? 'read' : 'write';
+}

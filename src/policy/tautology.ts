@@ -1,0 +1,148 @@
+/**
+ * Is a WHERE clause one that filters nothing? `WHERE true`, `1 = 1`,
+ * `x IS NULL OR x IS NOT NULL`, `NOT false`, `'a' = 'a'`… A DELETE with such a
+ * filter is a DELETE of every row, whatever it looks like.
+ * Decided from the parse tree; anything not provably constant-true is a filter.
+ */
+
+type Node = Record<string, unknown>;
+type Constant = boolean | number | string | null;
+const UNKNOWN = Symbol('unknown');
+
+function only(value: unknown): [string, Node] | undefined {
+  if (!value || typeof value !== 'object') return undefined;
+  const entries = Object.entries(value as Node);
+  return entries.length === 1 ? (entries[0] as [string, Node]) : undefined;
+}
+
+/** The value of a constant expression, or UNKNOWN. Protobuf JSON omits defaults: `{}` is false/0/''. */
+function constantOf(expression: unknown): Constant | typeof UNKNOWN {
+  const entry = only(expression);
+  if (!entry) return UNKNOWN;
+  const [kind, node] = entry;
+  if (kind === 'A_Const') {
+    if (node.isnull) return null;
+    if ('boolval' in node) return Boolean((node.boolval as { boolval?: boolean }).boolval);
+    if ('ival' in node) return Number((node.ival as { ival?: number }).ival ?? 0);
+    if ('fval' in node) return Number((node.fval as { fval?: string }).fval ?? 0);
+    if ('sval' in node) return String((node.sval as { sval?: string }).sval ?? '');
+    return UNKNOWN;
+  }
+  if (kind === 'TypeCast') {
+    const inner = constantOf(node.arg);
+    const type = JSON.stringify(node.typeName ?? '');
+    if (inner !== UNKNOWN && type.includes('"bool"')) {
+      if (typeof inner === 'string') return ['t', 'true', 'y', 'yes', 'on', '1'].includes(inner.toLowerCase());
+      if (typeof inner === 'number') return inner !== 0;
+    }
+    return inner;
+  }
+  if (kind === 'BoolExpr' || kind === 'A_Expr' || kind === 'NullTest' || kind === 'BooleanTest' || kind === 'SubLink') {
+    const truth = truthOf(expression);
+    return truth === UNKNOWN ? UNKNOWN : truth;
+  }
+  return UNKNOWN;
+}
+
+function compare(operator: string, left: Constant, right: Constant): boolean | typeof UNKNOWN {
+  if (left === null || right === null) return UNKNOWN; // NULL comparisons are not true
+  const l = typeof left === 'boolean' ? Number(left) : left;
+  const r = typeof right === 'boolean' ? Number(right) : right;
+  switch (operator) {
+    case '=': return l === r;
+    case '<>':
+    case '!=': return l !== r;
+    case '<': return l < r;
+    case '<=': return l <= r;
+    case '>': return l > r;
+    case '>=': return l >= r;
+    default: return UNKNOWN;
+  }
+}
+
+function sameExpression(a: unknown, b: unknown): boolean {
+  const strip = (value: unknown) => JSON.stringify(value, (key, v) => (key === 'location' ? undefined : v));
+  return strip(a) === strip(b);
+}
+
+/** true when the expression is true for every row; UNKNOWN when we cannot tell; false when constant false. */
+function truthOf(expression: unknown): boolean | typeof UNKNOWN {
+  const entry = only(expression);
+  if (!entry) return UNKNOWN;
+  const [kind, node] = entry;
+  switch (kind) {
+    case 'A_Const':
+    case 'TypeCast': {
+      const value = constantOf(expression);
+      return typeof value === 'boolean' ? value : UNKNOWN;
+    }
+    case 'BoolExpr': {
+      const args = (node.args ?? []) as unknown[];
+      const truths = args.map(truthOf);
+      if (node.boolop === 'OR_EXPR') {
+        if (truths.some((truth) => truth === true)) return true;
+        // x IS NULL OR x IS NOT NULL covers every row.
+        const tests = args.map((arg) => only(arg)).filter((e) => e?.[0] === 'NullTest').map((e) => e![1]);
+        for (const a of tests) {
+          for (const b of tests) {
+            if (a.nulltesttype === 'IS_NULL' && b.nulltesttype === 'IS_NOT_NULL' && sameExpression(a.arg, b.arg)) return true;
+          }
+        }
+        return truths.every((truth) => truth === false) ? false : UNKNOWN;
+      }
+      if (node.boolop === 'AND_EXPR') {
+        if (truths.every((truth) => truth === true)) return true;
+        return truths.some((truth) => truth === false) ? false : UNKNOWN;
+      }
+      if (node.boolop === 'NOT_EXPR') {
+        const inner = truths[0];
+        return inner === true ? false : inner === false ? true : UNKNOWN;
+      }
+      return UNKNOWN;
+    }
+    case 'A_Expr': {
+      const operator = ((node.name ?? []) as { String?: { sval?: string } }[]).map((n) => n.String?.sval).join('.');
+      if (node.kind === 'AEXPR_OP') {
+        // x = x holds for every row where x is not null: it filters nothing useful.
+        if (['=', '>=', '<='].includes(operator) && sameExpression(node.lexpr, node.rexpr)) return true;
+        const left = constantOf(node.lexpr);
+        const right = constantOf(node.rexpr);
+        if (left === UNKNOWN || right === UNKNOWN) return UNKNOWN;
+        return compare(operator, left, right);
+      }
+      return UNKNOWN;
+    }
+    case 'NullTest': {
+      const value = constantOf(node.arg);
+      if (value === UNKNOWN) return UNKNOWN;
+      return node.nulltesttype === 'IS_NULL' ? value === null : value !== null;
+    }
+    case 'BooleanTest': {
+      const value = truthOf(node.arg);
+      if (value === UNKNOWN) return UNKNOWN;
+      switch (node.booltesttype) {
+        case 'IS_TRUE':
+        case 'IS_NOT_FALSE':
+          return value === true;
+        case 'IS_FALSE':
+        case 'IS_NOT_TRUE':
+          return value === false;
+        default:
+          return UNKNOWN;
+      }
+    }
+    case 'SubLink': {
+      // EXISTS (SELECT <constants>) without FROM or WHERE is always true.
+      const select = (node.subselect as { SelectStmt?: Node } | undefined)?.SelectStmt;
+      if (node.subLinkType === 'EXISTS_SUBLINK' && select && !select.fromClause && !select.whereClause) return true;
+      return UNKNOWN;
+    }
+    default:
+      return UNKNOWN;
+  }
+}
+
+/** Does this WHERE clause keep every row? */
+export function isTautology(whereClause: unknown): boolean {
+  return whereClause !== undefined && truthOf(whereClause) === true;
+}
