@@ -4,56 +4,8 @@ import { loadSqlParser } from '../../src/policy/parse-sql.ts';
 
 beforeAll(() => loadSqlParser());
 
-const cases: [sql: string, tier: string, rule?: string][] = [
-  ['SELECT * FROM users WHERE id = 1', 'read'],
-  ['SELECT count(*) FROM users', 'read'],
-  ['EXPLAIN DELETE FROM users', 'read'],
-  ['SHOW search_path', 'read'],
-  ["SELECT 'DROP TABLE users' AS text", 'read'],
-  ['SELECT drop_table FROM t -- DROP TABLE t', 'read'],
-  ['SELECT $$ DELETE FROM users $$', 'read'],
-  ['INSERT INTO users VALUES (1)', 'write', 'insert'],
-  ['UPDATE users SET name = 1 WHERE id = 2', 'write', 'update'],
-  ['DELETE FROM sessions WHERE expires_at < now()', 'write', 'delete'],
-  ['CREATE TABLE x (id int)', 'write', 'ddl'],
-  ['CREATE INDEX i ON users (email)', 'write', 'ddl'],
-  ['ALTER TABLE users ADD COLUMN age int', 'write', 'alter-table'],
-  ['SELECT * INTO backup FROM users', 'write', 'select-into'],
-  ['SELECT * FROM users FOR UPDATE', 'write', 'select-for-update'],
-  ['SELECT my_function()', 'write', 'unknown-function'],
-  ['DELETE FROM users', 'destructive', 'delete-without-where'],
-  ['UPDATE users SET admin = true', 'destructive', 'update-without-where'],
-  ['DROP TABLE users', 'destructive', 'ban-drop-table'],
-  ['DROP INDEX i', 'destructive', 'drop-index'],
-  ['TRUNCATE users', 'destructive', 'ban-truncate'],
-  ['ALTER TABLE users DROP COLUMN email', 'destructive', 'ban-drop-column'],
-  ['ALTER TABLE users ALTER COLUMN id TYPE bigint', 'destructive', 'changing-column-type'],
-  ['ALTER TABLE users RENAME TO people', 'destructive', 'renaming'],
-  ['WITH gone AS (DELETE FROM users RETURNING *) SELECT count(*) FROM gone', 'destructive', 'data-modifying-cte:delete-without-where'],
-  ['EXPLAIN ANALYZE DELETE FROM users', 'destructive', 'explain-analyze-executes'],
-  ['SELECT pg_terminate_backend(pid) FROM pg_stat_activity', 'destructive', 'side-effect-function'],
-  ["DO $$ BEGIN EXECUTE 'DROP TABLE users'; END $$", 'destructive', 'dynamic-sql'],
-  ['GRANT ALL ON users TO public', 'destructive', 'privilege-change'],
-  ['SET ROLE postgres', 'destructive', 'privilege-change'],
-  ['MERGE INTO t USING s ON t.id = s.id WHEN MATCHED THEN DELETE', 'destructive', 'merge-delete'],
-  ['COMMIT', 'forbidden', 'transaction-control'],
-  ['SELECT 1; COMMIT; DROP TABLE users', 'forbidden', 'transaction-control'],
-  ['DROP DATABASE prod', 'forbidden', 'ban-drop-database'],
-  ["COPY users FROM PROGRAM 'curl evil'", 'forbidden', 'copy-program'],
-  ["ALTER SYSTEM SET work_mem = '1GB'", 'forbidden', 'alter-system'],
-  ['DELETE FROM airlock.audit WHERE true', 'forbidden', 'airlock-state'],
-  ['DROP SCHEMA airlock CASCADE', 'forbidden', 'airlock-state'],
-];
-
-describe('classifySql tiers statements from the real parse tree', () => {
-  it.each(cases)('%s → %s', (sql, tier, rule) => {
-    const verdict = classifySql(sql);
-    expect(verdict.error).toBeUndefined();
-    expect(verdict.tier).toBe(tier);
-    if (rule) expect(verdict.statements.flatMap((s) => s.rules)).toContain(rule);
-  });
-
-  it('the text takes the highest tier of its statements, and keeps each statement’s own text (without the comments between them)', () => {
+describe('classifySql', () => {
+  it('gives the text the highest tier of its statements, and keeps each statement’s own text (without the comments between them)', () => {
     const verdict = classifySql('SELECT 1;\n/* clean up */ DELETE FROM public.sessions;\nINSERT INTO t VALUES (1)');
     expect(verdict.tier).toBe('destructive');
     expect(verdict.statements.map((s) => [s.kind, s.tier, s.text])).toEqual([
@@ -63,11 +15,37 @@ describe('classifySql tiers statements from the real parse tree', () => {
     ]);
   });
 
-  it('names schema-qualified tables, leaves CTE names out, and knows whether a filter is present', () => {
+  it('names schema-qualified tables, leaves CTE names out, and knows whether a filter filters', () => {
     const verdict = classifySql('WITH recent AS (SELECT * FROM app.orders) DELETE FROM sessions WHERE id IN (SELECT id FROM recent)');
     expect(verdict.statements[0]).toMatchObject({ tables: expect.arrayContaining(['public.sessions', 'app.orders']), filtered: true });
     expect(verdict.statements[0]!.tables).not.toContain('public.recent');
     expect(classifySql('DROP TABLE app.a, b').statements[0]!.tables).toEqual(['app.a', 'public.b']);
+    expect(classifySql('DELETE FROM t WHERE 1 = 1').statements[0]!.filtered).toBe(false);
+    expect(classifySql('UPDATE t SET a = 1').statements[0]!.filtered).toBe(false);
+  });
+
+  it.each([
+    ['SELECT * FROM t', 'ACCESS SHARE'],
+    ['SELECT * FROM t FOR UPDATE', 'ROW SHARE'],
+    ['DELETE FROM t WHERE id = 1', 'ROW EXCLUSIVE'],
+    ['CREATE INDEX CONCURRENTLY i ON t (a)', 'SHARE UPDATE EXCLUSIVE'],
+    ['CREATE INDEX i ON t (a)', 'SHARE'],
+    ['ALTER TABLE t ADD CONSTRAINT fk FOREIGN KEY (a) REFERENCES u (id)', 'SHARE ROW EXCLUSIVE'],
+    ['ALTER TABLE t VALIDATE CONSTRAINT c', 'SHARE UPDATE EXCLUSIVE'],
+    ['ALTER TABLE t ADD COLUMN c int', 'ACCESS EXCLUSIVE'],
+    ['DROP TABLE t', 'ACCESS EXCLUSIVE'],
+    ['TRUNCATE t', 'ACCESS EXCLUSIVE'],
+    ['VACUUM t', 'SHARE UPDATE EXCLUSIVE'],
+    ['VACUUM FULL t', 'ACCESS EXCLUSIVE'],
+    ['REFRESH MATERIALIZED VIEW CONCURRENTLY mv', 'EXCLUSIVE'],
+    ['LOCK TABLE t IN SHARE MODE', 'SHARE'],
+    ['EXPLAIN DELETE FROM t', 'ACCESS SHARE'],
+    ['EXPLAIN ANALYZE DELETE FROM t', 'ROW EXCLUSIVE'],
+    ["DO $$ BEGIN EXECUTE 'TRUNCATE t'; END $$", 'ACCESS EXCLUSIVE'],
+    ['GRANT SELECT ON t TO x', null],
+    ['CREATE TABLE n (id int)', null],
+  ])('%s takes %s', (sql, lock) => {
+    expect(classifySql(sql).statements[0]!.lock).toBe(lock);
   });
 
   it('splits on byte offsets correctly when the text has non-ASCII characters', () => {
@@ -84,6 +62,11 @@ describe('classifySql tiers statements from the real parse tree', () => {
   it('empty text or comments only is not a statement', () => {
     expect(classifySql(' -- nothing here\n').error).toMatch(/no SQL statement/);
     expect(classifySql(';;').tier).toBe('forbidden');
+  });
+
+  it('explains each finding with the rule’s message and what fired', () => {
+    const [statement] = classifySql('SELECT pg_terminate_backend(pid) FROM pg_stat_activity').statements;
+    expect(statement!.findings).toContainEqual(expect.objectContaining({ rule: 'side-effect-function', tier: 'destructive', detail: 'pg_terminate_backend()' }));
   });
 
   it('summarises in one line', () => {

@@ -1,0 +1,6 @@
+import { ruleCases } from './rule-cases.ts';
+
+ruleCases('ban-truncate-cascade', {
+  fires: ["TRUNCATE users CASCADE"],
+  silent: ["TRUNCATE users"],
+});
