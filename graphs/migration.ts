@@ -4,16 +4,21 @@ import { approve } from '../src/runtime/nodes/approve.ts';
 import { audit } from '../src/runtime/nodes/audit.ts';
 import { classify } from '../src/runtime/nodes/classify.ts';
 import { execute } from '../src/runtime/nodes/execute.ts';
+import { permit } from '../src/runtime/nodes/permit.ts';
 
 /**
- * request ─► classify ─► approve ─► execute ─► audit
- *               │           │  (interrupt() until a reviewer decides;
- *             block       reject  read-only and allowed actions skip it)
+ * request ─► classify ─► permit ─► approve ─► execute ─► audit
+ *               │          │          │  (interrupt() until a reviewer decides;
+ *             block      block     reject  what the policy allows skips it)
  */
 
-function routeAfterClassify(state: MigrationState): 'approve' | 'execute' | 'audit' {
+function routeAfterClassify(state: MigrationState): 'permit' | 'audit' {
+  return state.status === 'blocked' ? 'audit' : 'permit';
+}
+
+function routeAfterPermit(state: MigrationState): 'approve' | 'execute' | 'audit' {
   if (state.status === 'blocked') return 'audit';
-  return state.gate?.decision === 'allow' ? 'execute' : 'approve';
+  return state.permission?.decision === 'allow' ? 'execute' : 'approve';
 }
 
 function routeAfterApprove(state: MigrationState): 'execute' | 'audit' {
@@ -22,11 +27,13 @@ function routeAfterApprove(state: MigrationState): 'execute' | 'audit' {
 
 export const migrationGraph = new StateGraph({ state: MigrationState, input: MigrationInput })
   .addNode('classify', classify)
+  .addNode('permit', permit)
   .addNode('approve', approve)
   .addNode('execute', execute)
   .addNode('audit', audit)
   .addEdge(START, 'classify')
-  .addConditionalEdges('classify', routeAfterClassify, ['approve', 'execute', 'audit'])
+  .addConditionalEdges('classify', routeAfterClassify, ['permit', 'audit'])
+  .addConditionalEdges('permit', routeAfterPermit, ['approve', 'execute', 'audit'])
   .addConditionalEdges('approve', routeAfterApprove, ['execute', 'audit'])
   .addEdge('execute', 'audit')
   .addEdge('audit', END);

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { isDevelopmentEnvironment } from './approval-gate.ts';
 import type { Tier } from './tier.ts';
 
 /** One decision in LangChain v1's HITL resume shape. */
@@ -74,7 +73,14 @@ export interface PendingApproval {
   requestedBy: string;
   tokenRequired: boolean;
   confirmationToken: string;
+  /** Reviewer roles that may approve; undefined: any named person. */
+  roles?: string[];
+  /** The requester may not approve their own action. */
+  fourEyes: boolean;
 }
+
+/** The policy's reviewers and their roles. */
+export type Reviewers = Record<string, { roles: string[] }>;
 
 export type Judgement =
   | { outcome: 'approved'; reviewer: string }
@@ -82,7 +88,7 @@ export type Judgement =
   | { outcome: 'refused'; reason: string };
 
 /** Whether a reviewer's decision counts. Pure: the CLI checks it before deciding, the approve node again after. */
-export function judgeDecision(decision: ReviewerDecision, approval: PendingApproval): Judgement {
+export function judgeDecision(decision: ReviewerDecision, approval: PendingApproval, reviewers: Reviewers = {}): Judgement {
   const reviewer = decision.reviewer?.trim();
   if (!reviewer) return { outcome: 'refused', reason: 'no reviewer named: pass --as NAME or set AIRLOCK_REVIEWER' };
   if (decision.type === 'reject') {
@@ -97,11 +103,21 @@ export function judgeDecision(decision: ReviewerDecision, approval: PendingAppro
   if (reviewer.startsWith('agent:')) {
     return { outcome: 'refused', reason: `${reviewer} is an agent identity, and agents can never approve: ask a person` };
   }
-  if (!isDevelopmentEnvironment(approval.environment) && reviewer === approval.requestedBy) {
+  if (approval.fourEyes && reviewer === approval.requestedBy) {
     return {
       outcome: 'refused',
       reason: `${reviewer} requested this action and cannot also approve it in ${approval.environment}: ask another reviewer`,
     };
+  }
+  if (approval.roles) {
+    const held = reviewers[reviewer]?.roles ?? [];
+    if (!approval.roles.some((role) => held.includes(role))) {
+      const has = held.length ? `has ${held.join(', ')}` : 'is not a reviewer in the policy';
+      return {
+        outcome: 'refused',
+        reason: `${reviewer} may not approve ${approval.tier} actions in ${approval.environment}: it needs role ${approval.roles.join(' or ')}, and ${reviewer} ${has}`,
+      };
+    }
   }
   if (approval.tokenRequired) {
     if (!decision.token) {

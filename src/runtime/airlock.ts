@@ -1,6 +1,7 @@
 import { PostgresSaver } from '@langchain/langgraph-checkpoint-postgres';
 import { readSettings, type Settings } from './config.ts';
 import { closeDatabases, openDatabases, type Databases } from './database.ts';
+import { loadPolicy, type LoadedPolicy } from './policy-loader.ts';
 import { AIRLOCK_SCHEMA } from './schema.ts';
 
 /**
@@ -12,6 +13,7 @@ export interface Airlock {
   settings: Settings;
   databases: Databases;
   checkpointer: PostgresSaver;
+  policy: LoadedPolicy;
 }
 
 let opening: Promise<Airlock> | undefined;
@@ -19,10 +21,12 @@ let opening: Promise<Airlock> | undefined;
 export function useAirlock(): Promise<Airlock> {
   opening ??= (async () => {
     const settings = readSettings();
+    // A bad policy file is refused before anything connects or runs.
+    const policy = loadPolicy(settings);
     const databases = await openDatabases(settings);
     // setup() already ran inside openDatabases, under the schema advisory lock.
     const checkpointer = new PostgresSaver(databases.state, undefined, { schema: AIRLOCK_SCHEMA });
-    return { settings, databases, checkpointer };
+    return { settings, databases, checkpointer, policy };
   })();
   opening.catch(() => {
     opening = undefined;

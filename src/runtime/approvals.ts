@@ -99,7 +99,10 @@ export async function recordApprovalOutcome(db: Queryable, approvalId: string, o
 
 /** What the pure review decision needs to know about an approval. */
 export function pendingOf(approval: Approval): PendingApproval {
+  const permit = (approval.action.permit ?? {}) as { roles?: string[]; fourEyes?: boolean };
   return {
+    ...(permit.roles ? { roles: permit.roles } : {}),
+    fourEyes: permit.fourEyes ?? true,
     approvalId: approval.approval_id,
     tier: approval.tier,
     environment: approval.environment,

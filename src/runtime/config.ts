@@ -14,6 +14,8 @@ export interface Settings {
   lockTimeout: string;
   statementTimeout: string;
   reviewer: string | undefined;
+  /** The policy file: AIRLOCK_POLICY, else ./airlock.policy.json when it exists, else the built-in policy. */
+  policyPath: string | undefined;
 }
 
 export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
@@ -24,5 +26,6 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     lockTimeout: env.AIRLOCK_LOCK_TIMEOUT || '5s',
     statementTimeout: env.AIRLOCK_STATEMENT_TIMEOUT || '5min',
     reviewer: env.AIRLOCK_REVIEWER || undefined,
+    policyPath: env.AIRLOCK_POLICY || undefined,
   };
 }

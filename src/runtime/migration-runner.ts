@@ -57,7 +57,7 @@ export async function threadOutcome(threadId: string): Promise<RunOutcome> {
   const base = {
     thread_id: threadId,
     ...(classification ? { tier: classification.tier, rules: classification.statements.flatMap((s) => s.rules) } : {}),
-    environment: values.environment,
+    environment: values.resolvedEnvironment ?? values.environment,
     ...(values.reason ? { reason: values.reason } : {}),
   };
   const [pending] = interrupts;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Classification } from '../policy/classify.ts';
-import type { Gate } from '../policy/approval-gate.ts';
+import type { EnvironmentSignal } from '../policy/environment.ts';
+import type { Permit } from '../policy/permit.ts';
 
 /** What a caller gives the migration graph. */
 export const MigrationInput = z.object({
@@ -38,7 +39,10 @@ export const MigrationState = MigrationInput.extend({
   actionHash: z.string().optional(),
   target: z.string().optional(),
   classification: z.custom<Classification>().optional(),
-  gate: z.custom<Gate>().optional(),
+  /** The environment as resolved from every signal (the flag is one of them). */
+  resolvedEnvironment: z.string().optional(),
+  environmentSignals: z.custom<EnvironmentSignal[]>().optional(),
+  permission: z.custom<Permit>().optional(),
   approval: ApprovalOutcome.optional(),
   result: ExecutionResult.optional(),
   status: ThreadStatus.optional(),

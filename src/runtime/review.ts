@@ -60,7 +60,7 @@ export async function review(approvalId: string, request: ReviewRequest): Promis
     return refuse(`${approvalId} was already ${approval.status} by ${approval.decided_by} at ${when}${outcome}: nothing more to do`);
   }
 
-  const judgement = judgeDecision({ ...request }, pendingOf(approval));
+  const judgement = judgeDecision({ ...request }, pendingOf(approval), airlock.policy.policy.reviewers);
   if (judgement.outcome === 'refused') {
     return refuse(`${judgement.reason} (${approvalId} is still pending; nothing was run)`);
   }

@@ -75,6 +75,14 @@ const LEDGER_SQL = `
     executed_at     timestamptz NOT NULL DEFAULT now(),
     result          jsonb NOT NULL
   );
+  -- Which environment this database is, set by "airlock db mark ENV": one of the
+  -- signals the permit step checks, kept beside the data it describes.
+  CREATE TABLE IF NOT EXISTS airlock.environment_marker (
+    singleton  boolean PRIMARY KEY DEFAULT true CHECK (singleton),
+    name       text NOT NULL,
+    marked_by  text NOT NULL,
+    marked_at  timestamptz NOT NULL DEFAULT now()
+  );
 `;
 
 async function withSchemaLock<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {

@@ -8,6 +8,7 @@ const pending: PendingApproval = {
   requestedBy: 'dev',
   tokenRequired: true,
   confirmationToken: '20261122-drop-t-abcd',
+  fourEyes: true,
 };
 
 describe('readResume accepts the HITL shape and Agent Inbox’s legacy shape', () => {
@@ -52,8 +53,19 @@ describe('judgeDecision', () => {
   });
 
   it('needs no token where the gate does not ask for one, and lets the requester approve in development', () => {
-    const dev = { ...pending, environment: 'development', tokenRequired: false };
+    const dev = { ...pending, environment: 'development', tokenRequired: false, fourEyes: false };
     expect(judgeDecision({ type: 'approve', reviewer: 'dev' }, dev).outcome).toBe('approved');
+  });
+
+  it('where the policy names roles, only a reviewer holding one may approve', () => {
+    const guarded = { ...pending, roles: ['dba'] };
+    const reviewers = { alice: { roles: ['dba'] }, bob: { roles: ['developer'] } };
+    const token = pending.confirmationToken;
+    expect(judgeDecision({ type: 'approve', reviewer: 'alice', token }, guarded, reviewers).outcome).toBe('approved');
+    const bob = judgeDecision({ type: 'approve', reviewer: 'bob', token }, guarded, reviewers);
+    expect(bob.outcome === 'refused' && bob.reason).toMatch(/needs role dba, and bob has developer/);
+    const carol = judgeDecision({ type: 'approve', reviewer: 'carol', token }, guarded, reviewers);
+    expect(carol.outcome === 'refused' && carol.reason).toMatch(/carol is not a reviewer in the policy/);
   });
 
   it('anyone named may reject, with a reason recorded', () => {

@@ -14,7 +14,7 @@ describe('the execute node and the ledger', () => {
     const compiled = migrationGraph.compile({ checkpointer: airlock.checkpointer });
     const config = { configurable: { thread_id: `ledger-${db.schema}` }, durability: 'sync' as const };
     const state = (await compiled.invoke(
-      { sql: `UPDATE ${db.schema}.counter SET n = n + 1 WHERE true`, environment: 'development', requestedBy: 'dev' },
+      { sql: `UPDATE ${db.schema}.counter SET n = n + 1 WHERE n >= 0`, environment: 'development', requestedBy: 'dev' },
       config,
     )) as MigrationState;
     expect(state.status).toBe('completed');

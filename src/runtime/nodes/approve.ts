@@ -49,14 +49,19 @@ export async function approve(state: MigrationState, config: LangGraphRunnableCo
   const approval = await requestApproval(db, {
     approval_id: approvalId,
     thread_id: threadId,
-    environment: state.environment,
+    environment: state.resolvedEnvironment ?? state.environment,
     tier: classification.tier,
     summary: summarise(classification),
     sql: state.sql,
-    action: { statements: classification.statements, target: state.target, gate: state.gate },
+    action: {
+      statements: classification.statements,
+      target: state.target,
+      permit: state.permission,
+      environmentSignals: state.environmentSignals,
+    },
     action_hash: state.actionHash!,
     confirmation_token: confirmationToken(new Date(state.requestedAt!), classification.statements, state.actionHash!),
-    token_required: state.gate!.tokenRequired,
+    token_required: state.permission!.tokenRequired,
     requested_by: state.requestedBy,
     requested_at: new Date(state.requestedAt!),
   });
@@ -65,9 +70,9 @@ export async function approve(state: MigrationState, config: LangGraphRunnableCo
     approvalId,
     step: 'approve',
     actor: state.requestedBy,
-    environment: state.environment,
+    environment: approval.environment,
     outcome: 'pending_approval',
-    message: `Paused for approval in ${state.environment}: ${approval.summary}. A reviewer decides with "airlock show ${approvalId}", then approve or reject.`,
+    message: `Paused for approval in ${approval.environment}: ${approval.summary}. A reviewer decides with "airlock show ${approvalId}", then approve or reject.`,
     detail: { tier: approval.tier, tokenRequired: approval.token_required },
     eventKey: `${approvalId}:requested`,
   });
@@ -78,7 +83,7 @@ export async function approve(state: MigrationState, config: LangGraphRunnableCo
   let refused: string | undefined;
   for (let attempt = 0; ; attempt++) {
     const answer = readResume(interrupt(requestFor(approval, state, refused)));
-    const judgement = 'error' in answer ? ({ outcome: 'refused', reason: answer.error } as const) : judgeDecision(answer, pendingOf(approval));
+    const judgement = 'error' in answer ? ({ outcome: 'refused', reason: answer.error } as const) : judgeDecision(answer, pendingOf(approval), airlock.policy.policy.reviewers);
     if (judgement.outcome === 'refused') {
       refused = judgement.reason;
       await appendAudit(db, {
@@ -86,7 +91,7 @@ export async function approve(state: MigrationState, config: LangGraphRunnableCo
         approvalId,
         step: 'approve',
         actor: ('error' in answer ? undefined : answer.reviewer) || '(unnamed)',
-        environment: state.environment,
+        environment: approval.environment,
         outcome: 'refused',
         message: `A decision on ${approvalId} was refused: ${judgement.reason}. The action is still pending.`,
         eventKey: `${approvalId}:refused:${attempt}`,
@@ -108,12 +113,12 @@ export async function approve(state: MigrationState, config: LangGraphRunnableCo
       approvalId,
       step: 'approve',
       actor: decidedBy,
-      environment: state.environment,
+      environment: approval.environment,
       outcome: finalStatus,
       message:
         finalStatus === 'approved'
-          ? `Approved by ${decidedBy} in ${state.environment}: ${approval.summary}`
-          : `Rejected by ${decidedBy} in ${state.environment}: ${finalReason}. Nothing was run.`,
+          ? `Approved by ${decidedBy} in ${approval.environment}: ${approval.summary}`
+          : `Rejected by ${decidedBy} in ${approval.environment}: ${finalReason}. Nothing was run.`,
       detail: { tokenRequired: approval.token_required },
       eventKey: `${approvalId}:decided`,
     });

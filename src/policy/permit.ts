@@ -1,0 +1,66 @@
+import type { Policy, EnvironmentPolicy } from './policy-file.ts';
+import type { Tier } from './tier.ts';
+
+/** What the permit step decided, and everything the approve step needs to enforce it. */
+export interface Permit {
+  decision: 'allow' | 'approve' | 'block';
+  /** The environment's entry in the policy that applied (an unknown environment gets production's). */
+  policyEnvironment: string;
+  tokenRequired: boolean;
+  /** Reviewer roles that may approve; undefined: any named person. */
+  roles?: string[];
+  fourEyes: boolean;
+  reason: string;
+}
+
+export interface PermitRequest {
+  tier: Tier;
+  environment: string;
+  requester: string;
+  /** The tool the requester calls: `migrate`, `cleanup`, `agent`… */
+  tool: string;
+}
+
+const AGENT_PREFIX = 'agent:';
+
+function entryFor(environment: string, policy: Policy): { name: string; settings: EnvironmentPolicy; unknown: boolean } {
+  const settings = policy.environments[environment];
+  if (settings) return { name: environment, settings, unknown: false };
+  return { name: 'production', settings: policy.environments.production!, unknown: true };
+}
+
+/** May this agent call this tool in this environment? Undefined when it may. */
+export function agentRefusal(requester: string, tool: string, environment: string, policy: Policy): string | undefined {
+  if (!requester.startsWith(AGENT_PREFIX) || Object.keys(policy.agents).length === 0) return undefined;
+  const name = requester.slice(AGENT_PREFIX.length);
+  const grant = policy.agents[name];
+  if (!grant) return `${requester} is not an agent the policy knows (policy agents): add it, or run this as a person`;
+  if (!grant.tools.includes('*') && !grant.tools.includes(tool)) {
+    return `${requester} may not call ${tool} (policy agents.${name}.tools: ${grant.tools.join(', ')})`;
+  }
+  if (!grant.environments.includes('*') && !grant.environments.includes(environment)) {
+    return `${requester} may not act in ${environment} (policy agents.${name}.environments: ${grant.environments.join(', ')})`;
+  }
+  return undefined;
+}
+
+/** The permit decision: pure, from the tier, the resolved environment, who asks and the policy. */
+export function permit(request: PermitRequest, policy: Policy): Permit {
+  const { name, settings, unknown } = entryFor(request.environment, policy);
+  const base = { policyEnvironment: name, fourEyes: settings.fourEyes, tokenRequired: false };
+  const treatedAs = unknown ? ` (unknown environment ${request.environment}, treated as production)` : '';
+  const refusal = agentRefusal(request.requester, request.tool, request.environment, policy);
+  if (refusal) return { ...base, decision: 'block', reason: refusal };
+  const action = settings.tiers[request.tier];
+  if (action === 'allow') return { ...base, decision: 'allow', reason: `${request.tier} runs without approval in ${request.environment}${treatedAs}` };
+  if (action === 'block') return { ...base, decision: 'block', reason: `${request.tier} statements are blocked in ${request.environment}${treatedAs}` };
+  const who = action.approve.roles ? `a reviewer with role ${action.approve.roles.join(' or ')}` : 'a named reviewer';
+  const token = action.approve.token ? ' and the confirmation token' : '';
+  return {
+    ...base,
+    decision: 'approve',
+    tokenRequired: action.approve.token,
+    ...(action.approve.roles ? { roles: action.approve.roles } : {}),
+    reason: `${request.tier} in ${request.environment} needs approval by ${who}${token}${treatedAs}`,
+  };
+}

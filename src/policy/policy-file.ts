@@ -1,0 +1,150 @@
+import { z } from 'zod';
+
+/**
+ * The policy file (`airlock.policy.json`, or the path in AIRLOCK_POLICY):
+ * environments and what each tier needs in them, reviewers and their roles,
+ * agents and the tools they may call. The zod schema is the single source of
+ * truth for its shape; `parsePolicy` reports problems with their JSON path.
+ */
+
+const Name = z.string().regex(/^[a-z][a-z0-9_.-]*$/i, 'use letters, digits, ".", "_" or "-"');
+
+const Approval = z
+  .object({
+    /** Reviewer roles that may approve; omitted: any named person. */
+    roles: z.array(Name).min(1).optional(),
+    /** The reviewer must type the confirmation token from `airlock show`. */
+    token: z.boolean().default(false),
+  })
+  .strict();
+
+export const TierAction = z.union([z.literal('allow'), z.literal('block'), z.object({ approve: Approval }).strict()], {
+  error: 'expected "allow", "block" or { "approve": { "roles"?: [...], "token"?: true } }',
+});
+export type TierAction = z.infer<typeof TierAction>;
+
+export const EnvironmentPolicy = z
+  .object({
+    /** Other names for this environment (prod, prd…), in flags, variables and markers. */
+    aliases: z.array(Name).default([]),
+    tiers: z
+      .object({
+        read: TierAction,
+        write: TierAction,
+        destructive: TierAction,
+        forbidden: z.literal('block', { error: 'forbidden statements are always blocked: "block"' }).default('block'),
+      })
+      .strict(),
+    /** The requester may not approve their own action. */
+    fourEyes: z.boolean().default(true),
+    /** Caps on what one cleanup may touch; over either, it is blocked outright. */
+    blastRadius: z
+      .object({ maxRows: z.number().int().positive().optional(), maxPercent: z.number().gt(0).max(100).optional() })
+      .strict()
+      .optional(),
+    /** Target databases that are this environment, by host or database name (`*` matches anything). */
+    detect: z
+      .object({ hosts: z.array(z.string().min(1)).default([]), databases: z.array(z.string().min(1)).default([]) })
+      .strict()
+      .default({ hosts: [], databases: [] }),
+  })
+  .strict();
+export type EnvironmentPolicy = z.infer<typeof EnvironmentPolicy>;
+
+const PolicyShape = z
+  .object({
+    $schema: z.string().optional(),
+    environments: z.record(Name, EnvironmentPolicy),
+    reviewers: z.record(Name, z.object({ roles: z.array(Name).min(1) }).strict()).default({}),
+    /** Agents (requesters named agent:NAME), the tools each may call and where. Empty: any agent, any tool. */
+    agents: z
+      .record(Name, z.object({ tools: z.array(z.string().min(1)).min(1), environments: z.array(z.string().min(1)).min(1) }).strict())
+      .default({}),
+    /** Pending approvals older than this expire, rejected, never executed. */
+    approvalTtlHours: z.number().positive().default(72),
+  })
+  .strict();
+
+export const Policy = PolicyShape.superRefine((policy, context) => {
+  if (!policy.environments.production) {
+    context.addIssue({
+      code: 'custom',
+      path: ['environments', 'production'],
+      message: 'a "production" environment is required: unknown environments are treated as production',
+    });
+  }
+  const heldRoles = new Set(Object.values(policy.reviewers).flatMap((reviewer) => reviewer.roles));
+  const seen = new Map<string, string>();
+  for (const [name, environment] of Object.entries(policy.environments)) {
+    for (const alias of [name, ...environment.aliases]) {
+      const key = alias.toLowerCase();
+      const owner = seen.get(key);
+      if (owner && owner !== name) {
+        context.addIssue({ code: 'custom', path: ['environments', name, 'aliases'], message: `"${alias}" already names ${owner}` });
+      }
+      seen.set(key, name);
+    }
+    for (const tier of ['read', 'write', 'destructive'] as const) {
+      const action = environment.tiers[tier];
+      if (typeof action === 'object') {
+        action.approve.roles?.forEach((role, index) => {
+          if (!heldRoles.has(role)) {
+            context.addIssue({
+              code: 'custom',
+              path: ['environments', name, 'tiers', tier, 'approve', 'roles', index],
+              message: `no reviewer has role "${role}", so nothing could ever be approved: add it to a reviewer`,
+            });
+          }
+        });
+      }
+    }
+  }
+  for (const [agent, grant] of Object.entries(policy.agents)) {
+    grant.environments.forEach((environment, index) => {
+      if (environment !== '*' && !seen.has(environment.toLowerCase())) {
+        context.addIssue({ code: 'custom', path: ['agents', agent, 'environments', index], message: `unknown environment "${environment}"` });
+      }
+    });
+  }
+});
+export type Policy = z.infer<typeof Policy>;
+
+/** Without a policy file: reads run, production and staging writes need approval, destructive needs a token everywhere. */
+export const BUILT_IN_POLICY: Policy = Policy.parse({
+  environments: {
+    production: {
+      aliases: ['prod', 'prd', 'live'],
+      tiers: { read: 'allow', write: { approve: {} }, destructive: { approve: { token: true } } },
+      blastRadius: { maxRows: 100_000, maxPercent: 50 },
+    },
+    staging: {
+      aliases: ['stage', 'stg', 'preprod', 'uat'],
+      tiers: { read: 'allow', write: { approve: {} }, destructive: { approve: { token: true } } },
+    },
+    development: {
+      aliases: ['dev', 'local', 'test', 'ci', 'sandbox'],
+      tiers: { read: 'allow', write: 'allow', destructive: { approve: { token: true } } },
+      fourEyes: false,
+    },
+  },
+});
+
+function jsonPath(path: PropertyKey[]): string {
+  return path.reduce<string>((text, part) => {
+    if (typeof part === 'number') return `${text}[${part}]`;
+    const key = String(part);
+    return /^[A-Za-z_$][\w$]*$/.test(key) ? (text ? `${text}.${key}` : key) : `${text}[${JSON.stringify(key)}]`;
+  }, '');
+}
+
+export type PolicyOutcome = { ok: true; policy: Policy } | { ok: false; problems: string[] };
+
+/** Validate a parsed policy file; each problem is `path: message`. */
+export function parsePolicy(json: unknown): PolicyOutcome {
+  const result = Policy.safeParse(json);
+  if (result.success) return { ok: true, policy: result.data };
+  return {
+    ok: false,
+    problems: result.error.issues.map((issue) => `${jsonPath(issue.path) || '(top level)'}: ${issue.message}`),
+  };
+}

@@ -1,0 +1,40 @@
+import type pg from 'pg';
+import { signalsFromTarget, type EnvironmentSignal } from '../policy/environment.ts';
+import type { Policy } from '../policy/policy-file.ts';
+
+/** Signals that need no database: the flag and the environment variables. */
+export function localSignals(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): EnvironmentSignal[] {
+  const signals: EnvironmentSignal[] = [];
+  if (flag?.trim()) signals.push({ source: '--env', value: flag.trim() });
+  for (const variable of ['AIRLOCK_ENV', 'APP_ENV'] as const) {
+    const value = env[variable]?.trim();
+    if (value) signals.push({ source: variable, value });
+  }
+  return signals;
+}
+
+/** The environment the target database says it is: `airlock db mark`'s marker, or an `airlock.environment` setting. */
+export async function markerSignals(target: pg.Pool): Promise<EnvironmentSignal[]> {
+  const { rows } = await target.query<{ marker: string | null; setting: string | null }>(
+    `SELECT (SELECT name FROM airlock.environment_marker) AS marker,
+            nullif(current_setting('airlock.environment', true), '') AS setting`,
+  );
+  const signals: EnvironmentSignal[] = [];
+  if (rows[0]?.marker) signals.push({ source: 'database marker (airlock db mark)', value: rows[0].marker });
+  if (rows[0]?.setting) signals.push({ source: 'database setting airlock.environment', value: rows[0].setting });
+  return signals;
+}
+
+export function targetSignals(targetUrl: string, policy: Policy): EnvironmentSignal[] {
+  try {
+    const url = new URL(targetUrl);
+    return signalsFromTarget({ host: url.hostname, database: url.pathname.replace(/^\//, '') }, policy);
+  } catch {
+    return [];
+  }
+}
+
+/** Every signal for an action against the target database. */
+export async function gatherSignals(flag: string | undefined, target: pg.Pool, targetUrl: string, policy: Policy): Promise<EnvironmentSignal[]> {
+  return [...localSignals(flag), ...targetSignals(targetUrl, policy), ...(await markerSignals(target))];
+}
