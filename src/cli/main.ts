@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { ExitCode } from '../runtime/errors.ts';
+import { registerCheck } from './commands/check.ts';
 import { registerDb } from './commands/db.ts';
 import { registerDemo } from './commands/demo.ts';
 import { registerHistory } from './commands/history.ts';
@@ -17,6 +18,7 @@ const program = new Command('airlock')
   .showSuggestionAfterError();
 
 registerDemo(program);
+registerCheck(program);
 registerMigrate(program);
 registerInbox(program);
 registerShow(program);

@@ -47,6 +47,7 @@ describe('a DROP TABLE in production, across separate OS processes', () => {
     expect(history.code).toBe(0);
     expect(history.json.audit.map((a: any) => `${a.step}:${a.outcome}`)).toEqual([
       'classify:destructive',
+      'permit:approve',
       'approve:pending_approval',
       'approve:approved',
       'execute:completed',

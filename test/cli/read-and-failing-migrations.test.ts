@@ -38,6 +38,7 @@ describe('migrations that need no approval', () => {
     const history = await runCli(['history', failed.json.thread_id, '--json']);
     expect(history.json.audit.map((a: any) => `${a.step}:${a.outcome}`)).toEqual([
       'classify:write',
+      'permit:allow',
       'execute:failed',
       'audit:failed',
     ]);

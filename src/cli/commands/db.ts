@@ -1,7 +1,11 @@
 import type { Command } from 'commander';
+import { canonicalEnvironment } from '../../policy/environment.ts';
+import { useAirlock } from '../../runtime/airlock.ts';
+import { appendAudit } from '../../runtime/audit.ts';
 import { readSettings } from '../../runtime/config.ts';
 import { embeddedStatus, ensureEmbeddedPostgres, stopEmbeddedPostgres } from '../../runtime/embedded-postgres.ts';
 import { ExitCode } from '../../runtime/errors.ts';
+import { requesterFrom } from '../identity.ts';
 import { runCommand } from '../output.ts';
 
 export function registerDb(program: Command): void {
@@ -48,6 +52,41 @@ export function registerDb(program: Command): void {
         return {
           json: { stopped, was_running: stopped },
           text: stopped ? 'stopped the embedded database' : 'the embedded database was not running',
+          exitCode: ExitCode.done,
+        };
+      }),
+    );
+
+  db.command('mark')
+    .description('record in the target database which environment it is (a signal every action is checked against)')
+    .argument('<env>', 'production, staging, development…')
+    .option('--as <who>', 'who marks it (for the audit trail)')
+    .option('--json', 'print one JSON object')
+    .action(async (name: string, options: { as?: string; json?: boolean }) =>
+      runCommand(options, async () => {
+        const airlock = await useAirlock();
+        const environment = canonicalEnvironment(name, airlock.policy.policy);
+        const actor = requesterFrom(options.as);
+        const { rows } = await airlock.databases.target.query<{ previous: string | null }>(
+          `WITH previous AS (SELECT name FROM airlock.environment_marker)
+           INSERT INTO airlock.environment_marker (singleton, name, marked_by) VALUES (true, $1, $2)
+           ON CONFLICT (singleton) DO UPDATE SET name = excluded.name, marked_by = excluded.marked_by, marked_at = now()
+           RETURNING (SELECT name FROM previous) AS previous`,
+          [environment, actor],
+        );
+        const previous = rows[0]?.previous ?? null;
+        const target = airlock.databases.targetIdentity;
+        await appendAudit(airlock.databases.state, {
+          step: 'db-mark',
+          actor,
+          environment,
+          outcome: 'marked',
+          message: `${actor} marked ${target} as ${environment}${previous ? ` (was ${previous})` : ''}: every action against it is now checked against this.`,
+          detail: { target, previous },
+        });
+        return {
+          json: { target, environment, previous },
+          text: `marked ${target} as ${environment}${previous && previous !== environment ? ` (was ${previous})` : ''}`,
           exitCode: ExitCode.done,
         };
       }),

@@ -1,25 +1,11 @@
-import fs from 'node:fs';
 import type { Command } from 'commander';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startMigration, threadOutcome, type RunOutcome } from '../../runtime/migration-runner.ts';
 import { badInput } from '../../runtime/errors.ts';
 import { requesterFrom } from '../identity.ts';
 import { note, runCommand } from '../output.ts';
+import { readSql } from '../read-sql.ts';
 import { renderOutcome } from '../render-outcome.ts';
-
-async function readSql(file: string): Promise<string> {
-  if (file === '-') {
-    if (process.stdin.isTTY) throw badInput('migrate - reads SQL from stdin, but stdin is a terminal: pipe the SQL in, or pass a file');
-    const chunks: Buffer[] = [];
-    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-    return Buffer.concat(chunks).toString('utf8');
-  }
-  try {
-    return fs.readFileSync(file, 'utf8');
-  } catch (error) {
-    throw badInput(`cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'}): pass the path of a .sql file, or - to read stdin`);
-  }
-}
 
 export function registerMigrate(program: Command): void {
   program
@@ -37,7 +23,6 @@ export function registerMigrate(program: Command): void {
           throw badInput('--env is required: name the environment this runs against, e.g. --env production (nothing was run)');
         }
         const sql = await readSql(file);
-        if (!sql.trim()) throw badInput(`${file === '-' ? 'stdin' : file} holds no SQL: nothing to run`);
         let outcome = await startMigration({ sql, environment, requestedBy: requesterFrom(options.as) });
         if (options.wait) outcome = await waitForDecision(outcome);
         return renderOutcome(outcome);

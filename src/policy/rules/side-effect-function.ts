@@ -3,7 +3,7 @@ import type { Rule } from './rule.ts';
 // Functions that act outside the statement: they end sessions, delete large
 // objects or files, drop replication slots or reach other servers — and a
 // read-only transaction does not stop them.
-const SIDE_EFFECT_FUNCTIONS = new Set([
+export const SIDE_EFFECT_FUNCTIONS: ReadonlySet<string> = new Set([
   'pg_terminate_backend', 'pg_cancel_backend', 'pg_reload_conf', 'pg_rotate_logfile', 'lo_unlink', 'lo_import',
   'lo_export', 'lo_put', 'lo_from_bytea', 'pg_drop_replication_slot', 'pg_create_logical_replication_slot',
   'pg_create_physical_replication_slot', 'pg_replication_origin_drop', 'dblink_exec', 'dblink', 'dblink_connect',

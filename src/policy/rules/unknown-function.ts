@@ -1,4 +1,5 @@
 import type { Rule } from './rule.ts';
+import { SIDE_EFFECT_FUNCTIONS } from './side-effect-function.ts';
 
 // Functions a SELECT may call and still be a read. Anything else might write
 // (user functions can do anything), so the statement is at least a write.
@@ -28,7 +29,10 @@ export const unknownFunction: Rule = {
   tier: 'write',
   message: 'this calls a function Airlock does not know to be read-only, and a function can change data: it is treated as a write',
   check({ facts }) {
-    for (const name of facts.functions) if (!READ_ONLY_FUNCTIONS.has(name)) return { detail: `${name}()` };
+    // Known side effects are side-effect-function's to report.
+    for (const name of facts.functions) {
+      if (!READ_ONLY_FUNCTIONS.has(name) && !SIDE_EFFECT_FUNCTIONS.has(name)) return { detail: `${name}()` };
+    }
     return false;
   },
 };
