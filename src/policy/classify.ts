@@ -3,7 +3,7 @@ import { parseSql, type ParsedStatement } from './parse-sql.ts';
 import { routineBody } from './routine-body.ts';
 import { RULES } from './rules/index.ts';
 import { explainRunsItsQuery } from './rules/explain-analyze-executes.ts';
-import type { Node, ScriptContext } from './rules/rule.ts';
+import type { Node, Rule, ScriptContext } from './rules/rule.ts';
 import { baselineTier } from './statement-kinds.ts';
 import { isTautology } from './tautology.ts';
 import { highestTier, type Tier } from './tier.ts';
@@ -45,6 +45,14 @@ export interface Classification {
   error?: string;
 }
 
+const rulesByKind = new Map<string, readonly Rule[]>();
+/** The rules that look at a statement kind, worked out once per kind. */
+function rulesFor(kind: string): readonly Rule[] {
+  let rules = rulesByKind.get(kind);
+  if (!rules) rulesByKind.set(kind, (rules = RULES.filter((rule) => !rule.kinds || rule.kinds.has(kind))));
+  return rules;
+}
+
 // Nesting deeper than this (a DO block in a function in a DO block…) is not unwrapped further.
 const MAX_DEPTH = 4;
 // Kinds in which a nested data-modifying statement runs when the statement runs.
@@ -81,7 +89,7 @@ function classifyStatementIn(statement: { kind: string; node: Node; text: string
     if (runsNow) lock = strongerLock(lock, kind === 'ExplainStmt' && !runsItsQuery ? 'ACCESS SHARE' : lockFor(kind, node));
     const routine = kind === 'DoStmt' || kind === 'CreateFunctionStmt' ? routineBody(kind, node, text) : undefined;
     const context = { kind, node, facts: RUNS_NESTED_DML.has(kind) ? facts : { ...facts, nestedDml: [] }, nested, script, ...(routine ? { routine } : {}) };
-    for (const rule of RULES) {
+    for (const rule of rulesFor(kind)) {
       const hit = rule.check(context);
       if (!hit) continue;
       const { tier = rule.tier, detail } = hit === true ? {} : hit;
@@ -100,8 +108,10 @@ function classifyStatementIn(statement: { kind: string; node: Node; text: string
         const [innerKind, innerNode] = Object.entries(tree)[0] as [string, Node];
         visit(innerKind, innerNode, true, depth + 1, bodyRunsNow);
       }
-      for (const sql of routine.statements) {
-        const parsed = parseSql(sql);
+      // One parser call for the whole body; one call a statement only when some part does not parse.
+      const together = routine.statements.length > 1 ? parseSql(routine.statements.join(';\n')) : undefined;
+      const parsedParts = together?.ok ? [together] : routine.statements.map((sql) => parseSql(sql));
+      for (const parsed of parsedParts) {
         if (!parsed.ok) {
           findings.push({ rule: 'dynamic-sql', tier: 'destructive', message: 'a statement in this body does not parse, so nobody can review it', detail: parsed.error });
           continue;
@@ -112,9 +122,11 @@ function classifyStatementIn(statement: { kind: string; node: Node; text: string
   };
 
   visit(statement.kind, statement.node, false, 0, true, statement.text);
-  const unique = findings.filter(
-    (finding, index) => findings.findIndex((other) => other.rule === finding.rule && other.tier === finding.tier) === index,
-  );
+  const seen = new Set<string>();
+  const unique = findings.filter((finding) => {
+    const key = `${finding.rule}/${finding.tier}`;
+    return seen.has(key) ? false : (seen.add(key), true);
+  });
   return {
     kind: statement.kind,
     tier: highestTier([...tiers, ...unique.map((finding) => finding.tier)]),

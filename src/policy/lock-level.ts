@@ -60,6 +60,15 @@ function hasOption(options: unknown, name: string): boolean {
   return Array.isArray(options) && options.some((option) => (option as { DefElem?: { defname?: string } }).DefElem?.defname === name);
 }
 
+/** Does a CREATE TABLE declare a foreign key (in a column or as a table constraint)? */
+function referencesAnotherTable(node: Node): boolean {
+  for (const element of (node.tableElts ?? []) as { ColumnDef?: { constraints?: { Constraint?: Node }[] }; Constraint?: Node }[]) {
+    if (element.Constraint?.contype === 'CONSTR_FOREIGN') return true;
+    if (element.ColumnDef?.constraints?.some((constraint) => constraint.Constraint?.contype === 'CONSTR_FOREIGN')) return true;
+  }
+  return false;
+}
+
 function alterTableLock(node: Node): LockMode {
   let lock: LockMode | null = null;
   for (const command of (node.cmds ?? []) as { AlterTableCmd?: Node }[]) {
@@ -110,7 +119,7 @@ export function lockFor(kind: string, node: Node): LockMode | null {
     case 'CreateTrigStmt':
     case 'CreateStmt':
       // CREATE TABLE … REFERENCES locks the referenced table.
-      if (kind === 'CreateStmt') return JSON.stringify(node.tableElts ?? []).includes('CONSTR_FOREIGN') ? 'SHARE ROW EXCLUSIVE' : null;
+      if (kind === 'CreateStmt') return referencesAnotherTable(node) ? 'SHARE ROW EXCLUSIVE' : null;
       return 'SHARE ROW EXCLUSIVE';
     case 'CommentStmt':
     case 'CreateStatsStmt':

@@ -30,6 +30,9 @@ interface RawParse {
   stmts: { stmt: ParseNode; stmt_location?: number; stmt_len?: number }[];
 }
 
+// eslint-disable-next-line no-control-regex
+const ASCII = /^[\x00-\x7f]*$/;
+
 /** Line and column (1-based) of a 0-based character offset. */
 function lineAndColumn(sql: string, offset: number): { line: number; column: number } {
   const before = sql.slice(0, offset).split('\n');
@@ -48,7 +51,17 @@ export function parseSql(sql: string): ParseOutcome {
     const where = chars === undefined ? undefined : lineAndColumn(sql, chars);
     return { ok: false, error: e.message ?? String(error), ...where };
   }
-  // The parser's offsets count UTF-8 bytes, not JavaScript characters.
+  // The parser's offsets count UTF-8 bytes, not JavaScript characters; they are the same for ASCII.
+  if (ASCII.test(sql)) {
+    return {
+      ok: true,
+      statements: raw.stmts.map(({ stmt, stmt_location = 0, stmt_len = 0 }) => {
+        const kind = Object.keys(stmt)[0]!;
+        const end = stmt_len === 0 ? sql.length : stmt_location + stmt_len;
+        return { kind, node: stmt[kind] as Record<string, unknown>, text: sql.slice(stmt_location, end).trim(), location: stmt_location };
+      }),
+    };
+  }
   const bytes = Buffer.from(sql, 'utf8');
   const statements = raw.stmts.map(({ stmt, stmt_location = 0, stmt_len = 0 }) => {
     const [kind, node] = Object.entries(stmt)[0] as [string, Record<string, unknown>];

@@ -30,8 +30,8 @@ function constantOf(expression: unknown): Constant | typeof UNKNOWN {
   }
   if (kind === 'TypeCast') {
     const inner = constantOf(node.arg);
-    const type = JSON.stringify(node.typeName ?? '');
-    if (inner !== UNKNOWN && type.includes('"bool"')) {
+    const names = ((node.typeName as { names?: { String?: { sval?: string } }[] } | undefined)?.names ?? []).map((n) => n.String?.sval);
+    if (inner !== UNKNOWN && (names.includes('bool') || names.includes('boolean'))) {
       if (typeof inner === 'string') return ['t', 'true', 'y', 'yes', 'on', '1'].includes(inner.toLowerCase());
       if (typeof inner === 'number') return inner !== 0;
     }
@@ -60,9 +60,16 @@ function compare(operator: string, left: Constant, right: Constant): boolean | t
   }
 }
 
+/** Structural equality of two parse trees, ignoring where in the text they stand. */
 function sameExpression(a: unknown, b: unknown): boolean {
-  const strip = (value: unknown) => JSON.stringify(value, (key, v) => (key === 'location' ? undefined : v));
-  return strip(a) === strip(b);
+  if (a === b) return true;
+  if (!a || !b || typeof a !== 'object' || typeof b !== 'object') return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const left = a as Record<string, unknown>;
+  const right = b as Record<string, unknown>;
+  const keys = Object.keys(left).filter((key) => key !== 'location');
+  if (keys.length !== Object.keys(right).filter((key) => key !== 'location').length) return false;
+  return keys.every((key) => sameExpression(left[key], right[key]));
 }
 
 /** true when the expression is true for every row; UNKNOWN when we cannot tell; false when constant false. */

@@ -11,6 +11,7 @@ const NON_VOLATILE = new Set([
 
 export const addingFieldWithDefault: Rule = {
   name: 'adding-field-with-default',
+  kinds: new Set(['AlterTableStmt']),
   tier: 'write',
   message: 'a column with a volatile default (random(), clock_timestamp(), gen_random_uuid()…) rewrites the whole table under an ACCESS EXCLUSIVE lock: add it without a default, backfill in batches, then set the default',
   check(statement) {

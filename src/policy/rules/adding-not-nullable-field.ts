@@ -2,6 +2,7 @@ import { alterCommands, columnConstraints, onNewTable, type Rule } from './rule.
 
 export const addingNotNullableField: Rule = {
   name: 'adding-not-nullable-field',
+  kinds: new Set(['AlterTableStmt']),
   tier: 'destructive',
   message: 'a NOT NULL column without a default fails on a non-empty table and breaks inserts from code that does not know it; SET NOT NULL scans the table under ACCESS EXCLUSIVE: add a CHECK (col IS NOT NULL) NOT VALID constraint, VALIDATE it, then SET NOT NULL',
   check(statement) {

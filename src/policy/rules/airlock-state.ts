@@ -1,5 +1,13 @@
 import type { Rule } from './rule.ts';
 
+/** A schema named `airlock`, or an object in it (`airlock.audit` in DROP TABLE's name lists). */
+function namesAirlock(objects: unknown): boolean {
+  return ((objects ?? []) as { String?: { sval?: string }; List?: { items?: { String?: { sval?: string } }[] } }[]).some(
+    (object) =>
+      object.String?.sval === 'airlock' || (object.List?.items?.length === 2 && object.List.items[0]?.String?.sval === 'airlock'),
+  );
+}
+
 export const airlockState: Rule = {
   name: 'airlock-state',
   tier: 'forbidden',
@@ -7,9 +15,10 @@ export const airlockState: Rule = {
   check({ kind, node, facts }) {
     if (kind === 'SelectStmt' && !node.intoClause && facts.nestedDml.length === 0) return false; // reading it is fine
     if ([...facts.tables].some((table) => table.startsWith('airlock.'))) return true;
-    if (kind === 'DropStmt' || kind === 'AlterObjectSchemaStmt' || kind === 'RenameStmt' || kind === 'GrantStmt') {
-      return /"sval":"airlock"/.test(JSON.stringify(node.objects ?? node.object ?? node.subname ?? '')) || node.subname === 'airlock';
-    }
+    // DROP SCHEMA airlock, ALTER SCHEMA airlock RENAME…: the schema itself, named as a bare string.
+    if (kind === 'DropStmt') return namesAirlock(node.objects);
+    if (kind === 'RenameStmt' && node.renameType === 'OBJECT_SCHEMA') return node.subname === 'airlock';
+    if (kind === 'GrantStmt' && node.objtype === 'OBJECT_SCHEMA') return namesAirlock(node.objects);
     return false;
   },
 };

@@ -2,6 +2,7 @@ import { alterCommands, onNewTable, type Rule } from './rule.ts';
 
 export const constraintMissingNotValid: Rule = {
   name: 'constraint-missing-not-valid',
+  kinds: new Set(['AlterTableStmt']),
   tier: 'write',
   message: 'adding a CHECK or FOREIGN KEY constraint checks every row while holding its lock: add it NOT VALID, then VALIDATE CONSTRAINT in a separate migration',
   check(statement) {

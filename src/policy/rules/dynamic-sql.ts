@@ -2,6 +2,7 @@ import type { Rule } from './rule.ts';
 
 export const dynamicSql: Rule = {
   name: 'dynamic-sql',
+  kinds: new Set(['ExecuteStmt', 'DoStmt', 'CreateFunctionStmt']),
   tier: 'destructive',
   message: 'this runs SQL built at run time (EXECUTE of a string, a prepared statement from elsewhere, a body Airlock cannot read), so nobody can review what it does: write the statements out',
   check({ kind, node, routine, script }) {

@@ -1,8 +1,16 @@
 import type { Rule } from './rule.ts';
 
+/** `ANALYZE`, `ANALYZE true`, `ANALYZE on` run the statement; `ANALYZE false`/`off` do not. */
 function isAnalyze(options: unknown): boolean {
-  return ((options ?? []) as { DefElem?: { defname?: string; arg?: unknown } }[]).some(
-    ({ DefElem }) => DefElem?.defname === 'analyze' && !/"(false|off)"|"boolval":\{\}/.test(JSON.stringify(DefElem.arg ?? '')),
+  return ((options ?? []) as { DefElem?: { defname?: string; arg?: Record<string, { sval?: string; boolval?: unknown; ival?: number }> } }[]).some(
+    ({ DefElem }) => {
+      if (DefElem?.defname !== 'analyze') return false;
+      const arg = DefElem.arg;
+      if (!arg) return true;
+      const text = arg.String?.sval ?? arg.Boolean?.boolval;
+      if (arg.Integer) return Boolean(arg.Integer.ival);
+      return !(text === 'false' || text === 'off' || text === '0' || (arg.Boolean && !arg.Boolean.boolval));
+    },
   );
 }
 
@@ -12,6 +20,7 @@ export function explainRunsItsQuery(node: Record<string, unknown>): boolean {
 
 export const explainAnalyzeExecutes: Rule = {
   name: 'explain-analyze-executes',
+  kinds: new Set(['ExplainStmt']),
   tier: 'write',
   message: 'EXPLAIN ANALYZE runs the statement for real (plain EXPLAIN does not): use plain EXPLAIN, or wrap it in a transaction you roll back',
   check({ kind, node }) {

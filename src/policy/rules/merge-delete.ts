@@ -2,6 +2,7 @@ import type { Rule } from './rule.ts';
 
 export const mergeDelete: Rule = {
   name: 'merge-delete',
+  kinds: new Set(['MergeStmt']),
   tier: 'write',
   message: 'MERGE … THEN DELETE deletes every matched row: check how many rows the join matches before running it',
   check: ({ kind, node }) =>

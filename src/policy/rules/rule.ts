@@ -43,6 +43,8 @@ export interface RuleHit {
  */
 export interface Rule {
   name: string;
+  /** The statement kinds the rule looks at; omitted: every kind. Lets the engine skip it quickly. */
+  kinds?: ReadonlySet<string>;
   tier: Tier;
   message: string;
   check(statement: StatementContext): boolean | RuleHit | undefined;
