@@ -4,7 +4,7 @@ import { indent } from './output.ts';
 
 /** The contract's JSON for migrate/approve/reject: the fields it names, plus a few more. */
 export function outcomeJson(outcome: RunOutcome): Record<string, unknown> {
-  const { bad_input: _badInput, result, ...rest } = outcome;
+  const { bad_input: _badInput, in_progress: _inProgress, result, ...rest } = outcome;
   return {
     ...rest,
     ...(result

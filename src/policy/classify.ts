@@ -4,7 +4,7 @@ import { routineBody } from './routine-body.ts';
 import { RULES } from './rules/index.ts';
 import { explainRunsItsQuery } from './rules/explain-analyze-executes.ts';
 import type { Node, Rule, ScriptContext } from './rules/rule.ts';
-import { baselineTier } from './statement-kinds.ts';
+import { baselineTier, cannotRunInTransaction } from './statement-kinds.ts';
 import { isTautology } from './tautology.ts';
 import { highestTier, type Tier } from './tier.ts';
 import { gatherFacts } from './tree-facts.ts';
@@ -30,6 +30,8 @@ export interface StatementVerdict {
   /** DELETE/UPDATE/SELECT: a WHERE clause that actually filters (a tautology does not). */
   filtered: boolean;
   lock: LockMode | null;
+  /** PostgreSQL refuses to run it inside a transaction block (CONCURRENTLY, VACUUM). */
+  outsideTransaction: boolean;
   /** Names of the rules that fired, for the verdict, the audit trail and the README. */
   rules: string[];
   findings: Finding[];
@@ -133,6 +135,7 @@ function classifyStatementIn(statement: { kind: string; node: Node; text: string
     tables: [...tables],
     filtered: isFiltered(statement.kind, statement.node),
     lock,
+    outsideTransaction: cannotRunInTransaction(statement.kind, statement.node),
     rules: [...new Set(unique.map((finding) => finding.rule))],
     findings: unique,
     reasons: unique.map((finding) => (finding.detail ? `${finding.message} (${finding.detail})` : finding.message)),

@@ -30,3 +30,16 @@ export function baselineTier(kind: string, node: Record<string, unknown>): Tier 
   if (kind === 'CopyStmt') return node.is_from ? 'write' : 'read';
   return READ_KINDS.has(kind) ? 'read' : 'write';
 }
+
+/**
+ * Statements PostgreSQL refuses to run inside a transaction block
+ * (CREATE/DROP INDEX CONCURRENTLY, REINDEX CONCURRENTLY, VACUUM). Airlock runs
+ * one only as a migration of its own.
+ */
+export function cannotRunInTransaction(kind: string, node: Record<string, unknown>): boolean {
+  if (kind === 'IndexStmt' || kind === 'DropStmt') return Boolean(node.concurrent);
+  if (kind === 'ReindexStmt') {
+    return ((node.params ?? []) as { DefElem?: { defname?: string } }[]).some((param) => param.DefElem?.defname === 'concurrently');
+  }
+  return kind === 'VacuumStmt';
+}

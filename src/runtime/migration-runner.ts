@@ -20,6 +20,8 @@ export interface RunOutcome {
   result?: ExecutionResult;
   /** The SQL did not parse or no environment was given: bad input, not a policy decision. */
   bad_input?: boolean;
+  /** The thread has not reached its end: it is running in another process, or stopped part-way. */
+  in_progress?: boolean;
 }
 
 async function compiledGraph() {
@@ -64,10 +66,18 @@ export async function threadOutcome(threadId: string): Promise<RunOutcome> {
   if (pending) {
     return { ...base, status: 'pending_approval', approval_id: pending.request.approvalId, summary: pending.request.summary };
   }
-  const status = values.status === 'running' || !values.status ? 'failed' : values.status;
+  const ended = values.status && values.status !== 'running' ? values.status : undefined;
+  const unfinished = ended === undefined;
+  const status = ended ?? 'failed';
   return {
     ...base,
     status,
+    ...(unfinished
+      ? {
+          in_progress: true,
+          reason: `the thread has not finished: it is running in another process, or it stopped part-way (see "airlock history ${threadId}")`,
+        }
+      : {}),
     ...(values.approval ? { approval_id: values.approval.approvalId } : {}),
     ...(values.result ? { result: values.result } : {}),
     ...(status === 'blocked' && (classification?.error || !values.environment) ? { bad_input: true } : {}),

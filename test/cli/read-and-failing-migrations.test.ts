@@ -53,4 +53,27 @@ describe('migrations that need no approval', () => {
     expect(slow.json.reason).toMatch(/statement timeout/);
     expect(await db.count('users')).toBe(2);
   });
+
+  it('a CREATE INDEX CONCURRENTLY on its own runs outside a transaction, as PostgreSQL requires', async () => {
+    const result = await runCli(['migrate', '-', '--env', 'development', '--as', 'dev', '--json'], {
+      input: `CREATE INDEX CONCURRENTLY users_email_idx ON ${db.schema}.users (email);`,
+    });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.json.statements).toEqual([{ kind: 'IndexStmt', command: 'CREATE', rowCount: null }]);
+    const { rows } = await db.query(
+      `SELECT i.indisvalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname = $1 AND c.relname = 'users_email_idx'`,
+      [db.schema],
+    );
+    expect(rows).toEqual([{ indisvalid: true }]);
+  });
+
+  it('with another statement it is blocked before anything runs', async () => {
+    const result = await runCli(['migrate', '-', '--env', 'development', '--as', 'dev', '--json'], {
+      input: `INSERT INTO ${db.schema}.users VALUES (5, 'e@x'); CREATE INDEX CONCURRENTLY i2 ON ${db.schema}.users (email);`,
+    });
+    expect(result.code).toBe(4);
+    expect(result.json.rules).toContain('ban-concurrent-index-creation-in-transaction');
+    expect(await db.count('users')).toBe(2);
+  });
 });

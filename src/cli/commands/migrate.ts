@@ -38,7 +38,8 @@ async function waitForDecision(outcome: RunOutcome): Promise<RunOutcome> {
   note(`Paused: waiting for a reviewer to decide ${outcome.approval_id} (airlock show ${outcome.approval_id}).`);
   note('Stopping this wait is safe: the approval stays in the inbox and the thread resumes when it is decided.');
   let current = outcome;
-  while (current.status === 'pending_approval') {
+  // After the decision the reviewer's process runs the action; wait until the thread has ended.
+  while (current.status === 'pending_approval' || current.in_progress) {
     await sleep(POLL_INTERVAL_MS);
     current = await threadOutcome(outcome.thread_id);
   }

@@ -77,6 +77,60 @@ async function runInTransaction(
   }
 }
 
+/**
+ * A statement that cannot run in a transaction cannot share one with its
+ * ledger row either. The ledger is claimed first ("started"), then the
+ * statement runs, then the ledger records the end. A re-run that finds a
+ * claim without an end does not guess: it stops and says what to check.
+ */
+async function runAlone(
+  client: pg.PoolClient,
+  state: MigrationState,
+  idempotencyKey: string,
+  timeouts: { lockTimeout: string; statementTimeout: string },
+): Promise<Attempt> {
+  const started = Date.now();
+  const statement = state.classification!.statements[0]!;
+  const claim = await client.query(
+    `INSERT INTO airlock.ledger (idempotency_key, thread_id, action_hash, result) VALUES ($1, $2, $3, '{"state":"started"}')
+     ON CONFLICT (idempotency_key) DO NOTHING`,
+    [idempotencyKey, state.threadId, state.actionHash],
+  );
+  if (claim.rowCount === 0) {
+    const { rows } = await client.query<{ result: ExecutionResult & { state?: string } }>(
+      'SELECT result FROM airlock.ledger WHERE idempotency_key = $1',
+      [idempotencyKey],
+    );
+    const previous = rows[0]?.result;
+    if (previous?.state === 'started') {
+      return {
+        ok: false,
+        error: `an earlier run of this ${statement.kind} started and never recorded its end (ledger ${idempotencyKey}); it may or may not have taken effect: check the database (an interrupted CREATE INDEX CONCURRENTLY leaves an INVALID index to drop), then submit it again`,
+      };
+    }
+    return { ok: true, result: { ...(previous ?? { statements: [], durationMs: 0 }), alreadyDone: true } };
+  }
+  try {
+    await client.query("SELECT set_config('lock_timeout', $1, false), set_config('statement_timeout', $2, false)", [
+      timeouts.lockTimeout,
+      timeouts.statementTimeout,
+    ]);
+    const outcome = await client.query({ text: statement.text, queryMode: 'extended' } as pg.QueryConfig);
+    const result: ExecutionResult = {
+      statements: [{ kind: statement.kind, command: outcome.command ?? null, rowCount: outcome.rowCount ?? null }],
+      durationMs: Date.now() - started,
+    };
+    await client.query('UPDATE airlock.ledger SET result = $2 WHERE idempotency_key = $1', [idempotencyKey, JSON.stringify(result)]);
+    return { ok: true, result };
+  } catch (error) {
+    // It did not run (Postgres reported the error): release the claim so a corrected resubmission is not refused.
+    await client.query('DELETE FROM airlock.ledger WHERE idempotency_key = $1', [idempotencyKey]).catch(() => {});
+    return { ok: false, error: describeDatabaseError(error), failedStatement: 0 };
+  } finally {
+    await client.query('RESET lock_timeout; RESET statement_timeout').catch(() => {});
+  }
+}
+
 export async function execute(state: MigrationState, config: LangGraphRunnableConfig): Promise<Partial<MigrationState>> {
   const airlock = await useAirlock();
   const threadId = threadIdOf(config);
@@ -85,7 +139,11 @@ export async function execute(state: MigrationState, config: LangGraphRunnableCo
   const client = await airlock.databases.target.connect();
   let attempt: Attempt;
   try {
-    attempt = await runInTransaction(client, state, idempotencyKey, airlock.settings);
+    const [only, ...rest] = statements;
+    attempt =
+      only && rest.length === 0 && only.outsideTransaction
+        ? await runAlone(client, state, idempotencyKey, airlock.settings)
+        : await runInTransaction(client, state, idempotencyKey, airlock.settings);
   } finally {
     client.release();
   }
