@@ -11,6 +11,7 @@ let target: pg.Client;
 beforeAll(async () => {
   scratch = await createScratchDatabase('airlock_env');
   target = new pg.Client({ connectionString: scratch.url });
+  target.on('error', () => {});
   await target.connect();
   await target.query('CREATE TABLE t (id int); INSERT INTO t VALUES (1), (2)');
 });

@@ -14,6 +14,7 @@ beforeAll(async () => {
   targetUrl = scratch.url;
   name = new URL(targetUrl).pathname.slice(1);
   target = new pg.Client({ connectionString: targetUrl });
+  target.on('error', () => {});
   await target.connect();
   await target.query('CREATE TABLE orders (id int); INSERT INTO orders VALUES (1), (2)');
 });

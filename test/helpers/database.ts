@@ -38,6 +38,7 @@ export async function openSandbox(): Promise<Sandbox> {
 export async function createScratchDatabase(prefix: string): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `${prefix}_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: inject('targetUrl') });
+  admin.on('error', () => {});
   await admin.connect();
   await admin.query(`CREATE DATABASE ${name}`);
   const url = new URL(inject('targetUrl'));
