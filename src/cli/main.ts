@@ -6,6 +6,7 @@ import { registerDemo } from './commands/demo.ts';
 import { registerHistory } from './commands/history.ts';
 import { registerInbox } from './commands/inbox.ts';
 import { registerMigrate } from './commands/migrate.ts';
+import { registerResume } from './commands/resume.ts';
 import { registerApprove, registerReject } from './commands/review.ts';
 import { registerShow } from './commands/show.ts';
 
@@ -25,6 +26,7 @@ registerShow(program);
 registerApprove(program);
 registerReject(program);
 registerHistory(program);
+registerResume(program);
 registerDb(program);
 
 try {

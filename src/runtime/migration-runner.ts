@@ -84,12 +84,32 @@ export async function threadOutcome(threadId: string): Promise<RunOutcome> {
   };
 }
 
-/** Start a migration thread; it runs until it completes, is blocked, fails, or pauses for approval. */
-export async function startMigration(input: MigrationInput): Promise<RunOutcome> {
+/**
+ * Start a migration thread; it runs until it completes, is blocked, fails, or
+ * pauses for approval. A caller may name the thread (`--thread`), so that it
+ * can find it again after a crash; a name already in use is refused.
+ */
+export async function startMigration(input: MigrationInput, threadId = `mig-${randomUUID()}`): Promise<RunOutcome> {
   const graph = await compiledGraph();
-  const threadId = `mig-${randomUUID()}`;
+  const existing = await graph.getState({ configurable: { thread_id: threadId } });
+  if (existing.createdAt) {
+    throw new AirlockError(`thread ${threadId} already exists: use "airlock resume ${threadId}" to continue it, or pick another --thread`);
+  }
   await graph.invoke(input, runConfig(threadId));
   return threadOutcome(threadId);
+}
+
+/**
+ * Continue a thread that stopped part-way (a crash, a restart) from its last
+ * checkpoint. Steps already checkpointed are not run again; an effect that
+ * committed without its checkpoint is found in the ledger and not redone.
+ */
+export async function resumeThread(threadId: string): Promise<RunOutcome & { resumed: boolean }> {
+  const before = await threadOutcome(threadId);
+  if (!before.in_progress) return { ...before, resumed: false };
+  const graph = await compiledGraph();
+  await graph.invoke(null, runConfig(threadId));
+  return { ...(await threadOutcome(threadId)), resumed: true };
 }
 
 /** The pending interrupt of `threadId` that asks about `approvalId`, if the thread still waits on it. */

@@ -14,16 +14,18 @@ export function registerMigrate(program: Command): void {
     .argument('<file>', 'a .sql file, or - for stdin')
     .option('--env <env>', 'the environment it runs against: production, staging, development… (required)')
     .option('--as <who>', 'who is asking (default: AIRLOCK_REVIEWER, then your OS user); agents use agent:NAME')
+    .option('--thread <id>', 'name the thread (to find it again after a crash: airlock resume ID)')
     .option('--wait', 'when paused, wait until a reviewer decides (safe to interrupt: the approval stays in the inbox)')
     .option('--json', 'print one JSON object')
-    .action(async (file: string, options: { env?: string; as?: string; wait?: boolean; json?: boolean }) =>
+    .action(async (file: string, options: { env?: string; as?: string; thread?: string; wait?: boolean; json?: boolean }) =>
       runCommand(options, async () => {
         const environment = options.env?.trim();
         if (!environment) {
           throw badInput('--env is required: name the environment this runs against, e.g. --env production (nothing was run)');
         }
         const sql = await readSql(file);
-        let outcome = await startMigration({ sql, environment, requestedBy: requesterFrom(options.as) });
+        const input = { sql, environment, requestedBy: requesterFrom(options.as) };
+        let outcome = await startMigration(input, options.thread?.trim() || undefined);
         if (options.wait) outcome = await waitForDecision(outcome);
         return renderOutcome(outcome);
       }),

@@ -3,6 +3,7 @@ import { summarise } from '../../policy/classify.ts';
 import { useAirlock } from '../airlock.ts';
 import { recordApprovalOutcome } from '../approvals.ts';
 import { appendAudit } from '../audit.ts';
+import { faultPoint } from '../fault-injection.ts';
 import type { MigrationState } from '../migration-state.ts';
 import { threadIdOf } from './thread-id.ts';
 
@@ -15,6 +16,8 @@ const NEXT_STEP: Record<string, string> = {
 
 /** Close the thread's trail with one entry saying how it ended, and what to do next. */
 export async function audit(state: MigrationState, config: LangGraphRunnableConfig): Promise<Partial<MigrationState>> {
+  // With durability "sync", the execute step's checkpoint is written before this step starts.
+  if (state.result) faultPoint('after-checkpoint');
   const airlock = await useAirlock();
   const threadId = threadIdOf(config);
   const status = state.status ?? 'failed';

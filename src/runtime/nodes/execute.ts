@@ -4,6 +4,7 @@ import { idempotencyKeyFor } from '../../policy/action-identity.ts';
 import { useAirlock } from '../airlock.ts';
 import { appendAudit } from '../audit.ts';
 import { describeDatabaseError } from '../errors.ts';
+import { faultPoint } from '../fault-injection.ts';
 import type { ExecutionResult, MigrationState } from '../migration-state.ts';
 import { threadIdOf } from './thread-id.ts';
 
@@ -70,6 +71,7 @@ async function runInTransaction(
       ]);
     }
     await client.query('COMMIT');
+    faultPoint('after-commit');
     return { ok: true, result };
   } catch (error) {
     await client.query('ROLLBACK').catch(() => {});
@@ -121,6 +123,7 @@ async function runAlone(
       durationMs: Date.now() - started,
     };
     await client.query('UPDATE airlock.ledger SET result = $2 WHERE idempotency_key = $1', [idempotencyKey, JSON.stringify(result)]);
+    faultPoint('after-commit');
     return { ok: true, result };
   } catch (error) {
     // It did not run (Postgres reported the error): release the claim so a corrected resubmission is not refused.
@@ -132,6 +135,7 @@ async function runAlone(
 }
 
 export async function execute(state: MigrationState, config: LangGraphRunnableConfig): Promise<Partial<MigrationState>> {
+  faultPoint('before-execute');
   const airlock = await useAirlock();
   const threadId = threadIdOf(config);
   const idempotencyKey = idempotencyKeyFor(threadId, state.actionHash!);

@@ -1,0 +1,27 @@
+import type { Command } from 'commander';
+import { resumeThread } from '../../runtime/migration-runner.ts';
+import { note, runCommand } from '../output.ts';
+import { renderOutcome } from '../render-outcome.ts';
+
+export function registerResume(program: Command): void {
+  program
+    .command('resume')
+    .description('continue a thread that stopped (crash, restart); nothing done is redone')
+    .argument('<thread>', 'the thread id')
+    .option('--json', 'print one JSON object')
+    .action(async (threadId: string, options: { json?: boolean }) =>
+      runCommand(options, async () => {
+        const outcome = await resumeThread(threadId);
+        if (!outcome.resumed) {
+          note(
+            outcome.status === 'pending_approval'
+              ? `Thread ${threadId} is waiting for a decision on ${outcome.approval_id}; nothing to resume until it is approved or rejected.`
+              : `Thread ${threadId} had already ended (${outcome.status}); nothing was run.`,
+          );
+        }
+        const { resumed, ...rest } = outcome;
+        const rendered = renderOutcome(rest);
+        return { ...rendered, json: { ...rendered.json, resumed } };
+      }),
+    );
+}
