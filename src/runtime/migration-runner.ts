@@ -39,14 +39,16 @@ interface PendingInterrupt {
   request: ApprovalRequest;
 }
 
-async function pendingInterrupts(threadId: string): Promise<{ values: MigrationState; interrupts: PendingInterrupt[] } | undefined> {
+async function pendingInterrupts(
+  threadId: string,
+): Promise<{ values: MigrationState; interrupts: PendingInterrupt[]; next: string[] } | undefined> {
   const graph = await compiledGraph();
   const snapshot = await graph.getState({ configurable: { thread_id: threadId } });
   if (!snapshot.createdAt) return undefined; // no checkpoint: no such thread
   const interrupts = snapshot.tasks.flatMap((task) =>
     (task.interrupts ?? []).map((entry) => ({ id: entry.id as string, request: entry.value as ApprovalRequest })),
   );
-  return { values: snapshot.values as MigrationState, interrupts };
+  return { values: snapshot.values as MigrationState, interrupts, next: [...snapshot.next] };
 }
 
 export async function threadOutcome(threadId: string): Promise<RunOutcome> {
@@ -54,7 +56,7 @@ export async function threadOutcome(threadId: string): Promise<RunOutcome> {
   if (!thread) {
     throw new AirlockError(`No thread ${threadId}: thread ids are printed by "airlock migrate" and listed by "airlock inbox".`);
   }
-  const { values, interrupts } = thread;
+  const { values, interrupts, next } = thread;
   const classification = values.classification;
   const base = {
     thread_id: threadId,
@@ -66,9 +68,10 @@ export async function threadOutcome(threadId: string): Promise<RunOutcome> {
   if (pending) {
     return { ...base, status: 'pending_approval', approval_id: pending.request.approvalId, summary: pending.request.summary };
   }
-  const ended = values.status && values.status !== 'running' ? values.status : undefined;
+  // Steps still to run (a crash between two steps) mean the thread has not ended, whatever its status says.
+  const ended = next.length === 0 && values.status && values.status !== 'running' ? values.status : undefined;
   const unfinished = ended === undefined;
-  const status = ended ?? 'failed';
+  const status = ended ?? (values.status === 'completed' ? 'completed' : 'failed');
   return {
     ...base,
     status,
