@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { ExitCode } from '../runtime/errors.ts';
+import { registerAudit } from './commands/audit.ts';
 import { registerCheck } from './commands/check.ts';
 import { registerDb } from './commands/db.ts';
 import { registerDemo } from './commands/demo.ts';
@@ -27,6 +28,7 @@ registerApprove(program);
 registerReject(program);
 registerHistory(program);
 registerResume(program);
+registerAudit(program);
 registerDb(program);
 
 try {

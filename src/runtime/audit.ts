@@ -60,3 +60,53 @@ export async function auditTrail(db: Queryable, threadId: string): Promise<Audit
   );
   return rows;
 }
+
+export interface AuditVerification {
+  ok: boolean;
+  rowsChecked: number;
+  /** The first row whose content or link does not hold, and what is wrong with it. */
+  firstBroken?: { auditId: string; problem: string };
+}
+
+/**
+ * Walk the hash chain in order. A row changed by hand no longer matches its
+ * own hash; a row deleted by hand breaks the link of the row after it.
+ */
+export async function verifyAuditChain(db: Queryable): Promise<AuditVerification> {
+  const { rows } = await db.query<{ audit_id: string; prev_hash: string | null; row_hash: string | null; expected: string }>(
+    'SELECT audit_id, prev_hash, row_hash, airlock.audit_row_hash(a) AS expected FROM airlock.audit a ORDER BY audit_id',
+  );
+  let previous = 'genesis';
+  let previousId: string | undefined;
+  for (const row of rows) {
+    if (row.prev_hash !== previous) {
+      const where = previousId ? `after row ${previousId}` : 'at the start of the trail';
+      return {
+        ok: false,
+        rowsChecked: rows.indexOf(row),
+        firstBroken: { auditId: row.audit_id, problem: `its link to the row before it is broken: a row ${where} was deleted, or row ${previousId ?? row.audit_id} was changed` },
+      };
+    }
+    if (row.row_hash !== row.expected) {
+      return {
+        ok: false,
+        rowsChecked: rows.indexOf(row),
+        firstBroken: { auditId: row.audit_id, problem: 'its content no longer matches its hash: it was changed after it was written' },
+      };
+    }
+    previous = row.row_hash;
+    previousId = row.audit_id;
+  }
+  return { ok: true, rowsChecked: rows.length };
+}
+
+export async function auditEntries(db: Queryable, options: { threadId?: string; limit: number }): Promise<(AuditRecord & { prev_hash: string; row_hash: string })[]> {
+  const { rows } = await db.query<AuditRecord & { prev_hash: string; row_hash: string }>(
+    `SELECT * FROM (
+       SELECT audit_id, at, thread_id, approval_id, step, actor, environment, outcome, message, detail, prev_hash, row_hash
+         FROM airlock.audit WHERE ($1::text IS NULL OR thread_id = $1) ORDER BY audit_id DESC LIMIT $2
+     ) newest ORDER BY audit_id`,
+    [options.threadId ?? null, options.limit],
+  );
+  return rows;
+}

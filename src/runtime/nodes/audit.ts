@@ -21,6 +21,7 @@ export async function audit(state: MigrationState, config: LangGraphRunnableConf
   const airlock = await useAirlock();
   const threadId = threadIdOf(config);
   const status = state.status ?? 'failed';
+  const environment = state.resolvedEnvironment ?? state.environment;
   const summary = state.classification ? summarise(state.classification) : state.sql.slice(0, 100);
   const approvedBy = state.approval?.status === 'approved' ? `, approved by ${state.approval.decidedBy}` : '';
   const detail = state.reason ? `: ${state.reason}` : '';
@@ -29,9 +30,9 @@ export async function audit(state: MigrationState, config: LangGraphRunnableConf
     ...(state.approval ? { approvalId: state.approval.approvalId } : {}),
     step: 'audit',
     actor: state.requestedBy,
-    environment: state.environment,
+    environment,
     outcome: status,
-    message: `Migration ${status} in ${state.environment} (requested by ${state.requestedBy}${approvedBy}): ${summary}${detail}. Next: ${NEXT_STEP[status] ?? 'see airlock history ' + threadId}.`,
+    message: `Migration ${status} in ${environment} (requested by ${state.requestedBy}${approvedBy}): ${summary}${detail}. Next: ${NEXT_STEP[status] ?? 'see airlock history ' + threadId}.`,
     detail: { tier: state.classification?.tier, result: state.result ?? null },
     eventKey: `${threadId}:outcome:${state.actionHash ?? ''}`,
   });

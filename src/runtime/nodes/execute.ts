@@ -152,7 +152,7 @@ export async function execute(state: MigrationState, config: LangGraphRunnableCo
     client.release();
   }
 
-  const where = `${state.environment} on ${state.target}`;
+  const where = `${state.resolvedEnvironment ?? state.environment} on ${state.target}`;
   if (!attempt.ok) {
     const failed = attempt.failedStatement;
     const which =
@@ -162,7 +162,7 @@ export async function execute(state: MigrationState, config: LangGraphRunnableCo
       threadId,
       step: 'execute',
       actor: state.approval?.decidedBy ?? state.requestedBy,
-      environment: state.environment,
+      environment: state.resolvedEnvironment ?? state.environment,
       outcome: 'failed',
       message: `Failed in ${where}: ${reason}. Fix the SQL and submit it as a new migration.`,
       detail: { error: attempt.error, failedStatement: failed === undefined ? null : failed + 1 },
@@ -177,7 +177,7 @@ export async function execute(state: MigrationState, config: LangGraphRunnableCo
     threadId,
     step: 'execute',
     actor: state.approval?.decidedBy ?? state.requestedBy,
-    environment: state.environment,
+    environment: state.resolvedEnvironment ?? state.environment,
     outcome: result.alreadyDone ? 'already_done' : 'completed',
     message: result.alreadyDone
       ? `Already done in ${where} (ledger ${idempotencyKey}): not run again.`
