@@ -77,18 +77,37 @@ export interface PendingApproval {
   roles?: string[];
   /** The requester may not approve their own action. */
   fourEyes: boolean;
+  requestedAt: Date;
+}
+
+/** When a pending approval stops counting: the policy's TTL after it was requested. */
+export function expiresAt(approval: Pick<PendingApproval, 'requestedAt'>, ttlHours: number): Date {
+  return new Date(approval.requestedAt.getTime() + ttlHours * 3_600_000);
 }
 
 /** The policy's reviewers and their roles. */
 export type Reviewers = Record<string, { roles: string[] }>;
 
 export type Judgement =
+  | { outcome: 'expired'; reason: string }
   | { outcome: 'approved'; reviewer: string }
   | { outcome: 'rejected'; reviewer: string; reason: string }
   | { outcome: 'refused'; reason: string };
 
 /** Whether a reviewer's decision counts. Pure: the CLI checks it before deciding, the approve node again after. */
-export function judgeDecision(decision: ReviewerDecision, approval: PendingApproval, reviewers: Reviewers = {}): Judgement {
+export function judgeDecision(
+  decision: ReviewerDecision,
+  approval: PendingApproval,
+  reviewers: Reviewers = {},
+  clock: { now: Date; ttlHours: number } = { now: approval.requestedAt, ttlHours: Infinity },
+): Judgement {
+  const expiry = expiresAt(approval, clock.ttlHours);
+  if (decision.type !== 'reject' && clock.now >= expiry) {
+    return {
+      outcome: 'expired',
+      reason: `${approval.approvalId} expired at ${expiry.toISOString()} (pending approvals expire after ${clock.ttlHours} h): it is rejected and nothing runs; submit it again if it is still needed`,
+    };
+  }
   const reviewer = decision.reviewer?.trim();
   if (!reviewer) return { outcome: 'refused', reason: 'no reviewer named: pass --as NAME or set AIRLOCK_REVIEWER' };
   if (decision.type === 'reject') {

@@ -103,6 +103,7 @@ export function pendingOf(approval: Approval): PendingApproval {
   return {
     ...(permit.roles ? { roles: permit.roles } : {}),
     fourEyes: permit.fourEyes ?? true,
+    requestedAt: approval.requested_at,
     approvalId: approval.approval_id,
     tier: approval.tier,
     environment: approval.environment,
@@ -111,3 +112,6 @@ export function pendingOf(approval: Approval): PendingApproval {
     confirmationToken: approval.confirmation_token,
   };
 }
+
+/** The identity Airlock decides as, when an approval expires. */
+export const AIRLOCK_ITSELF = 'airlock';

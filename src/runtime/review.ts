@@ -1,6 +1,6 @@
 import { judgeDecision } from '../policy/review-decision.ts';
 import { useAirlock } from './airlock.ts';
-import { decideApproval, findApproval, pendingOf, type Approval } from './approvals.ts';
+import { AIRLOCK_ITSELF, decideApproval, findApproval, pendingOf, type Approval } from './approvals.ts';
 import { appendAudit } from './audit.ts';
 import { badInput } from './errors.ts';
 import { resumeWithDecision, waitingInterrupt, type RunOutcome } from './migration-runner.ts';
@@ -60,7 +60,19 @@ export async function review(approvalId: string, request: ReviewRequest): Promis
     return refuse(`${approvalId} was already ${approval.status} by ${approval.decided_by} at ${when}${outcome}: nothing more to do`);
   }
 
-  const judgement = judgeDecision({ ...request }, pendingOf(approval), airlock.policy.policy.reviewers);
+  const clock = { now: new Date(), ttlHours: airlock.policy.policy.approvalTtlHours };
+  const judgement = judgeDecision({ ...request }, pendingOf(approval), airlock.policy.policy.reviewers, clock);
+  if (judgement.outcome === 'expired') {
+    // Expired approvals are rejected, never executed: end the thread, then tell the reviewer.
+    const { won } = await decideApproval(db, approvalId, { status: 'rejected', decidedBy: AIRLOCK_ITSELF, reason: 'expired' });
+    if (won) {
+      await resumeWithDecision(approval.thread_id, approvalId, {
+        decisions: [{ type: 'reject', message: 'expired' }],
+        reviewer: AIRLOCK_ITSELF,
+      });
+    }
+    return refuse(judgement.reason);
+  }
   if (judgement.outcome === 'refused') {
     return refuse(`${judgement.reason} (${approvalId} is still pending; nothing was run)`);
   }

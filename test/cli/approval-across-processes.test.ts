@@ -50,6 +50,7 @@ describe('a DROP TABLE in production, across separate OS processes', () => {
       'permit:approve',
       'approve:pending_approval',
       'approve:approved',
+      'execute:started',
       'execute:completed',
       'audit:completed',
     ]);

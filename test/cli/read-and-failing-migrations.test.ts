@@ -39,6 +39,7 @@ describe('migrations that need no approval', () => {
     expect(history.json.audit.map((a: any) => `${a.step}:${a.outcome}`)).toEqual([
       'classify:write',
       'permit:allow',
+      'execute:started',
       'execute:failed',
       'audit:failed',
     ]);

@@ -9,6 +9,7 @@ const pending: PendingApproval = {
   tokenRequired: true,
   confirmationToken: '20261122-drop-t-abcd',
   fourEyes: true,
+  requestedAt: new Date('2026-11-20T10:00:00Z'),
 };
 
 describe('readResume accepts the HITL shape and Agent Inbox’s legacy shape', () => {
@@ -66,6 +67,17 @@ describe('judgeDecision', () => {
     expect(bob.outcome === 'refused' && bob.reason).toMatch(/needs role dba, and bob has developer/);
     const carol = judgeDecision({ type: 'approve', reviewer: 'carol', token }, guarded, reviewers);
     expect(carol.outcome === 'refused' && carol.reason).toMatch(/carol is not a reviewer in the policy/);
+  });
+
+  it('an approval past the policy’s TTL is expired: approving it fails, rejecting it still works', () => {
+    const token = pending.confirmationToken;
+    const justInTime = { now: new Date('2026-11-23T09:59:59Z'), ttlHours: 72 };
+    const tooLate = { now: new Date('2026-11-23T10:00:00Z'), ttlHours: 72 };
+    expect(judgeDecision({ type: 'approve', reviewer: 'alice', token }, pending, {}, justInTime).outcome).toBe('approved');
+    const late = judgeDecision({ type: 'approve', reviewer: 'alice', token }, pending, {}, tooLate);
+    expect(late.outcome).toBe('expired');
+    expect(late.outcome === 'expired' && late.reason).toMatch(/expired at 2026-11-23T10:00:00.000Z .*nothing runs/);
+    expect(judgeDecision({ type: 'reject', reviewer: 'alice' }, pending, {}, tooLate).outcome).toBe('rejected');
   });
 
   it('anyone named may reject, with a reason recorded', () => {

@@ -4,7 +4,7 @@ import { RUN_SQL, type ApprovalRequest } from '../../policy/approval-request.ts'
 import { summarise } from '../../policy/classify.ts';
 import { judgeDecision, readResume } from '../../policy/review-decision.ts';
 import { useAirlock } from '../airlock.ts';
-import { decideApproval, pendingOf, requestApproval, type Approval } from '../approvals.ts';
+import { AIRLOCK_ITSELF, decideApproval, pendingOf, requestApproval, type Approval } from '../approvals.ts';
 import { appendAudit } from '../audit.ts';
 import type { MigrationState } from '../migration-state.ts';
 import { threadIdOf } from './thread-id.ts';
@@ -83,7 +83,11 @@ export async function approve(state: MigrationState, config: LangGraphRunnableCo
   let refused: string | undefined;
   for (let attempt = 0; ; attempt++) {
     const answer = readResume(interrupt(requestFor(approval, state, refused)));
-    const judgement = 'error' in answer ? ({ outcome: 'refused', reason: answer.error } as const) : judgeDecision(answer, pendingOf(approval), airlock.policy.policy.reviewers);
+    const clock = { now: new Date(), ttlHours: airlock.policy.policy.approvalTtlHours };
+    const judged = 'error' in answer ? ({ outcome: 'refused', reason: answer.error } as const) : judgeDecision(answer, pendingOf(approval), airlock.policy.policy.reviewers, clock);
+    // An expired approval is rejected by Airlock itself, never executed.
+    const judgement =
+      judged.outcome === 'expired' ? ({ outcome: 'rejected', reviewer: AIRLOCK_ITSELF, reason: 'expired' } as const) : judged;
     if (judgement.outcome === 'refused') {
       refused = judgement.reason;
       await appendAudit(db, {

@@ -140,6 +140,23 @@ export async function execute(state: MigrationState, config: LangGraphRunnableCo
   const threadId = threadIdOf(config);
   const idempotencyKey = idempotencyKeyFor(threadId, state.actionHash!);
   const statements = state.classification!.statements;
+  // Before the effect: who runs what, where, on whose approval. (After it, the outcome.)
+  await appendAudit(airlock.databases.state, {
+    threadId,
+    step: 'execute',
+    actor: state.approval?.decidedBy ?? state.requestedBy,
+    environment: state.resolvedEnvironment ?? state.environment,
+    outcome: 'started',
+    message: `Running ${statements.length} statement${statements.length > 1 ? 's' : ''} (${state.classification!.tier}) in ${state.resolvedEnvironment ?? state.environment} on ${state.target}, requested by ${state.requestedBy}${state.approval ? `, approved by ${state.approval.decidedBy}` : ''}.`,
+    detail: {
+      requestedBy: state.requestedBy,
+      approvedBy: state.approval?.decidedBy ?? null,
+      tier: state.classification!.tier,
+      rules: [...new Set(statements.flatMap((statement) => statement.rules))],
+      idempotencyKey,
+    },
+    eventKey: `${idempotencyKey}:execute-start`,
+  });
   const client = await airlock.databases.target.connect();
   let attempt: Attempt;
   try {

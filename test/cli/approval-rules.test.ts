@@ -1,0 +1,78 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { cliEnv, runCli } from '../helpers/cli.ts';
+import { openSandbox, type Sandbox } from '../helpers/database.ts';
+import { STRICT_POLICY, writePolicy } from '../helpers/policy-file.ts';
+
+let db: Sandbox;
+beforeEach(async () => {
+  db = await openSandbox();
+  await db.query(`CREATE TABLE ${db.schema}.a (id int); CREATE TABLE ${db.schema}.b (id int); INSERT INTO ${db.schema}.a VALUES (1); INSERT INTO ${db.schema}.b VALUES (1)`);
+});
+afterEach(() => db.close());
+
+async function pause(sql: string, env = cliEnv(), as = 'dev') {
+  const result = await runCli(['migrate', '-', '--env', 'production', '--as', as, '--json'], { input: sql, env });
+  expect(result.code, result.stderr).toBe(3);
+  const show = await runCli(['show', result.json.approval_id, '--json'], { env });
+  return { id: result.json.approval_id as string, thread: result.json.thread_id as string, token: show.json.confirmation_token as string };
+}
+
+describe('approvals that mean what they say', () => {
+  it('self-approval in production and approval by agent:* are refused; another reviewer with the right role succeeds', async () => {
+    const env = cliEnv({ AIRLOCK_POLICY: writePolicy(STRICT_POLICY) });
+    const { id, token } = await pause(`DROP TABLE ${db.schema}.a;`, env, 'alice');
+    const self = await runCli(['approve', id, '--as', 'alice', '--token', token, '--json'], { env });
+    expect(self.code).toBe(2);
+    expect(self.json.error).toMatch(/alice requested this action and cannot also approve it/);
+    const agent = await runCli(['approve', id, '--as', 'agent:helper', '--token', token, '--json'], { env });
+    expect(agent.code).toBe(2);
+    expect(agent.json.error).toMatch(/agents can never approve/);
+    const noRole = await runCli(['approve', id, '--as', 'carol', '--token', token, '--json'], { env });
+    expect(noRole.code).toBe(2);
+    expect(noRole.json.error).toMatch(/needs role dba/);
+    expect(await db.tableExists('a')).toBe(true);
+
+    // A second dba may approve: add one for this test.
+    const withDave = cliEnv({
+      AIRLOCK_POLICY: writePolicy({ ...STRICT_POLICY, reviewers: { ...STRICT_POLICY.reviewers, dave: { roles: ['dba'] } } }),
+    });
+    const dave = await runCli(['approve', id, '--as', 'dave', '--token', token, '--json'], { env: withDave });
+    expect(dave.code, dave.stderr).toBe(0);
+    expect(await db.tableExists('a')).toBe(false);
+  });
+
+  it('a token for a different action is refused', async () => {
+    const first = await pause(`DROP TABLE ${db.schema}.a;`);
+    const second = await pause(`DROP TABLE ${db.schema}.b;`);
+    const crossed = await runCli(['approve', second.id, '--as', 'alice', '--token', first.token, '--json']);
+    expect(crossed.code).toBe(2);
+    expect(crossed.json.error).toMatch(/does not match this action/);
+    expect(await db.tableExists('b')).toBe(true);
+  });
+
+  it('the same SQL submitted again is a new action, with its own token', async () => {
+    const first = await pause(`DROP TABLE ${db.schema}.a;`);
+    const again = await pause(`DROP TABLE ${db.schema}.a;`);
+    expect(again.id).not.toBe(first.id);
+    const stale = await runCli(['approve', again.id, '--as', 'alice', '--token', first.token.replace(/-[0-9a-f]{4}$/, '-0000'), '--json']);
+    expect(stale.code).toBe(2);
+    expect(await db.tableExists('a')).toBe(true);
+  });
+
+  it('an expired approval cannot be executed: it is rejected as expired, and the table stays', async () => {
+    const env = cliEnv({ AIRLOCK_POLICY: writePolicy({ ...STRICT_POLICY, approvalTtlHours: 0.0005 }) }); // 1.8 s
+    const { id, token } = await pause(`DELETE FROM ${db.schema}.b;`, env);
+    await sleep(2500);
+    const late = await runCli(['approve', id, '--as', 'alice', '--token', token, '--json'], { env });
+    expect(late.code).toBe(2);
+    expect(late.json.error).toMatch(/expired at .* nothing runs/);
+    expect(await db.count('b')).toBe(1);
+    const show = await runCli(['show', id, '--json'], { env });
+    expect(show.json).toMatchObject({ status: 'rejected', decided_by: 'airlock', reason: 'expired', outcome: 'rejected' });
+    const again = await runCli(['approve', id, '--as', 'alice', '--token', token, '--json'], { env });
+    expect(again.code).toBe(2);
+    expect(again.json.error).toMatch(/already rejected by airlock/);
+    expect(await db.count('b')).toBe(1);
+  });
+});
