@@ -8,8 +8,9 @@ import { permit } from '../src/runtime/nodes/permit.ts';
 
 /**
  * request ─► classify ─► permit ─► approve ─► execute ─► audit
- *               │          │          │  (interrupt() until a reviewer decides;
- *             block      block     reject  what the policy allows skips it)
+ *               ▲ │        │          │  (interrupt() until a reviewer decides;
+ *               │ block    block    reject  what the policy allows skips it)
+ *               └──────── edit ───────┘  (an edited action is checked again from the start)
  */
 
 function routeAfterClassify(state: MigrationState): 'permit' | 'audit' {
@@ -21,7 +22,8 @@ function routeAfterPermit(state: MigrationState): 'approve' | 'execute' | 'audit
   return state.permission?.decision === 'allow' ? 'execute' : 'approve';
 }
 
-function routeAfterApprove(state: MigrationState): 'execute' | 'audit' {
+function routeAfterApprove(state: MigrationState): 'classify' | 'execute' | 'audit' {
+  if (state.approval?.status === 'edited') return 'classify'; // the edited SQL is checked from the start
   return state.approval?.status === 'approved' ? 'execute' : 'audit';
 }
 
@@ -34,7 +36,7 @@ export const migrationGraph = new StateGraph({ state: MigrationState, input: Mig
   .addEdge(START, 'classify')
   .addConditionalEdges('classify', routeAfterClassify, ['permit', 'audit'])
   .addConditionalEdges('permit', routeAfterPermit, ['approve', 'execute', 'audit'])
-  .addConditionalEdges('approve', routeAfterApprove, ['execute', 'audit'])
+  .addConditionalEdges('approve', routeAfterApprove, ['classify', 'execute', 'audit'])
   .addEdge('execute', 'audit')
   .addEdge('audit', END);
 

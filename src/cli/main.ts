@@ -8,7 +8,7 @@ import { registerHistory } from './commands/history.ts';
 import { registerInbox } from './commands/inbox.ts';
 import { registerMigrate } from './commands/migrate.ts';
 import { registerResume } from './commands/resume.ts';
-import { registerApprove, registerReject } from './commands/review.ts';
+import { registerApprove, registerEdit, registerReject } from './commands/review.ts';
 import { registerShow } from './commands/show.ts';
 
 const program = new Command('airlock')
@@ -26,6 +26,7 @@ registerInbox(program);
 registerShow(program);
 registerApprove(program);
 registerReject(program);
+registerEdit(program);
 registerHistory(program);
 registerResume(program);
 registerAudit(program);

@@ -29,6 +29,13 @@ export interface ReviewerDecision {
   reviewer?: string;
   token?: string;
   reason?: string;
+  /** For `edit`: the SQL to run instead. */
+  editedSql?: string;
+}
+
+function editedSqlOf(args: unknown): string | undefined {
+  const sql = (args as { sql?: unknown } | undefined)?.sql;
+  return typeof sql === 'string' && sql.trim() ? sql : undefined;
 }
 
 function legacyField(args: unknown, field: string): string | undefined {
@@ -45,18 +52,24 @@ export function readResume(value: unknown): ReviewerDecision | { error: string }
   if (current.success) {
     const [decision] = current.data.decisions;
     if (current.data.decisions.length > 1) return { error: 'one action is pending, but several decisions were sent: send one' };
+    const editedSql = decision!.type === 'edit' ? editedSqlOf(decision!.editedAction.args) : undefined;
+    if (decision!.type === 'edit' && !editedSql) return { error: 'an edit must carry editedAction.args.sql: the SQL to run instead' };
     return {
       type: decision!.type,
       reviewer: current.data.reviewer,
       token: current.data.token,
       reason: 'message' in decision! ? decision.message : undefined,
+      ...(editedSql ? { editedSql } : {}),
     };
   }
   const legacy = LegacyHumanResponse.safeParse(value);
   if (legacy.success) {
     const [response] = legacy.data;
     const type = response!.type === 'accept' ? 'approve' : response!.type === 'edit' ? 'edit' : 'reject';
+    const editedSql = type === 'edit' ? editedSqlOf((response!.args as { args?: unknown } | undefined)?.args) : undefined;
+    if (type === 'edit' && !editedSql) return { error: 'an edit must carry args.args.sql: the SQL to run instead' };
     return {
+      ...(editedSql ? { editedSql } : {}),
       type,
       reviewer: legacyField(response!.args, 'reviewer'),
       token: legacyField(response!.args, 'token'),
@@ -91,6 +104,7 @@ export type Reviewers = Record<string, { roles: string[] }>;
 export type Judgement =
   | { outcome: 'expired'; reason: string }
   | { outcome: 'approved'; reviewer: string }
+  | { outcome: 'edited'; reviewer: string; sql: string }
   | { outcome: 'rejected'; reviewer: string; reason: string }
   | { outcome: 'refused'; reason: string };
 
@@ -113,14 +127,11 @@ export function judgeDecision(
   if (decision.type === 'reject') {
     return { outcome: 'rejected', reviewer, reason: decision.reason?.trim() || 'no reason given' };
   }
-  if (decision.type === 'edit') {
-    return {
-      outcome: 'refused',
-      reason: 'editing a pending action is not supported yet: reject it and submit the corrected SQL as a new migration',
-    };
-  }
   if (reviewer.startsWith('agent:')) {
-    return { outcome: 'refused', reason: `${reviewer} is an agent identity, and agents can never approve: ask a person` };
+    return { outcome: 'refused', reason: `${reviewer} is an agent identity, and agents can never approve or edit: ask a person` };
+  }
+  if (decision.type === 'edit' && !decision.editedSql?.trim()) {
+    return { outcome: 'refused', reason: 'an edit needs the SQL to run instead' };
   }
   if (approval.fourEyes && reviewer === approval.requestedBy) {
     return {
@@ -152,5 +163,8 @@ export function judgeDecision(
       };
     }
   }
+  // An edit is held to the same checks as an approval of the action it replaces;
+  // the edited SQL then goes through classify and permit again.
+  if (decision.type === 'edit') return { outcome: 'edited', reviewer, sql: decision.editedSql! };
   return { outcome: 'approved', reviewer };
 }

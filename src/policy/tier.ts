@@ -11,3 +11,8 @@ export function highestTier(tiers: Iterable<Tier>): Tier {
   for (const tier of tiers) if (ORDER[tier] > ORDER[highest]) highest = tier;
   return highest;
 }
+
+/** Is `after` a higher tier than `before`? */
+export function tierGrew(before: Tier, after: Tier): boolean {
+  return ORDER[after] > ORDER[before];
+}

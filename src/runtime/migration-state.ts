@@ -23,7 +23,8 @@ export type ExecutionResult = z.infer<typeof ExecutionResult>;
 
 export const ApprovalOutcome = z.object({
   approvalId: z.string(),
-  status: z.enum(['approved', 'rejected']),
+  /** `edited`: the reviewer replaced the SQL; the new SQL goes through classify and permit again. */
+  status: z.enum(['approved', 'rejected', 'edited']),
   decidedBy: z.string(),
   reason: z.string().optional(),
 });
@@ -45,6 +46,8 @@ export const MigrationState = MigrationInput.extend({
   permission: z.custom<Permit>().optional(),
   approval: ApprovalOutcome.optional(),
   result: ExecutionResult.optional(),
+  /** The last edit a reviewer made: who, of which approval, and the tier it had (a higher tier needs a new approval). */
+  edit: z.object({ by: z.string(), fromApprovalId: z.string(), fromTier: z.string(), fromSql: z.string() }).optional(),
   status: ThreadStatus.optional(),
   /** Why the thread ended the way it did, for the person reading the output. */
   reason: z.string().optional(),

@@ -1,3 +1,4 @@
+import { RUN_SQL } from '../policy/approval-request.ts';
 import { judgeDecision } from '../policy/review-decision.ts';
 import { useAirlock } from './airlock.ts';
 import { AIRLOCK_ITSELF, decideApproval, findApproval, pendingOf, type Approval } from './approvals.ts';
@@ -6,14 +7,16 @@ import { badInput } from './errors.ts';
 import { resumeWithDecision, waitingInterrupt, type RunOutcome } from './migration-runner.ts';
 
 export interface ReviewRequest {
-  type: 'approve' | 'reject';
+  type: 'approve' | 'reject' | 'edit';
   reviewer: string;
   token?: string;
   reason?: string;
+  /** For `edit`: the SQL to run instead. */
+  editedSql?: string;
 }
 
 
-const DECIDED_STATUS = { approve: 'approved', reject: 'rejected' } as const;
+const DECIDED_STATUS = { approve: 'approved', reject: 'rejected', edit: 'rejected' } as const;
 
 export async function loadApproval(approvalId: string): Promise<Approval> {
   const airlock = await useAirlock();
@@ -47,7 +50,7 @@ export async function review(approvalId: string, request: ReviewRequest): Promis
   if (approval.status !== 'pending') {
     // The same reviewer repeating their own decision after a crash between the
     // decision and the resume: deliver it to the thread that still waits.
-    const retry = approval.status === DECIDED_STATUS[request.type] && approval.decided_by === request.reviewer;
+    const retry = request.type !== 'edit' && approval.status === DECIDED_STATUS[request.type] && approval.decided_by === request.reviewer;
     if (retry && (await waitingInterrupt(approval.thread_id, approvalId))) {
       return resumeWithDecision(approval.thread_id, approvalId, {
         decisions: [request.type === 'approve' ? { type: 'approve' } : { type: 'reject', message: approval.reason ?? undefined }],
@@ -78,15 +81,26 @@ export async function review(approvalId: string, request: ReviewRequest): Promis
   }
 
   const status = DECIDED_STATUS[request.type];
-  const reason = judgement.outcome === 'rejected' ? judgement.reason : undefined;
+  const reason =
+    judgement.outcome === 'rejected'
+      ? judgement.reason
+      : judgement.outcome === 'edited'
+        ? `edited by ${request.reviewer}: replaced by the edited SQL, which is checked again`
+        : undefined;
   const { won, approval: after } = await decideApproval(db, approvalId, { status, decidedBy: request.reviewer, reason });
   if (!won) {
     return refuse(
       `${approvalId} was already ${after?.status} by ${after?.decided_by} at ${after?.decided_at?.toISOString()}: your ${request.type} was not applied`,
     );
   }
+  const decision =
+    request.type === 'approve'
+      ? ({ type: 'approve' } as const)
+      : request.type === 'edit'
+        ? ({ type: 'edit', editedAction: { name: RUN_SQL, args: { sql: request.editedSql! } } } as const)
+        : ({ type: 'reject', ...(reason ? { message: reason } : {}) } as const);
   return resumeWithDecision(approval.thread_id, approvalId, {
-    decisions: [request.type === 'approve' ? { type: 'approve' } : { type: 'reject', ...(reason ? { message: reason } : {}) }],
+    decisions: [decision],
     reviewer: request.reviewer,
     ...(request.token ? { token: request.token } : {}),
   });

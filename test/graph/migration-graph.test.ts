@@ -31,7 +31,7 @@ describe('the migration graph as LangGraph clients see it', () => {
     expect(interrupts).toHaveLength(1);
     const request = ApprovalRequest.parse(interrupts[0]!.value);
     expect(request.actionRequests[0]).toMatchObject({ name: 'run_sql', args: { sql: `DROP TABLE ${sandbox().schema}.t`, environment: 'production' } });
-    expect(request.reviewConfigs).toEqual([{ actionName: 'run_sql', allowedDecisions: ['approve', 'reject'] }]);
+    expect(request.reviewConfigs).toEqual([{ actionName: 'run_sql', allowedDecisions: ['approve', 'edit', 'reject'] }]);
     expect(request).toMatchObject({ tier: 'destructive', tokenRequired: true, requestedBy: 'agent:bot' });
     expect(JSON.stringify(request)).not.toContain((await findApproval(airlock.databases.state, request.approvalId))!.confirmation_token);
 

@@ -46,7 +46,7 @@ describe('judgeDecision', () => {
     [{ type: 'approve' as const, reviewer: 'alice', token: '20261122-drop-t-abce' }, /does not match/],
     [{ type: 'approve' as const, reviewer: 'dev', token: pending.confirmationToken }, /cannot also approve/],
     [{ type: 'approve' as const, reviewer: 'agent:bot', token: pending.confirmationToken }, /agents can never approve/],
-    [{ type: 'edit' as const, reviewer: 'alice' }, /not supported yet/],
+    [{ type: 'edit' as const, reviewer: 'alice' }, /an edit needs the SQL/],
   ])('refuses %j', (decision, reason) => {
     const judgement = judgeDecision(decision, pending);
     expect(judgement.outcome).toBe('refused');

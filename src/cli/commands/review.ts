@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { review } from '../../runtime/review.ts';
 import { reviewerFrom } from '../identity.ts';
+import { readSql } from '../read-sql.ts';
 import { runCommand } from '../output.ts';
 import { renderOutcome } from '../render-outcome.ts';
 
@@ -33,6 +34,24 @@ export function registerReject(program: Command): void {
         const reviewer = reviewerFrom(options.as, 'reject');
         const outcome = await review(id, { type: 'reject', reviewer, ...(options.reason ? { reason: options.reason } : {}) });
         return renderOutcome(outcome, { rejectedIsSuccess: true });
+      }),
+    );
+}
+
+export function registerEdit(program: Command): void {
+  program
+    .command('edit')
+    .description('replace a pending action\'s SQL; the new SQL is checked again, and needs a new approval if its tier is higher')
+    .argument('<id>', 'the approval id (from airlock inbox)')
+    .argument('<file>', 'the SQL to run instead: a .sql file, or - for stdin')
+    .option('--as <who>', 'the reviewer (default: AIRLOCK_REVIEWER)')
+    .option('--token <token>', 'the confirmation token of the action being edited, when it needs one')
+    .option('--json', 'print one JSON object')
+    .action(async (id: string, file: string, options: { as?: string; token?: string; json?: boolean }) =>
+      runCommand(options, async () => {
+        const reviewer = reviewerFrom(options.as, 'edit');
+        const editedSql = await readSql(file);
+        return renderOutcome(await review(id, { type: 'edit', reviewer, editedSql, ...(options.token ? { token: options.token } : {}) }));
       }),
     );
 }

@@ -3,6 +3,7 @@ import { approvalIdFor, confirmationToken } from '../../policy/action-identity.t
 import { RUN_SQL, type ApprovalRequest } from '../../policy/approval-request.ts';
 import { summarise } from '../../policy/classify.ts';
 import { judgeDecision, readResume } from '../../policy/review-decision.ts';
+import { tierGrew, type Tier } from '../../policy/tier.ts';
 import { useAirlock } from '../airlock.ts';
 import { AIRLOCK_ITSELF, decideApproval, pendingOf, requestApproval, type Approval } from '../approvals.ts';
 import { appendAudit } from '../audit.ts';
@@ -19,7 +20,7 @@ function requestFor(approval: Approval, state: MigrationState, refused?: string)
         description: `${approval.tier} in ${approval.environment}: ${approval.summary}`,
       },
     ],
-    reviewConfigs: [{ actionName: RUN_SQL, allowedDecisions: ['approve', 'reject'] }],
+    reviewConfigs: [{ actionName: RUN_SQL, allowedDecisions: ['approve', 'edit', 'reject'] }],
     approvalId: approval.approval_id,
     threadId: approval.thread_id,
     environment: approval.environment,
@@ -77,14 +78,47 @@ export async function approve(state: MigrationState, config: LangGraphRunnableCo
     eventKey: `${approvalId}:requested`,
   });
 
+  const reviewers = airlock.policy.policy.reviewers;
+  const ttlHours = airlock.policy.policy.approvalTtlHours;
+  // An edit that does not raise the tier is approved by the edit itself (if its
+  // author may approve this action); a higher tier waits for a new approval.
+  if (state.edit && !tierGrew(state.edit.fromTier as Tier, approval.tier)) {
+    const editor = state.edit.by;
+    const byEditor = approval.status === 'approved' && approval.decided_by === editor; // a re-run after a crash
+    const judged = byEditor
+      ? ({ outcome: 'approved', reviewer: editor } as const)
+      : judgeDecision({ type: 'approve', reviewer: editor, token: approval.confirmation_token }, pendingOf(approval), reviewers, {
+          now: new Date(),
+          ttlHours,
+        });
+    if (judged.outcome === 'approved') {
+      const reason = `edited by ${editor} from ${state.edit.fromApprovalId}; the tier did not grow`;
+      const { approval: decided } = await decideApproval(db, approvalId, { status: 'approved', decidedBy: editor, reason });
+      if (decided?.status === 'approved') {
+        await appendAudit(db, {
+          threadId,
+          approvalId,
+          step: 'approve',
+          actor: editor,
+          environment: approval.environment,
+          outcome: 'approved',
+          message: `Approved by ${editor}'s edit in ${approval.environment} (${state.edit.fromTier} → ${approval.tier}, not higher): ${approval.summary}`,
+          detail: { editedFrom: state.edit.fromApprovalId, previousSql: state.edit.fromSql },
+          eventKey: `${approvalId}:decided`,
+        });
+        return { approval: { approvalId, status: 'approved', decidedBy: editor, reason } };
+      }
+    }
+  }
+
   // Interrupts in a node are matched to resume values by order; this loop asks
   // again after a refused answer, and replays the same answers in the same
   // order when the node re-runs, so the matching stays stable.
   let refused: string | undefined;
   for (let attempt = 0; ; attempt++) {
     const answer = readResume(interrupt(requestFor(approval, state, refused)));
-    const clock = { now: new Date(), ttlHours: airlock.policy.policy.approvalTtlHours };
-    const judged = 'error' in answer ? ({ outcome: 'refused', reason: answer.error } as const) : judgeDecision(answer, pendingOf(approval), airlock.policy.policy.reviewers, clock);
+    const clock = { now: new Date(), ttlHours };
+    const judged = 'error' in answer ? ({ outcome: 'refused', reason: answer.error } as const) : judgeDecision(answer, pendingOf(approval), reviewers, clock);
     // An expired approval is rejected by Airlock itself, never executed.
     const judgement =
       judged.outcome === 'expired' ? ({ outcome: 'rejected', reviewer: AIRLOCK_ITSELF, reason: 'expired' } as const) : judged;
@@ -103,7 +137,30 @@ export async function approve(state: MigrationState, config: LangGraphRunnableCo
       continue;
     }
 
-    const status = judgement.outcome;
+    if (judgement.outcome === 'edited') {
+      const reason = `edited by ${judgement.reviewer}: replaced by the edited SQL, which is checked again`;
+      const { approval: decided } = await decideApproval(db, approvalId, { status: 'rejected', decidedBy: judgement.reviewer, reason });
+      if (decided?.status === 'rejected' && decided.reason?.startsWith('edited by')) {
+        await appendAudit(db, {
+          threadId,
+          approvalId,
+          step: 'approve',
+          actor: judgement.reviewer,
+          environment: approval.environment,
+          outcome: 'edited',
+          message: `Edited by ${judgement.reviewer} in ${approval.environment}: the new SQL goes through classify and permit again; the old action will not run.`,
+          detail: { previousSql: approval.sql, editedSql: judgement.sql },
+          eventKey: `${approvalId}:decided`,
+        });
+        return {
+          sql: judgement.sql,
+          approval: { approvalId, status: 'edited', decidedBy: judgement.reviewer },
+          edit: { by: judgement.reviewer, fromApprovalId: approvalId, fromTier: approval.tier, fromSql: approval.sql },
+        };
+      }
+      // Someone else decided first: fall through and follow their decision.
+    }
+    const status = judgement.outcome === 'edited' ? 'rejected' : judgement.outcome;
     const reason = judgement.outcome === 'rejected' ? judgement.reason : undefined;
     // The CLI usually made this transition already (so that one of many racing
     // reviewers wins); a resume from Studio or an SDK makes it here.

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { LangGraphRunnableConfig } from '@langchain/langgraph';
 import { classifySql, summarise } from '../../policy/classify.ts';
 import { loadSqlParser } from '../../policy/parse-sql.ts';
@@ -30,7 +31,8 @@ export async function classify(state: MigrationState, config: LangGraphRunnableC
       statements: classification.statements.map(({ kind, tier, tables, lock, rules: fired }) => ({ kind, tier, tables, lock, rules: fired })),
       sql: state.sql,
     },
-    eventKey: `${threadId}:classify`,
+    // Per SQL text: after an edit, the new SQL is classified (and audited) again.
+    eventKey: `${threadId}:classify:${createHash('sha256').update(state.sql).digest('hex').slice(0, 16)}`,
   });
 
   return {

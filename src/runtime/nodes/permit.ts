@@ -44,7 +44,7 @@ export async function permit(state: MigrationState, config: LangGraphRunnableCon
       ? `Blocked in ${environment} on ${target}: ${reason}`
       : `${decision!.decision === 'allow' ? 'Allowed' : 'Needs approval'} in ${environment} on ${target}: ${decision!.reason}`,
     detail: { signals, policy: source, rules, tier: classification.tier, ...(decision ? { permit: decision } : {}) },
-    eventKey: `${threadId}:permit`,
+    eventKey: `${threadId}:permit:${actionHash({ sql: state.sql, environment, target })}`,
   });
 
   return {
