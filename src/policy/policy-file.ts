@@ -62,6 +62,15 @@ const PolicyShape = z
       .default({}),
     /** Pending approvals older than this expire, rejected, never executed. */
     approvalTtlHours: z.number().positive().default(72),
+    /** Where to POST a JSON event when a destructive action pauses and when it runs. */
+    alerts: z
+      .object({
+        webhook: z.url({ protocol: /^https?$/ }),
+        /** Attempts after the first, with backoff; a failure never stops the thread. */
+        retries: z.number().int().min(0).max(10).default(3),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 

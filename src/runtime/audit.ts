@@ -33,8 +33,9 @@ export interface AuditRecord {
   detail: Record<string, unknown>;
 }
 
-export async function appendAudit(db: Queryable, entry: AuditEntry): Promise<void> {
-  await db.query(
+/** Append an entry; false when an entry with the same event key was already there (a re-run). */
+export async function appendAudit(db: Queryable, entry: AuditEntry): Promise<boolean> {
+  const inserted = await db.query(
     `INSERT INTO airlock.audit (thread_id, approval_id, step, actor, environment, outcome, message, detail, event_key)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
      ON CONFLICT (event_key) DO NOTHING`,
@@ -50,6 +51,7 @@ export async function appendAudit(db: Queryable, entry: AuditEntry): Promise<voi
       entry.eventKey ?? null,
     ],
   );
+  return (inserted.rowCount ?? 0) > 0;
 }
 
 export async function auditTrail(db: Queryable, threadId: string): Promise<AuditRecord[]> {

@@ -6,6 +6,7 @@ import { judgeDecision, readResume } from '../../policy/review-decision.ts';
 import { tierGrew, type Tier } from '../../policy/tier.ts';
 import { useAirlock } from '../airlock.ts';
 import { AIRLOCK_ITSELF, decideApproval, pendingOf, requestApproval, type Approval } from '../approvals.ts';
+import { sendAlert } from '../alerts.ts';
 import { appendAudit } from '../audit.ts';
 import type { MigrationState } from '../migration-state.ts';
 import { threadIdOf } from './thread-id.ts';
@@ -66,7 +67,7 @@ export async function approve(state: MigrationState, config: LangGraphRunnableCo
     requested_by: state.requestedBy,
     requested_at: new Date(state.requestedAt!),
   });
-  await appendAudit(db, {
+  const firstTime = await appendAudit(db, {
     threadId,
     approvalId,
     step: 'approve',
@@ -77,6 +78,20 @@ export async function approve(state: MigrationState, config: LangGraphRunnableCo
     detail: { tier: approval.tier, tokenRequired: approval.token_required },
     eventKey: `${approvalId}:requested`,
   });
+  // Alert once (the node re-runs on resume), and only for what cannot be undone.
+  if (firstTime && approval.tier === 'destructive' && approval.status === 'pending') {
+    await sendAlert(airlock.policy.policy, {
+      event: 'approval_requested',
+      thread_id: threadId,
+      approval_id: approvalId,
+      environment: approval.environment,
+      tier: approval.tier,
+      summary: approval.summary,
+      requested_by: approval.requested_by,
+      rules: classification.statements.flatMap((statement) => statement.rules),
+      at: new Date().toISOString(),
+    });
+  }
 
   const reviewers = airlock.policy.policy.reviewers;
   const ttlHours = airlock.policy.policy.approvalTtlHours;

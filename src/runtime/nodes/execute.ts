@@ -2,6 +2,8 @@ import type { LangGraphRunnableConfig } from '@langchain/langgraph';
 import type pg from 'pg';
 import { idempotencyKeyFor } from '../../policy/action-identity.ts';
 import { useAirlock } from '../airlock.ts';
+import { summarise } from '../../policy/classify.ts';
+import { sendAlert } from '../alerts.ts';
 import { appendAudit } from '../audit.ts';
 import { describeDatabaseError } from '../errors.ts';
 import { faultPoint } from '../fault-injection.ts';
@@ -189,8 +191,9 @@ export async function execute(state: MigrationState, config: LangGraphRunnableCo
   }
 
   const { result } = attempt;
+  const environment = state.resolvedEnvironment ?? state.environment;
   const changed = result.statements.map((s) => `${s.command ?? s.kind}${s.rowCount === null ? '' : ` ${s.rowCount}`}`).join(', ');
-  await appendAudit(airlock.databases.state, {
+  const firstRecord = await appendAudit(airlock.databases.state, {
     threadId,
     step: 'execute',
     actor: state.approval?.decidedBy ?? state.requestedBy,
@@ -202,5 +205,18 @@ export async function execute(state: MigrationState, config: LangGraphRunnableCo
     detail: { statements: result.statements, idempotencyKey },
     eventKey: `${idempotencyKey}:execute`,
   });
+  if (firstRecord && !result.alreadyDone && state.classification!.tier === 'destructive') {
+    await sendAlert(airlock.policy.policy, {
+      event: 'executed',
+      thread_id: threadId,
+      ...(state.approval ? { approval_id: state.approval.approvalId, decided_by: state.approval.decidedBy } : {}),
+      environment,
+      tier: state.classification!.tier,
+      summary: summarise(state.classification!),
+      requested_by: state.requestedBy,
+      rules: [...new Set(statements.flatMap((statement) => statement.rules))],
+      at: new Date().toISOString(),
+    });
+  }
   return { status: 'completed', result };
 }
