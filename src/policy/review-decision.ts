@@ -139,6 +139,9 @@ export function judgeDecision(
       reason: `${reviewer} requested this action and cannot also approve it in ${approval.environment}: ask another reviewer`,
     };
   }
+  if (Object.keys(reviewers).length > 0 && !reviewers[reviewer]) {
+    return { outcome: 'refused', reason: `${reviewer} is not a reviewer in the policy (policy reviewers): ask one of ${Object.keys(reviewers).join(', ')}` };
+  }
   if (approval.roles) {
     const held = reviewers[reviewer]?.roles ?? [];
     if (!approval.roles.some((role) => held.includes(role))) {

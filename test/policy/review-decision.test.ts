@@ -67,6 +67,9 @@ describe('judgeDecision', () => {
     expect(bob.outcome === 'refused' && bob.reason).toMatch(/needs role dba, and bob has developer/);
     const carol = judgeDecision({ type: 'approve', reviewer: 'carol', token }, guarded, reviewers);
     expect(carol.outcome === 'refused' && carol.reason).toMatch(/carol is not a reviewer in the policy/);
+    // When the policy lists reviewers, nobody else may approve, even where no role is named.
+    const stranger = judgeDecision({ type: 'approve', reviewer: 'mallory', token }, pending, reviewers);
+    expect(stranger.outcome === 'refused' && stranger.reason).toMatch(/mallory is not a reviewer in the policy/);
   });
 
   it('an approval past the policy’s TTL is expired: approving it fails, rejecting it still works', () => {
