@@ -78,4 +78,16 @@ describe('the migration graph as LangGraph clients see it', () => {
     expect((result as any).__interrupt__[0].value.refused).toMatch(/agents can never approve/);
     expect(await sandbox().count('t')).toBe(2);
   });
+
+  it('a malformed resume value is refused, audited, and asked again; nothing runs', async () => {
+    const { airlock, compiled, config, interrupts } = await pausedThread(`DELETE FROM ${sandbox().schema}.t`);
+    const result = await compiled.invoke(new Command({ resume: { [interrupts[0]!.id]: { approve: 'yes please' } } }), config);
+    expect((result as any).__interrupt__[0].value.refused).toMatch(/the resume value is not \{decisions/);
+    expect(await sandbox().count('t')).toBe(2);
+    const { rows } = await airlock.databases.state.query(
+      "SELECT outcome, message FROM airlock.audit WHERE thread_id = $1 AND outcome = 'refused'",
+      [config.configurable.thread_id],
+    );
+    expect(rows).toHaveLength(1);
+  });
 });
