@@ -47,7 +47,7 @@ describe('the alert webhook', () => {
     expect(paused.code, paused.stderr).toBe(3);
     const pause = received.find((event) => event.thread_id === paused.json.thread_id && event.event === 'approval_requested');
     expect(pause).toMatchObject({ approval_id: paused.json.approval_id, environment: 'production', tier: 'destructive', requested_by: 'dev' });
-    expect(pause.rules).toContain('ban-drop-table');
+    expect(pause!.rules).toContain('ban-drop-table');
     expect(attempts.get(`approval_requested:${paused.json.thread_id}`)).toBe(2);
 
     const token = (await runCli(['show', paused.json.approval_id, '--json'], { env })).json.confirmation_token;

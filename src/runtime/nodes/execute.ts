@@ -16,6 +16,26 @@ type Attempt =
   | { ok: true; result: ExecutionResult }
   | { ok: false; error: string; failedStatement?: number };
 
+/** Claim the ledger row of this action; `claimed: false` when a row is already there (the action ran, or is running). */
+async function claimLedger(client: pg.PoolClient, state: MigrationState, idempotencyKey: string, initial: object) {
+  const claim = await client.query(
+    `INSERT INTO airlock.ledger (idempotency_key, thread_id, action_hash, result) VALUES ($1, $2, $3, $4)
+     ON CONFLICT (idempotency_key) DO NOTHING`,
+    [idempotencyKey, state.threadId, state.actionHash, JSON.stringify(initial)],
+  );
+  return { claimed: claim.rowCount === 1 };
+}
+
+async function ledgerResult(client: pg.PoolClient, idempotencyKey: string) {
+  const { rows } = await client.query<{ result: ExecutionResult & { state?: string } }>(
+    'SELECT result FROM airlock.ledger WHERE idempotency_key = $1',
+    [idempotencyKey],
+  );
+  return rows[0]?.result;
+}
+
+type Timeouts = { lockTimeout: string; statementTimeout: string };
+
 /**
  * Run the whole migration in one transaction: every statement or none.
  * Writes claim a ledger row (keyed by the action's idempotency key) in the same
@@ -26,7 +46,7 @@ async function runInTransaction(
   client: pg.PoolClient,
   state: MigrationState,
   idempotencyKey: string,
-  timeouts: { lockTimeout: string; statementTimeout: string },
+  timeouts: Timeouts,
 ): Promise<Attempt> {
   const started = Date.now();
   const readOnly = state.classification!.tier === 'read';
@@ -40,18 +60,11 @@ async function runInTransaction(
     ]);
     if (!readOnly) {
       // Waits for a concurrent run of the same action; then its committed row means "already done".
-      const claim = await client.query(
-        `INSERT INTO airlock.ledger (idempotency_key, thread_id, action_hash, result) VALUES ($1, $2, $3, '{}')
-         ON CONFLICT (idempotency_key) DO NOTHING`,
-        [idempotencyKey, state.threadId, state.actionHash],
-      );
-      if (claim.rowCount === 0) {
+      const claim = await claimLedger(client, state, idempotencyKey, {});
+      if (!claim.claimed) {
         await client.query('ROLLBACK');
-        const { rows } = await client.query<{ result: ExecutionResult }>(
-          'SELECT result FROM airlock.ledger WHERE idempotency_key = $1',
-          [idempotencyKey],
-        );
-        return { ok: true, result: { ...(rows[0]?.result ?? { statements: [], durationMs: 0 }), alreadyDone: true } };
+        const previous = await ledgerResult(client, idempotencyKey);
+        return { ok: true, result: { ...(previous ?? { statements: [], durationMs: 0 }), alreadyDone: true } };
       }
     }
     const results: ExecutionResult['statements'] = [];
@@ -91,21 +104,13 @@ async function runAlone(
   client: pg.PoolClient,
   state: MigrationState,
   idempotencyKey: string,
-  timeouts: { lockTimeout: string; statementTimeout: string },
+  timeouts: Timeouts,
 ): Promise<Attempt> {
   const started = Date.now();
   const statement = state.classification!.statements[0]!;
-  const claim = await client.query(
-    `INSERT INTO airlock.ledger (idempotency_key, thread_id, action_hash, result) VALUES ($1, $2, $3, '{"state":"started"}')
-     ON CONFLICT (idempotency_key) DO NOTHING`,
-    [idempotencyKey, state.threadId, state.actionHash],
-  );
-  if (claim.rowCount === 0) {
-    const { rows } = await client.query<{ result: ExecutionResult & { state?: string } }>(
-      'SELECT result FROM airlock.ledger WHERE idempotency_key = $1',
-      [idempotencyKey],
-    );
-    const previous = rows[0]?.result;
+  const claim = await claimLedger(client, state, idempotencyKey, { state: 'started' });
+  if (!claim.claimed) {
+    const previous = await ledgerResult(client, idempotencyKey);
     if (previous?.state === 'started') {
       return {
         ok: false,
