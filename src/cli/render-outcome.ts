@@ -12,6 +12,7 @@ export function outcomeJson(outcome: RunOutcome): Record<string, unknown> {
           statements: result.statements,
           ...(result.rows ? { rows: result.rows } : {}),
           ...(result.alreadyDone ? { already_done: true } : {}),
+          ...(result.backups ? { backups: result.backups } : {}),
           duration_ms: result.durationMs,
         }
       : {}),
@@ -51,6 +52,9 @@ export function renderOutcome(outcome: RunOutcome, options: { rejectedIsSuccess?
           : `COMPLETED${where}: ${ran ?? ''} (${result?.durationMs ?? 0} ms, one transaction)`,
       );
       if (result?.rows) lines.push(indent(rowsTable(result.rows)));
+      if (result?.backups?.length) {
+        lines.push(indent(result.backups.map((b) => `backed up ${b.source} → ${b.backup} (${b.rows} rows) before running`)));
+      }
       lines.push(indent([`thread ${outcome.thread_id}${outcome.approval_id ? `   approval ${outcome.approval_id}` : ''}`]));
       break;
     }

@@ -15,6 +15,8 @@ export const ExecutionResult = z.object({
   statements: z.array(z.object({ kind: z.string(), command: z.string().nullable(), rowCount: z.number().nullable() })),
   /** Up to 50 rows of the last statement that returned rows (reads). */
   rows: z.array(z.record(z.string(), z.unknown())).optional(),
+  /** Tables copied aside (in schema airlock of the target) before a destructive migration ran. */
+  backups: z.array(z.object({ source: z.string(), backup: z.string(), rows: z.number() })).optional(),
   /** The ledger already held this action: it ran before, and was not run again. */
   alreadyDone: z.boolean().optional(),
   durationMs: z.number(),

@@ -125,6 +125,17 @@ const LEDGER_SQL = `
     executed_at     timestamptz NOT NULL DEFAULT now(),
     result          jsonb NOT NULL
   );
+  -- Copies of what a destructive migration destroyed, taken in its own transaction.
+  CREATE TABLE IF NOT EXISTS airlock.backups (
+    backup_id       bigserial PRIMARY KEY,
+    idempotency_key text NOT NULL,
+    thread_id       text NOT NULL,
+    source_table    text NOT NULL,
+    backup_table    text NOT NULL,
+    row_count       bigint NOT NULL,
+    created_at      timestamptz NOT NULL DEFAULT now()
+  );
+  CREATE INDEX IF NOT EXISTS backups_thread_idx ON airlock.backups (thread_id);
   -- Which environment this database is, set by "airlock db mark ENV": one of the
   -- signals the permit step checks, kept beside the data it describes.
   CREATE TABLE IF NOT EXISTS airlock.environment_marker (

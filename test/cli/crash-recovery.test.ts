@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliEnv, runCli } from '../helpers/cli.ts';
 import { openSandbox, type Sandbox } from '../helpers/database.ts';
+import { STRICT_POLICY, writePolicy } from '../helpers/policy-file.ts';
 
 /**
  * AIRLOCK_FAULT kills the real `airlock` process at a named point; then
@@ -17,23 +18,39 @@ beforeAll(async () => {
 });
 afterAll(() => db.close());
 
+// A backup is taken before destructive statements; to crash during one without
+// stopping for approval 20 times, this policy lets destructive SQL run in development.
+const RUN_DESTRUCTIVE = writePolicy({
+  ...STRICT_POLICY,
+  environments: {
+    ...STRICT_POLICY.environments,
+    development: { tiers: { read: 'allow', write: 'allow', destructive: 'allow' }, fourEyes: false },
+  },
+});
+
 async function crashThenResume(point: string, counter: string, index: number) {
   const thread = `crash-${point}-${index}-${randomBytes(3).toString('hex')}`;
+  // during-backup needs a destructive statement (it is backed up first): an UPDATE of every row.
+  const sql =
+    point === 'during-backup'
+      ? `UPDATE ${db.schema}.${counter} SET n = n + 1;`
+      : `UPDATE ${db.schema}.${counter} SET n = n + 1 WHERE id = 1;`;
+  const policy = point === 'during-backup' ? { AIRLOCK_POLICY: RUN_DESTRUCTIVE } : {};
   const crashed = await runCli(['migrate', '-', '--env', 'development', '--as', 'dev', '--thread', thread], {
-    input: `UPDATE ${db.schema}.${counter} SET n = n + 1 WHERE id = 1;`,
-    env: cliEnv({ AIRLOCK_FAULT: point }),
+    input: sql,
+    env: cliEnv({ AIRLOCK_FAULT: point, ...policy }),
   });
   // Killed by SIGKILL: no exit code, nothing printed on stdout.
   expect(crashed.code, crashed.stderr).toBeNull();
   expect(crashed.stderr).toContain(`AIRLOCK_FAULT=${point}`);
   expect(crashed.stdout).toBe('');
-  const resumed = await runCli(['resume', thread, '--json']);
+  const resumed = await runCli(['resume', thread, '--json'], { env: cliEnv(policy) });
   expect(resumed.code, resumed.stderr).toBe(0);
   expect(resumed.json).toMatchObject({ thread_id: thread, status: 'completed', resumed: true });
   return resumed.json;
 }
 
-describe.each(['before-execute', 'after-commit', 'after-checkpoint'])('a crash at %s', (point) => {
+describe.each(['before-execute', 'during-backup', 'after-commit', 'after-checkpoint'])('a crash at %s', (point) => {
   it(`${REPETITIONS} crashed runs, each resumed: the effect is applied exactly once each time`, async () => {
     const counter = `counter_${point.replace(/-/g, '_')}`;
     await db.query(`CREATE TABLE ${db.schema}.${counter} (id int PRIMARY KEY, n int NOT NULL); INSERT INTO ${db.schema}.${counter} VALUES (1, 0)`);
@@ -47,6 +64,13 @@ describe.each(['before-execute', 'after-commit', 'after-checkpoint'])('a crash a
     // After a commit whose checkpoint was lost, the ledger is what stops the second run.
     if (point === 'after-commit') expect(outcomes.every((o) => o.already_done === true)).toBe(true);
     else expect(outcomes.some((o) => o.already_done)).toBe(false);
+    if (point === 'during-backup') {
+      // The crashed transaction took its half-made backup with it: one backup per run, each of the counter's one row.
+      expect(outcomes.every((o) => (o.backups as unknown[] | undefined)?.length === 1)).toBe(true);
+      const threads = outcomes.map((o) => o.thread_id);
+      const { rows: backups } = await db.query('SELECT count(*)::int AS n FROM airlock.backups WHERE thread_id = ANY($1)', [threads]);
+      expect(backups).toEqual([{ n: REPETITIONS }]);
+    }
   });
 });
 

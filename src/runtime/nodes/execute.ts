@@ -1,6 +1,8 @@
 import type { LangGraphRunnableConfig } from '@langchain/langgraph';
 import type pg from 'pg';
 import { idempotencyKeyFor } from '../../policy/action-identity.ts';
+import { tablesToBackUp } from '../../policy/backup-plan.ts';
+import { backUpTables } from '../backup.ts';
 import { useAirlock } from '../airlock.ts';
 import { summarise } from '../../policy/classify.ts';
 import { sendAlert } from '../alerts.ts';
@@ -67,6 +69,9 @@ async function runInTransaction(
         return { ok: true, result: { ...(previous ?? { statements: [], durationMs: 0 }), alreadyDone: true } };
       }
     }
+    // backup → execute: in the same transaction, so a copy exists exactly when the effect does.
+    const toBackUp = readOnly ? [] : tablesToBackUp(statements);
+    const backups = toBackUp.length ? await backUpTables(client, toBackUp, { threadId: state.threadId!, idempotencyKey }) : [];
     const results: ExecutionResult['statements'] = [];
     let rows: Record<string, unknown>[] | undefined;
     for (const [index, statement] of statements.entries()) {
@@ -78,11 +83,16 @@ async function runInTransaction(
       if (outcome.fields?.length) rows = outcome.rows.slice(0, MAX_ROWS_KEPT);
     }
     current = -1;
-    const result: ExecutionResult = { statements: results, ...(rows ? { rows } : {}), durationMs: Date.now() - started };
+    const result: ExecutionResult = {
+      statements: results,
+      ...(rows ? { rows } : {}),
+      ...(backups.length ? { backups } : {}),
+      durationMs: Date.now() - started,
+    };
     if (!readOnly) {
       await client.query('UPDATE airlock.ledger SET result = $2 WHERE idempotency_key = $1', [
         idempotencyKey,
-        JSON.stringify({ statements: results, durationMs: result.durationMs }),
+        JSON.stringify({ statements: results, ...(backups.length ? { backups } : {}), durationMs: result.durationMs }),
       ]);
     }
     await client.query('COMMIT');
@@ -206,8 +216,10 @@ export async function execute(state: MigrationState, config: LangGraphRunnableCo
     outcome: result.alreadyDone ? 'already_done' : 'completed',
     message: result.alreadyDone
       ? `Already done in ${where} (ledger ${idempotencyKey}): not run again.`
-      : `Ran ${statements.length} statement${statements.length > 1 ? 's' : ''} in one transaction in ${where} (${changed}) in ${result.durationMs} ms.`,
-    detail: { statements: result.statements, idempotencyKey },
+      : `Ran ${statements.length} statement${statements.length > 1 ? 's' : ''} in one transaction in ${where} (${changed}) in ${result.durationMs} ms.${
+          result.backups?.length ? ` Backed up first: ${result.backups.map((b) => `${b.source} → ${b.backup} (${b.rows} rows)`).join(', ')}.` : ''
+        }`,
+    detail: { statements: result.statements, idempotencyKey, backups: result.backups ?? [] },
     eventKey: `${idempotencyKey}:execute`,
   });
   if (firstRecord && !result.alreadyDone && state.classification!.tier === 'destructive') {
