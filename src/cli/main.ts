@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { ExitCode } from '../runtime/errors.ts';
 import { registerAudit } from './commands/audit.ts';
 import { registerCheck } from './commands/check.ts';
+import { registerCleanup } from './commands/cleanup.ts';
 import { registerDb } from './commands/db.ts';
 import { registerDemo } from './commands/demo.ts';
 import { registerHistory } from './commands/history.ts';
@@ -22,6 +23,7 @@ const program = new Command('airlock')
 registerDemo(program);
 registerCheck(program);
 registerMigrate(program);
+registerCleanup(program);
 registerInbox(program);
 registerShow(program);
 registerApprove(program);

@@ -32,11 +32,17 @@ export function renderOutcome(outcome: RunOutcome, options: { rejectedIsSuccess?
   const exitCode = exitCodeFor(outcome, options.rejectedIsSuccess);
   const where = outcome.environment ? ` in ${outcome.environment}` : '';
   const lines: string[] = [];
+  const radius = outcome.blast_radius;
+  const figures = radius
+    ? [`blast radius: ${radius.rows} of ${radius.table_rows} rows (${radius.pct}%)${radius.estimated ? ', estimated' : ''}`]
+    : [];
   switch (outcome.status) {
     case 'pending_approval':
       lines.push(`PAUSED for approval${where}: ${outcome.tier} — ${outcome.summary}`);
       lines.push(indent([
         `approval ${outcome.approval_id}   thread ${outcome.thread_id}`,
+        ...figures,
+        ...(radius?.samples.length ? ['sample rows:', ...radius.samples.map((row) => `  ${JSON.stringify(row)}`)] : []),
         ...(outcome.rules?.length ? [`rules: ${outcome.rules.join(', ')}`] : []),
         'Nothing has run. A reviewer decides:',
         `  airlock show ${outcome.approval_id}`,
@@ -60,7 +66,7 @@ export function renderOutcome(outcome: RunOutcome, options: { rejectedIsSuccess?
     }
     case 'blocked':
       lines.push(`BLOCKED${where}: ${outcome.reason}`);
-      lines.push(indent([`thread ${outcome.thread_id} (audited). Nothing was run.`]));
+      lines.push(indent([...figures, `thread ${outcome.thread_id} (audited). Nothing was run.`]));
       break;
     case 'rejected':
       lines.push(`REJECTED${where}: ${outcome.reason ?? ''}`);

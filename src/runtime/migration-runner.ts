@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { Command } from '@langchain/langgraph';
+import { cleanupGraph } from '../../graphs/cleanup.ts';
 import { migrationGraph } from '../../graphs/migration.ts';
+import type { BlastRadius } from '../policy/blast-radius.ts';
 import type { ApprovalRequest } from '../policy/approval-request.ts';
 import type { ReviewResume } from '../policy/review-decision.ts';
 import { useAirlock } from './airlock.ts';
 import { AirlockError, ExitCode } from './errors.ts';
-import type { ExecutionResult, MigrationInput, MigrationState } from './migration-state.ts';
+import type { CleanupInput, ExecutionResult, MigrationInput, MigrationState } from './migration-state.ts';
 
 /** A thread's state as the CLI contract reports it. */
 export interface RunOutcome {
@@ -22,11 +24,26 @@ export interface RunOutcome {
   bad_input?: boolean;
   /** The thread has not reached its end: it is running in another process, or stopped part-way. */
   in_progress?: boolean;
+  blast_radius?: BlastRadius;
 }
 
-async function compiledGraph() {
+type GraphKind = 'migration' | 'cleanup';
+
+/** The part of a compiled graph the runner uses; both graphs share the state and the approve step. */
+type ThreadGraph = ReturnType<typeof migrationGraph.compile>;
+
+async function compiledGraph(kind: GraphKind = 'migration'): Promise<ThreadGraph> {
   const airlock = await useAirlock();
-  return migrationGraph.compile({ checkpointer: airlock.checkpointer });
+  return kind === 'cleanup'
+    ? (cleanupGraph.compile({ checkpointer: airlock.checkpointer }) as unknown as ThreadGraph)
+    : migrationGraph.compile({ checkpointer: airlock.checkpointer });
+}
+
+/** Which graph a thread belongs to: a cleanup thread carries its table and filter. */
+async function graphFor(threadId: string) {
+  const probe = await (await compiledGraph()).getState({ configurable: { thread_id: threadId } });
+  const values = probe.values as { table?: string; cleanup?: unknown };
+  return compiledGraph(values.table !== undefined || values.cleanup ? 'cleanup' : 'migration');
 }
 
 function runConfig(threadId: string) {
@@ -42,7 +59,7 @@ interface PendingInterrupt {
 async function pendingInterrupts(
   threadId: string,
 ): Promise<{ values: MigrationState; interrupts: PendingInterrupt[]; next: string[] } | undefined> {
-  const graph = await compiledGraph();
+  const graph = await graphFor(threadId);
   const snapshot = await graph.getState({ configurable: { thread_id: threadId } });
   if (!snapshot.createdAt) return undefined; // no checkpoint: no such thread
   const interrupts = snapshot.tasks.flatMap((task) =>
@@ -63,6 +80,7 @@ export async function threadOutcome(threadId: string): Promise<RunOutcome> {
     ...(classification ? { tier: classification.tier, rules: classification.statements.flatMap((s) => s.rules) } : {}),
     environment: values.resolvedEnvironment ?? values.environment,
     ...(values.reason ? { reason: values.reason } : {}),
+    ...(values.blastRadius ? { blast_radius: values.blastRadius } : {}),
   };
   const [pending] = interrupts;
   if (pending) {
@@ -93,7 +111,16 @@ export async function threadOutcome(threadId: string): Promise<RunOutcome> {
  * can find it again after a crash; a name already in use is refused.
  */
 export async function startMigration(input: MigrationInput, threadId = `mig-${randomUUID()}`): Promise<RunOutcome> {
-  const graph = await compiledGraph();
+  return startThread('migration', input, threadId);
+}
+
+/** Start a cleanup thread: checked filter, dry-run with caps, approval, backup, delete. */
+export async function startCleanup(input: CleanupInput, threadId = `cln-${randomUUID()}`): Promise<RunOutcome> {
+  return startThread('cleanup', input, threadId);
+}
+
+async function startThread(kind: GraphKind, input: MigrationInput | CleanupInput, threadId: string): Promise<RunOutcome> {
+  const graph = await compiledGraph(kind);
   const existing = await graph.getState({ configurable: { thread_id: threadId } });
   if (existing.createdAt) {
     throw new AirlockError(`thread ${threadId} already exists: use "airlock resume ${threadId}" to continue it, or pick another --thread`);
@@ -110,7 +137,7 @@ export async function startMigration(input: MigrationInput, threadId = `mig-${ra
 export async function resumeThread(threadId: string): Promise<RunOutcome & { resumed: boolean }> {
   const before = await threadOutcome(threadId);
   if (!before.in_progress) return { ...before, resumed: false };
-  const graph = await compiledGraph();
+  const graph = await graphFor(threadId);
   await graph.invoke(null, runConfig(threadId));
   return { ...(await threadOutcome(threadId)), resumed: true };
 }
@@ -129,7 +156,7 @@ export async function waitingInterrupt(threadId: string, approvalId: string): Pr
 export async function resumeWithDecision(threadId: string, approvalId: string, resume: ReviewResume): Promise<RunOutcome> {
   const waiting = await waitingInterrupt(threadId, approvalId);
   if (!waiting) return threadOutcome(threadId);
-  const graph = await compiledGraph();
+  const graph = await graphFor(threadId);
   await graph.invoke(new Command({ resume: { [waiting.id]: resume } }), runConfig(threadId));
   return threadOutcome(threadId);
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Classification } from '../policy/classify.ts';
 import type { EnvironmentSignal } from '../policy/environment.ts';
 import type { Permit } from '../policy/permit.ts';
+import type { BlastRadius } from '../policy/blast-radius.ts';
 
 /** What a caller gives the migration graph. */
 export const MigrationInput = z.object({
@@ -51,7 +52,21 @@ export const MigrationState = MigrationInput.extend({
   /** The last edit a reviewer made: who, of which approval, and the tier it had (a higher tier needs a new approval). */
   edit: z.object({ by: z.string(), fromApprovalId: z.string(), fromTier: z.string(), fromSql: z.string() }).optional(),
   status: ThreadStatus.optional(),
+  /** A cleanup's table and filter (the cleanup graph); the SQL is the DELETE built from them. */
+  cleanup: z.object({ table: z.string(), predicate: z.string(), mode: z.enum(['delete', 'archive']) }).optional(),
+  /** What the dry-run measured: rows affected, the table's size, the share, samples. */
+  blastRadius: z.custom<BlastRadius>().optional(),
   /** Why the thread ended the way it did, for the person reading the output. */
   reason: z.string().optional(),
 });
 export type MigrationState = z.infer<typeof MigrationState>;
+
+/** What a caller gives the cleanup graph. */
+export const CleanupInput = z.object({
+  table: z.string().describe('the table to clean up, optionally schema-qualified'),
+  predicate: z.string().describe('the WHERE filter that picks the rows to remove'),
+  mode: z.enum(['delete', 'archive']).default('delete'),
+  environment: z.string(),
+  requestedBy: z.string(),
+});
+export type CleanupInput = z.infer<typeof CleanupInput>;

@@ -23,6 +23,11 @@ export function registerInbox(program: Command): void {
           requested_at: approval.requested_at.toISOString(),
           age: age(approval.requested_at, now),
           token_required: approval.token_required,
+          ...(approval.action.blastRadius
+            ? (({ rows, table_rows, pct, estimated }) => ({ blast_radius: { rows, table_rows, pct, estimated } }))(
+                approval.action.blastRadius as { rows: number; table_rows: number; pct: number; estimated: boolean },
+              )
+            : {}),
         }));
         const text = approvals.length
           ? [

@@ -36,6 +36,7 @@ export function registerShow(program: Command): void {
           requested_by: approval.requested_by,
           requested_at: approval.requested_at.toISOString(),
           token_required: approval.token_required,
+          ...(approval.action.blastRadius ? { blast_radius: approval.action.blastRadius, samples: (approval.action.blastRadius as { samples?: unknown[] }).samples ?? [] } : {}),
           confirmation_token: approval.confirmation_token,
           ...(approval.decided_by
             ? { decided_by: approval.decided_by, decided_at: approval.decided_at?.toISOString(), reason: approval.reason }

@@ -60,6 +60,7 @@ export async function approve(state: MigrationState, config: LangGraphRunnableCo
       target: state.target,
       permit: state.permission,
       environmentSignals: state.environmentSignals,
+      ...(state.blastRadius ? { blastRadius: state.blastRadius } : {}),
     },
     action_hash: state.actionHash!,
     confirmation_token: confirmationToken(new Date(state.requestedAt!), classification.statements, state.actionHash!),

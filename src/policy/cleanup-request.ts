@@ -1,0 +1,52 @@
+import { parseSql } from './parse-sql.ts';
+import { classifyStatement } from './classify.ts';
+
+/**
+ * A cleanup (`--table T --where PREDICATE`) becomes one DELETE. The predicate
+ * is checked as SQL first: it must be one filter on one table, with no second
+ * statement, no subquery that writes, and no function that might.
+ */
+export type CleanupPlan =
+  | { ok: true; table: string; predicate: string; sql: string }
+  | { ok: false; error: string };
+
+function qualifiedTable(relation: { schemaname?: string; relname?: string }): string {
+  return `${relation.schemaname || 'public'}.${relation.relname}`;
+}
+
+/** Needs the parser loaded (`await loadSqlParser()`). */
+export function planCleanup(table: string, predicate: string): CleanupPlan {
+  if (!predicate.trim()) return { ok: false, error: '--where is empty: a cleanup needs the filter that picks its rows' };
+  const probe = parseSql(`SELECT 1 FROM ${table} WHERE (${predicate})`);
+  if (!probe.ok) return { ok: false, error: `--table/--where do not parse as SQL: ${probe.error}` };
+  if (probe.statements.length !== 1) return { ok: false, error: '--where must be one filter, not several statements' };
+  const [statement] = probe.statements;
+  const select = statement!.node as {
+    fromClause?: { RangeVar?: { schemaname?: string; relname?: string } }[];
+    whereClause?: unknown;
+    op?: string;
+    limitCount?: unknown;
+    groupClause?: unknown;
+  };
+  const from = select.fromClause ?? [];
+  if (statement!.kind !== 'SelectStmt' || from.length !== 1 || !from[0]?.RangeVar || select.op !== 'SETOP_NONE' || select.limitCount || select.groupClause) {
+    return { ok: false, error: '--table must name one table and --where must be a plain filter on it' };
+  }
+  const verdict = classifyStatement(statement!);
+  if (verdict.tier !== 'read') {
+    return {
+      ok: false,
+      error: `--where must only read (it is ${verdict.tier}: ${verdict.rules.join(', ')}): no subqueries that write and no functions that might`,
+    };
+  }
+  const qualified = qualifiedTable(from[0].RangeVar);
+  const sql = `DELETE FROM ${table} WHERE (${predicate});`;
+  // The statement that will run must be exactly one DELETE of that table, whatever the filter's text did.
+  const check = parseSql(sql);
+  const only = check.ok && check.statements.length === 1 ? check.statements[0] : undefined;
+  const relation = only?.kind === 'DeleteStmt' ? (only.node.relation as { schemaname?: string; relname?: string }) : undefined;
+  if (!relation || qualifiedTable(relation) !== qualified) {
+    return { ok: false, error: '--where must be a filter on the table, and nothing else' };
+  }
+  return { ok: true, table: qualified, predicate, sql };
+}

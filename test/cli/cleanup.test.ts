@@ -1,0 +1,61 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.ts';
+import { openSandbox, type Sandbox } from '../helpers/database.ts';
+
+let db: Sandbox;
+beforeEach(async () => {
+  db = await openSandbox();
+  await db.query(`
+    CREATE TABLE ${db.schema}.users (id int PRIMARY KEY, email text, last_login timestamptz);
+    INSERT INTO ${db.schema}.users SELECT n, 'u' || n || '@x', CASE WHEN n <= 300 THEN now() - n * interval '1 day' END FROM generate_series(1, 1000) n;
+    CREATE TABLE ${db.schema}.sessions (id int PRIMARY KEY, created_at timestamptz NOT NULL);
+    INSERT INTO ${db.schema}.sessions SELECT n, CASE WHEN n <= 30 THEN now() - interval '40 days' ELSE now() - interval '1 day' END FROM generate_series(1, 1000) n;
+  `);
+});
+afterEach(() => db.close());
+
+describe('airlock cleanup', () => {
+  it('"remove stale users" matching 70% of the table is blocked over the cap, before anyone is asked, and nothing changes', async () => {
+    const result = await runCli(
+      ['cleanup', '--table', `${db.schema}.users`, '--where', 'last_login IS NULL', '--env', 'production', '--as', 'dev', '--json'],
+    );
+    expect(result.code, result.stderr).toBe(4);
+    expect(result.json).toMatchObject({ status: 'blocked', blast_radius: { rows: 700, table_rows: 1000, pct: 70, estimated: false } });
+    expect(result.json.reason).toMatch(/700 of 1000 rows \(70%\) is over production's cap of 50% .*blast-radius-cap/);
+    expect(result.json.approval_id).toBeUndefined();
+    expect(await db.count('users')).toBe(1000);
+  });
+
+  it('a cleanup under the cap pauses with the real figures and samples; approved, it deletes exactly those rows', async () => {
+    const paused = await runCli(
+      ['cleanup', '--table', `${db.schema}.sessions`, '--where', "created_at < now() - interval '30 days'", '--env', 'production', '--as', 'dev', '--json'],
+    );
+    expect(paused.code, paused.stderr).toBe(3);
+    expect(paused.json).toMatchObject({ status: 'pending_approval', blast_radius: { rows: 30, table_rows: 1000, pct: 3 } });
+    expect(paused.json.blast_radius.samples.length).toBeGreaterThan(0);
+    const inbox = await runCli(['inbox', '--json']);
+    expect(inbox.json.approvals.find((a: any) => a.approval_id === paused.json.approval_id).blast_radius).toMatchObject({ rows: 30, pct: 3 });
+    const show = await runCli(['show', paused.json.approval_id, '--json']);
+    expect(show.json.blast_radius).toMatchObject({ rows: 30, table_rows: 1000 });
+    expect(await db.count('sessions')).toBe(1000);
+    const approved = await runCli(['approve', paused.json.approval_id, '--as', 'alice', '--token', show.json.confirmation_token, '--json']);
+    expect(approved.code, approved.stderr).toBe(0);
+    expect(approved.json.statements).toEqual([{ kind: 'DeleteStmt', command: 'DELETE', rowCount: 30 }]);
+    expect(await db.count('sessions')).toBe(970);
+  });
+
+  it('refuses a filter that writes, smuggles a statement, or names an unknown table: nothing changes', async () => {
+    const attempts: [string, string, RegExp, number][] = [
+      [`${db.schema}.users`, 'true; DROP TABLE users', /one filter|do not parse|nothing else/, 2],
+      [`${db.schema}.users`, 'pg_terminate_backend(1)', /must only read/, 2],
+      [`${db.schema}.users`, 'id IN (WITH d AS (DELETE FROM x RETURNING id) SELECT id FROM d)', /must only read|do not parse/, 2],
+      [`${db.schema}.no_such_table`, 'id = 1', /there is no table/, 2],
+    ];
+    for (const [table, where, message] of attempts) {
+      const result = await runCli(['cleanup', '--table', table, '--where', where, '--env', 'production', '--as', 'dev', '--json']);
+      expect([2, 4], `${where}: ${result.stderr}`).toContain(result.code);
+      expect(result.json.reason ?? result.json.error).toMatch(message);
+    }
+    expect(await db.count('users')).toBe(1000);
+  });
+});
