@@ -11,6 +11,7 @@ import { registerMigrate } from './commands/migrate.ts';
 import { registerResume } from './commands/resume.ts';
 import { registerApprove, registerEdit, registerReject } from './commands/review.ts';
 import { registerShow } from './commands/show.ts';
+import { registerUndo } from './commands/undo.ts';
 
 const program = new Command('airlock')
   .description('Run PostgreSQL migrations from AI agents with a human in the loop.')
@@ -32,6 +33,7 @@ registerEdit(program);
 registerHistory(program);
 registerResume(program);
 registerAudit(program);
+registerUndo(program);
 registerDb(program);
 
 try {

@@ -13,6 +13,7 @@ export function outcomeJson(outcome: RunOutcome): Record<string, unknown> {
           ...(result.rows ? { rows: result.rows } : {}),
           ...(result.alreadyDone ? { already_done: true } : {}),
           ...(result.backups ? { backups: result.backups } : {}),
+          ...(result.actionId ? { action_id: result.actionId } : {}),
           duration_ms: result.durationMs,
         }
       : {}),
@@ -59,7 +60,8 @@ export function renderOutcome(outcome: RunOutcome, options: { rejectedIsSuccess?
       );
       if (result?.rows) lines.push(indent(rowsTable(result.rows)));
       if (result?.backups?.length) {
-        lines.push(indent(result.backups.map((b) => `backed up ${b.source} → ${b.backup} (${b.rows} rows) before running`)));
+        lines.push(indent(result.backups.map((b) => `kept ${b.source} → ${b.backup} (${b.rows} rows) before running`)));
+        if (result.actionId) lines.push(indent([`to undo: airlock undo ${result.actionId} --as NAME`]));
       }
       lines.push(indent([`thread ${outcome.thread_id}${outcome.approval_id ? `   approval ${outcome.approval_id}` : ''}`]));
       break;

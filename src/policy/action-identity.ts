@@ -53,3 +53,8 @@ export function confirmationToken(requestedAt: Date, statements: StatementVerdic
   const table = main?.tables[0]?.split('.').at(-1) ?? 'sql';
   return `${date}-${verb}-${slug(table)}-${hash.slice(0, 4)}`;
 }
+
+/** The id of an action that changed data, for `airlock undo`: short, and safe as a table name. */
+export function actionIdFor(idempotencyKey: string): string {
+  return `act_${sha256(idempotencyKey).slice(0, 12)}`;
+}

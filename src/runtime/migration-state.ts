@@ -17,7 +17,11 @@ export const ExecutionResult = z.object({
   /** Up to 50 rows of the last statement that returned rows (reads). */
   rows: z.array(z.record(z.string(), z.unknown())).optional(),
   /** Tables copied aside (in schema airlock of the target) before a destructive migration ran. */
-  backups: z.array(z.object({ source: z.string(), backup: z.string(), rows: z.number() })).optional(),
+  backups: z
+    .array(z.object({ source: z.string(), backup: z.string(), rows: z.number(), kind: z.enum(['rows', 'table', 'copy']).optional() }))
+    .optional(),
+  /** The id `airlock undo` takes, when the action kept what it destroyed. */
+  actionId: z.string().optional(),
   /** The ledger already held this action: it ran before, and was not run again. */
   alreadyDone: z.boolean().optional(),
   durationMs: z.number(),

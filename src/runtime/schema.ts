@@ -136,6 +136,14 @@ const LEDGER_SQL = `
     created_at      timestamptz NOT NULL DEFAULT now()
   );
   CREATE INDEX IF NOT EXISTS backups_thread_idx ON airlock.backups (thread_id);
+  -- What undo needs: which action, what kind of copy, and where it ran.
+  ALTER TABLE airlock.backups ADD COLUMN IF NOT EXISTS action_id text;
+  ALTER TABLE airlock.backups ADD COLUMN IF NOT EXISTS kind text NOT NULL DEFAULT 'copy';
+  ALTER TABLE airlock.backups ADD COLUMN IF NOT EXISTS environment text;
+  CREATE INDEX IF NOT EXISTS backups_action_idx ON airlock.backups (action_id);
+  -- Rows a cleanup removed, and tables a migration dropped, wait here until undone or pruned.
+  CREATE SCHEMA IF NOT EXISTS airlock_backup;
+  CREATE SCHEMA IF NOT EXISTS airlock_trash;
   -- Which environment this database is, set by "airlock db mark ENV": one of the
   -- signals the permit step checks, kept beside the data it describes.
   CREATE TABLE IF NOT EXISTS airlock.environment_marker (

@@ -39,10 +39,12 @@ describe('a DROP TABLE in production, across separate OS processes', () => {
     expect(approve.code, approve.stderr).toBe(0);
     expect(approve.json).toMatchObject({ thread_id: paused.thread_id, status: 'completed', approval_id: paused.approval_id });
     expect(await db.tableExists('t')).toBe(false);
-    // What was dropped was copied aside first, in the same transaction.
-    expect(approve.json.backups).toEqual([{ source: `${db.schema}.t`, backup: expect.stringMatching(/^airlock\.backup_/), rows: 3 }]);
-    const { rows: copied } = await db.query(`SELECT count(*)::int AS n FROM ${approve.json.backups[0].backup}`);
-    expect(copied).toEqual([{ n: 3 }]);
+    // The dropped table was moved to the trash instead, in the same transaction.
+    expect(approve.json.backups).toEqual([
+      { source: `${db.schema}.t`, backup: expect.stringMatching(/^airlock_trash\.act_/), rows: 3, kind: 'table' },
+    ]);
+    const { rows: kept } = await db.query(`SELECT count(*)::int AS n FROM ${approve.json.backups[0].backup}`);
+    expect(kept).toEqual([{ n: 3 }]);
 
     const inboxAfter = await runCli(['inbox', '--json']);
     expect(inboxAfter.json.approvals.map((a: any) => a.approval_id)).not.toContain(paused.approval_id);

@@ -58,4 +58,46 @@ describe('airlock cleanup', () => {
     }
     expect(await db.count('users')).toBe(1000);
   });
+
+  it('airlock undo brings back the same 30 rows, byte for byte, and only once', async () => {
+    const before = await db.query(`SELECT * FROM ${db.schema}.sessions WHERE created_at < now() - interval '30 days' ORDER BY id`);
+    const paused = await runCli(
+      ['cleanup', '--table', `${db.schema}.sessions`, '--where', "created_at < now() - interval '30 days'", '--env', 'production', '--as', 'dev', '--json'],
+    );
+    const token = (await runCli(['show', paused.json.approval_id, '--json'])).json.confirmation_token;
+    const approved = await runCli(['approve', paused.json.approval_id, '--as', 'alice', '--token', token, '--json']);
+    expect(approved.code, approved.stderr).toBe(0);
+    expect(approved.json.backups).toEqual([{ source: `${db.schema}.sessions`, backup: `airlock_backup.${approved.json.action_id}`, rows: 30, kind: 'rows' }]);
+    expect(await db.count('sessions')).toBe(970);
+
+    // The undo is an action like any other: in production, a write needs approval.
+    const undo = await runCli(['undo', approved.json.action_id, '--as', 'dev', '--json']);
+    expect(undo.code, undo.stderr).toBe(3);
+    const restored = await runCli(['approve', undo.json.approval_id, '--as', 'alice', '--json']);
+    expect(restored.code, restored.stderr).toBe(0);
+    const after = await db.query(`SELECT * FROM ${db.schema}.sessions WHERE created_at < now() - interval '30 days' ORDER BY id`);
+    expect(after.rows).toEqual(before.rows);
+    expect(await db.count('sessions')).toBe(1000);
+
+    const again = await runCli(['undo', approved.json.action_id, '--as', 'dev', '--json']);
+    expect(again.code).toBe(2);
+    expect(again.json.error).toMatch(/already undone/);
+    expect((await runCli(['undo', 'act_000000000000', '--as', 'dev', '--json'])).code).toBe(2);
+  });
+
+  it('a migration’s DROP TABLE can be undone: the table and its rows return', async () => {
+    const paused = await runCli(['migrate', '-', '--env', 'production', '--as', 'dev', '--json'], { input: `DROP TABLE ${db.schema}.users;` });
+    const token = (await runCli(['show', paused.json.approval_id, '--json'])).json.confirmation_token;
+    const dropped = await runCli(['approve', paused.json.approval_id, '--as', 'alice', '--token', token, '--json']);
+    expect(dropped.code, dropped.stderr).toBe(0);
+    expect(await db.tableExists('users')).toBe(false);
+
+    const undo = await runCli(['undo', dropped.json.action_id, '--as', 'dev', '--json']);
+    expect(undo.code, undo.stderr).toBe(3);
+    const undoToken = (await runCli(['show', undo.json.approval_id, '--json'])).json.confirmation_token;
+    const restored = await runCli(['approve', undo.json.approval_id, '--as', 'alice', '--token', undoToken, '--json']);
+    expect(restored.code, restored.stderr).toBe(0);
+    expect(await db.tableExists('users')).toBe(true);
+    expect(await db.count('users')).toBe(1000);
+  });
 });

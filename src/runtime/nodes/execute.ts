@@ -1,8 +1,9 @@
 import type { LangGraphRunnableConfig } from '@langchain/langgraph';
 import type pg from 'pg';
-import { idempotencyKeyFor } from '../../policy/action-identity.ts';
+import { actionIdFor, idempotencyKeyFor } from '../../policy/action-identity.ts';
+import type { StatementVerdict } from '../../policy/classify.ts';
 import { tablesToBackUp } from '../../policy/backup-plan.ts';
-import { backUpTables } from '../backup.ts';
+import { backUpRows, backUpTables, moveToTrash, type Backup } from '../backup.ts';
 import { useAirlock } from '../airlock.ts';
 import { summarise } from '../../policy/classify.ts';
 import { sendAlert } from '../alerts.ts';
@@ -13,6 +14,11 @@ import type { ExecutionResult, MigrationState } from '../migration-state.ts';
 import { threadIdOf } from './thread-id.ts';
 
 const MAX_ROWS_KEPT = 50;
+
+/** A DROP TABLE (of tables only): moved to the trash rather than dropped. */
+function dropsTables(statement: StatementVerdict): boolean {
+  return statement.kind === 'DropStmt' && statement.rules.includes('ban-drop-table') && statement.tables.length > 0;
+}
 
 type Attempt =
   | { ok: true; result: ExecutionResult }
@@ -70,12 +76,39 @@ async function runInTransaction(
       }
     }
     // backup → execute: in the same transaction, so a copy exists exactly when the effect does.
-    const toBackUp = readOnly ? [] : tablesToBackUp(statements);
-    const backups = toBackUp.length ? await backUpTables(client, toBackUp, { threadId: state.threadId!, idempotencyKey }) : [];
+    const owner = {
+      threadId: state.threadId!,
+      idempotencyKey,
+      actionId: actionIdFor(idempotencyKey),
+      environment: state.resolvedEnvironment ?? state.environment,
+    };
+    const backups: Backup[] = [];
+    if (!readOnly && state.cleanup) {
+      backups.push(await backUpRows(client, state.cleanup.table, state.cleanup.predicate, owner));
+    } else if (!readOnly) {
+      const toCopy = tablesToBackUp(statements.filter((statement) => !dropsTables(statement)));
+      backups.push(...(toCopy.length ? await backUpTables(client, toCopy, owner) : []));
+    }
     const results: ExecutionResult['statements'] = [];
     let rows: Record<string, unknown>[] | undefined;
+    let trashed = 0;
     for (const [index, statement] of statements.entries()) {
       current = index;
+      if (!state.cleanup && dropsTables(statement)) {
+        // DROP TABLE moves the table to airlock_trash instead, so that it can be undone.
+        const moved = [];
+        for (const table of statement.tables) {
+          const backup = await moveToTrash(client, table, owner, ++trashed);
+          if (backup) moved.push(backup);
+        }
+        if (moved.length === statement.tables.length) {
+          backups.push(...moved);
+          results.push({ kind: statement.kind, command: 'DROP', rowCount: null });
+          continue;
+        }
+        // A table that is not there: let the DROP itself fail, or do nothing for IF EXISTS.
+        backups.push(...moved);
+      }
       // One statement per round trip, on the extended protocol, which refuses a
       // string smuggling several statements (a COMMIT cannot end our transaction).
       const outcome = await client.query({ text: statement.text, queryMode: 'extended' } as pg.QueryConfig);
@@ -86,13 +119,13 @@ async function runInTransaction(
     const result: ExecutionResult = {
       statements: results,
       ...(rows ? { rows } : {}),
-      ...(backups.length ? { backups } : {}),
+      ...(backups.length ? { backups, actionId: owner.actionId } : {}),
       durationMs: Date.now() - started,
     };
     if (!readOnly) {
       await client.query('UPDATE airlock.ledger SET result = $2 WHERE idempotency_key = $1', [
         idempotencyKey,
-        JSON.stringify({ statements: results, ...(backups.length ? { backups } : {}), durationMs: result.durationMs }),
+        JSON.stringify({ statements: results, ...(backups.length ? { backups, actionId: owner.actionId } : {}), durationMs: result.durationMs }),
       ]);
     }
     await client.query('COMMIT');
