@@ -10,8 +10,9 @@ import { prepareCleanup } from '../src/runtime/nodes/prepare-cleanup.ts';
 
 /**
  * request ─► prepare ─► classify ─► permit ─► dryRun ─► approve ─► execute ─► audit
- *              │           │          │         │  (over the cap:   │
- *            block       block      block     block  never asked)  reject
+ *              │           │          │         │ ▲ (over the cap:  │        │
+ *            block       block      block     block └── never asked) reject  │
+ *                                               └──── rows changed since approval: measure, ask again
  */
 
 // The migration state plus the cleanup's own input (the DELETE is built from it by prepare).
@@ -34,6 +35,11 @@ function routeAfterApprove(state: MigrationState): 'execute' | 'audit' {
   return state.approval?.status === 'approved' ? 'execute' : 'audit';
 }
 
+/** The rows changed between approval and execution: measure again, and ask again. */
+function routeAfterExecute(state: MigrationState): 'dryRun' | 'audit' {
+  return state.recount && state.status !== 'completed' && state.status !== 'failed' ? 'dryRun' : 'audit';
+}
+
 export const cleanupGraph = new StateGraph({ state: State, input: CleanupInput })
   .addNode('prepare', prepareCleanup)
   .addNode('classify', classify)
@@ -48,7 +54,7 @@ export const cleanupGraph = new StateGraph({ state: State, input: CleanupInput }
   .addConditionalEdges('permit', continueUnlessBlocked('dryRun'), ['dryRun', 'audit'])
   .addConditionalEdges('dryRun', routeAfterDryRun, ['approve', 'execute', 'audit'])
   .addConditionalEdges('approve', routeAfterApprove, ['execute', 'audit'])
-  .addEdge('execute', 'audit')
+  .addConditionalEdges('execute', routeAfterExecute, ['dryRun', 'audit'])
   .addEdge('audit', END);
 
 export const graph = cleanupGraph.compile();

@@ -11,6 +11,8 @@ export interface ActionIdentity {
   environment: string;
   /** host:port/database of the target, never credentials. */
   target: string;
+  /** Rows the dry-run found: an approval is for this many, and no other number. */
+  blastRadius?: number;
 }
 
 function sha256(text: string): string {
@@ -18,7 +20,9 @@ function sha256(text: string): string {
 }
 
 export function actionHash(action: ActionIdentity): string {
-  return sha256(JSON.stringify([action.sql, action.environment, action.target]));
+  const parts: unknown[] = [action.sql, action.environment, action.target];
+  if (action.blastRadius !== undefined) parts.push(action.blastRadius);
+  return sha256(JSON.stringify(parts));
 }
 
 /** Stable per thread and action, so a node that re-runs on resume finds the same approval row. */

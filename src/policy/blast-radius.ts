@@ -28,3 +28,13 @@ export function capExceeded(radius: Pick<BlastRadius, 'rows' | 'table_rows' | 'p
   }
   return undefined;
 }
+
+/**
+ * Does the count at execution still match what the reviewer approved? Under
+ * 100 rows it must be exact; above, within 1%. Otherwise the data changed
+ * since approval, and the reviewer is asked again with the new figures.
+ */
+export function recountAccepted(approved: number, found: number): boolean {
+  if (approved < 100) return found === approved;
+  return Math.abs(found - approved) <= Math.ceil(approved * 0.01);
+}

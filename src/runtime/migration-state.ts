@@ -60,6 +60,8 @@ export const MigrationState = MigrationInput.extend({
   cleanup: z.object({ table: z.string(), predicate: z.string(), mode: z.enum(['delete', 'archive']) }).optional(),
   /** What the dry-run measured: rows affected, the table's size, the share, samples. */
   blastRadius: z.custom<BlastRadius>().optional(),
+  /** Execution found a different number of rows than was approved: measure and ask again. */
+  recount: z.object({ approved: z.number(), found: z.number() }).optional(),
   /** Why the thread ended the way it did, for the person reading the output. */
   reason: z.string().optional(),
 });

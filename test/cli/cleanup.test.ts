@@ -100,4 +100,31 @@ describe('airlock cleanup', () => {
     expect(await db.tableExists('users')).toBe(true);
     expect(await db.count('users')).toBe(1000);
   });
+
+  it('when the matching rows change between approval and execution, execution refuses and asks again', async () => {
+    const paused = await runCli(
+      ['cleanup', '--table', `${db.schema}.sessions`, '--where', "created_at < now() - interval '30 days'", '--env', 'production', '--as', 'dev', '--json'],
+    );
+    expect(paused.json.blast_radius.rows).toBe(30);
+    const token = (await runCli(['show', paused.json.approval_id, '--json'])).json.confirmation_token;
+    // Meanwhile, five more sessions grow old.
+    await db.query(`UPDATE ${db.schema}.sessions SET created_at = now() - interval '45 days' WHERE id BETWEEN 31 AND 35`);
+
+    const first = await runCli(['approve', paused.json.approval_id, '--as', 'alice', '--token', token, '--json']);
+    expect(first.code, first.stderr).toBe(3);
+    expect(first.json).toMatchObject({ status: 'pending_approval', blast_radius: { rows: 35, table_rows: 1000 } });
+    expect(first.json.approval_id).not.toBe(paused.json.approval_id);
+    expect(await db.count('sessions')).toBe(1000);
+
+    // The first approval was for 30 rows; it cannot be used again. The new one shows 35.
+    const reused = await runCli(['approve', paused.json.approval_id, '--as', 'bob', '--token', token, '--json']);
+    expect(reused.code).toBe(2);
+    const show = await runCli(['show', first.json.approval_id, '--json']);
+    expect(show.json.blast_radius).toMatchObject({ rows: 35 });
+    expect(show.json.confirmation_token).not.toBe(token);
+    const second = await runCli(['approve', first.json.approval_id, '--as', 'alice', '--json']);
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.json.statements).toEqual([{ kind: 'DeleteStmt', command: 'DELETE', rowCount: 35 }]);
+    expect(await db.count('sessions')).toBe(965);
+  });
 });

@@ -1,4 +1,5 @@
 import type { LangGraphRunnableConfig } from '@langchain/langgraph';
+import { actionHash } from '../../policy/action-identity.ts';
 import { capExceeded, percentOf, type BlastRadius } from '../../policy/blast-radius.ts';
 import { useAirlock } from '../airlock.ts';
 import { appendAudit } from '../audit.ts';
@@ -68,7 +69,12 @@ export async function dryRun(state: MigrationState, config: LangGraphRunnableCon
       ? `Blocked in ${environment}: ${reason}. Nothing was changed.`
       : `Dry-run in ${environment}: ${radius!.rows} of ${radius!.table_rows} rows (${radius!.pct}%) in ${table} match, measured in ${radius!.duration_ms} ms (rolled back).`,
     detail: { table, predicate, ...(radius ? { blastRadius: { ...radius, samples: radius.samples.length } } : {}), ...(overCap ? { rule: 'blast-radius-cap' } : {}) },
-    eventKey: `${threadId}:dry-run:${state.actionHash ?? ''}`,
+    eventKey: `${threadId}:dry-run:${state.actionHash ?? ''}:${radius?.rows ?? 'none'}`,
   });
-  return { ...(radius ? { blastRadius: radius } : {}), ...(reason ? { status: 'blocked' as const, reason } : {}) };
+  return {
+    ...(radius ? { blastRadius: radius } : {}),
+    // The approval is bound to the number of rows measured here.
+    ...(radius ? { actionHash: actionHash({ sql: state.sql, environment, target: state.target ?? '', blastRadius: radius.rows }) } : {}),
+    ...(reason ? { status: 'blocked' as const, reason } : {}),
+  };
 }

@@ -3,6 +3,7 @@ import type pg from 'pg';
 import { actionIdFor, idempotencyKeyFor } from '../../policy/action-identity.ts';
 import type { StatementVerdict } from '../../policy/classify.ts';
 import { tablesToBackUp } from '../../policy/backup-plan.ts';
+import { recountAccepted } from '../../policy/blast-radius.ts';
 import { backUpRows, backUpTables, moveToTrash, type Backup } from '../backup.ts';
 import { useAirlock } from '../airlock.ts';
 import { summarise } from '../../policy/classify.ts';
@@ -22,7 +23,8 @@ function dropsTables(statement: StatementVerdict): boolean {
 
 type Attempt =
   | { ok: true; result: ExecutionResult }
-  | { ok: false; error: string; failedStatement?: number };
+  | { ok: false; error: string; failedStatement?: number }
+  | { ok: false; recount: { approved: number; found: number } };
 
 /** Claim the ledger row of this action; `claimed: false` when a row is already there (the action ran, or is running). */
 async function claimLedger(client: pg.PoolClient, state: MigrationState, idempotencyKey: string, initial: object) {
@@ -82,6 +84,18 @@ async function runInTransaction(
       actionId: actionIdFor(idempotencyKey),
       environment: state.resolvedEnvironment ?? state.environment,
     };
+    if (!readOnly && state.cleanup && state.blastRadius) {
+      // Re-count inside the transaction: the rows must still be the ones that were approved.
+      const [schema, name] = state.cleanup.table.split('.') as [string, string];
+      const { rows: counted } = await client.query<{ n: string }>(
+        `SELECT count(*) AS n FROM ${client.escapeIdentifier(schema)}.${client.escapeIdentifier(name)} WHERE (${state.cleanup.predicate})`,
+      );
+      const found = Number(counted[0]!.n);
+      if (!recountAccepted(state.blastRadius.rows, found)) {
+        await client.query('ROLLBACK');
+        return { ok: false, recount: { approved: state.blastRadius.rows, found } };
+      }
+    }
     const backups: Backup[] = [];
     if (!readOnly && state.cleanup) {
       backups.push(await backUpRows(client, state.cleanup.table, state.cleanup.predicate, owner));
@@ -220,6 +234,20 @@ export async function execute(state: MigrationState, config: LangGraphRunnableCo
   }
 
   const where = `${state.resolvedEnvironment ?? state.environment} on ${state.target}`;
+  if (!attempt.ok && 'recount' in attempt) {
+    const { approved, found } = attempt.recount;
+    await appendAudit(airlock.databases.state, {
+      threadId,
+      step: 'execute',
+      actor: state.approval?.decidedBy ?? state.requestedBy,
+      environment: state.resolvedEnvironment ?? state.environment,
+      outcome: 'changed',
+      message: `Not run in ${where}: ${found} rows match now, but ${approved} were approved (the data changed since approval). Rolled back; measuring again and asking for a new approval.`,
+      detail: { approved, found },
+      eventKey: `${idempotencyKey}:recount`,
+    });
+    return { recount: { approved, found } };
+  }
   if (!attempt.ok) {
     const failed = attempt.failedStatement;
     const which =
