@@ -6,10 +6,11 @@ import { classify } from '../src/runtime/nodes/classify.ts';
 import { dryRun } from '../src/runtime/nodes/dry-run.ts';
 import { execute } from '../src/runtime/nodes/execute.ts';
 import { permit } from '../src/runtime/nodes/permit.ts';
+import { verify } from '../src/runtime/nodes/verify.ts';
 import { prepareCleanup } from '../src/runtime/nodes/prepare-cleanup.ts';
 
 /**
- * request ─► prepare ─► classify ─► permit ─► dryRun ─► approve ─► execute ─► audit
+ * request ─► prepare ─► classify ─► permit ─► dryRun ─► approve ─► execute ─► verify ─► audit
  *              │           │          │         │ ▲ (over the cap:  │        │
  *            block       block      block     block └── never asked) reject  │
  *                                               └──── rows changed since approval: measure, ask again
@@ -36,8 +37,8 @@ function routeAfterApprove(state: MigrationState): 'execute' | 'audit' {
 }
 
 /** The rows changed between approval and execution: measure again, and ask again. */
-function routeAfterExecute(state: MigrationState): 'dryRun' | 'audit' {
-  return state.recount && state.status !== 'completed' && state.status !== 'failed' ? 'dryRun' : 'audit';
+function routeAfterExecute(state: MigrationState): 'dryRun' | 'verify' {
+  return state.recount && state.status !== 'completed' && state.status !== 'failed' ? 'dryRun' : 'verify';
 }
 
 export const cleanupGraph = new StateGraph({ state: State, input: CleanupInput })
@@ -47,6 +48,7 @@ export const cleanupGraph = new StateGraph({ state: State, input: CleanupInput }
   .addNode('dryRun', dryRun)
   .addNode('approve', approve)
   .addNode('execute', execute)
+  .addNode('verify', verify)
   .addNode('audit', audit)
   .addEdge(START, 'prepare')
   .addConditionalEdges('prepare', continueUnlessBlocked('classify'), ['classify', 'audit'])
@@ -54,7 +56,8 @@ export const cleanupGraph = new StateGraph({ state: State, input: CleanupInput }
   .addConditionalEdges('permit', continueUnlessBlocked('dryRun'), ['dryRun', 'audit'])
   .addConditionalEdges('dryRun', routeAfterDryRun, ['approve', 'execute', 'audit'])
   .addConditionalEdges('approve', routeAfterApprove, ['execute', 'audit'])
-  .addConditionalEdges('execute', routeAfterExecute, ['dryRun', 'audit'])
+  .addConditionalEdges('execute', routeAfterExecute, ['dryRun', 'verify'])
+  .addEdge('verify', 'audit')
   .addEdge('audit', END);
 
 export const graph = cleanupGraph.compile();

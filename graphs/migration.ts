@@ -5,9 +5,10 @@ import { audit } from '../src/runtime/nodes/audit.ts';
 import { classify } from '../src/runtime/nodes/classify.ts';
 import { execute } from '../src/runtime/nodes/execute.ts';
 import { permit } from '../src/runtime/nodes/permit.ts';
+import { verify } from '../src/runtime/nodes/verify.ts';
 
 /**
- * request ─► classify ─► permit ─► approve ─► execute ─► audit
+ * request ─► classify ─► permit ─► approve ─► execute ─► verify ─► audit
  *               ▲ │        │          │  (interrupt() until a reviewer decides;
  *               │ block    block    reject  what the policy allows skips it)
  *               └──────── edit ───────┘  (an edited action is checked again from the start)
@@ -32,12 +33,14 @@ export const migrationGraph = new StateGraph({ state: MigrationState, input: Mig
   .addNode('permit', permit)
   .addNode('approve', approve)
   .addNode('execute', execute)
+  .addNode('verify', verify)
   .addNode('audit', audit)
   .addEdge(START, 'classify')
   .addConditionalEdges('classify', routeAfterClassify, ['permit', 'audit'])
   .addConditionalEdges('permit', routeAfterPermit, ['approve', 'execute', 'audit'])
   .addConditionalEdges('approve', routeAfterApprove, ['classify', 'execute', 'audit'])
-  .addEdge('execute', 'audit')
+  .addEdge('execute', 'verify')
+  .addEdge('verify', 'audit')
   .addEdge('audit', END);
 
 /**

@@ -42,6 +42,10 @@ export const EnvironmentPolicy = z
       .object({ maxRows: z.number().int().positive().optional(), maxPercent: z.number().gt(0).max(100).optional() })
       .strict()
       .optional(),
+    /** Read-only checks run after every change here; a wrong answer halts the thread and prints the undo command. */
+    smokeQueries: z
+      .array(z.object({ name: z.string().min(1), sql: z.string().min(1), expect: z.union([z.string(), z.number(), z.boolean()]) }).strict())
+      .default([]),
     /** Target databases that are this environment, by host or database name (`*` matches anything). */
     detect: z
       .object({ hosts: z.array(z.string().min(1)).default([]), databases: z.array(z.string().min(1)).default([]) })

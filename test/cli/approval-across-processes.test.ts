@@ -58,6 +58,7 @@ describe('a DROP TABLE in production, across separate OS processes', () => {
       'approve:approved',
       'execute:started',
       'execute:completed',
+      'verify:verified',
       'audit:completed',
     ]);
     expect(history.json.checkpoints.length).toBeGreaterThan(3);

@@ -1,6 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.ts';
 import { openSandbox, type Sandbox } from '../helpers/database.ts';
+import { cliEnv } from '../helpers/cli.ts';
+import { STRICT_POLICY, writePolicy } from '../helpers/policy-file.ts';
 
 let db: Sandbox;
 beforeEach(async () => {
@@ -126,5 +128,31 @@ describe('airlock cleanup', () => {
     expect(second.code, second.stderr).toBe(0);
     expect(second.json.statements).toEqual([{ kind: 'DeleteStmt', command: 'DELETE', rowCount: 35 }]);
     expect(await db.count('sessions')).toBe(965);
+  });
+
+  it('a failing smoke query after execution halts the thread as failed and prints the undo command', async () => {
+    const policy = writePolicy({
+      ...STRICT_POLICY,
+      environments: {
+        ...STRICT_POLICY.environments,
+        production: {
+          ...STRICT_POLICY.environments.production,
+          smokeQueries: [{ name: 'sessions-still-complete', sql: `SELECT count(*) FROM ${db.schema}.sessions`, expect: 1000 }],
+        },
+      },
+    });
+    const env = cliEnv({ AIRLOCK_POLICY: policy });
+    const paused = await runCli(
+      ['cleanup', '--table', `${db.schema}.sessions`, '--where', "created_at < now() - interval '30 days'", '--env', 'production', '--as', 'dev', '--json'],
+      { env },
+    );
+    expect(paused.code, paused.stderr).toBe(3);
+    const approved = await runCli(['approve', paused.json.approval_id, '--as', 'alice', '--json'], { env });
+    expect(approved.code).toBe(1);
+    expect(approved.json.status).toBe('failed');
+    expect(approved.json.reason).toMatch(/sessions-still-complete: expected 1000, got "?970"?/);
+    expect(approved.json.reason).toContain(`airlock undo ${approved.json.action_id} --as NAME`);
+    const history = await runCli(['history', approved.json.thread_id, '--json'], { env });
+    expect(history.json.audit.map((a: any) => `${a.step}:${a.outcome}`).slice(-2)).toEqual(['verify:failed', 'audit:failed']);
   });
 });

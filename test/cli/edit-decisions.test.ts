@@ -33,7 +33,7 @@ describe('edit decisions', () => {
     expect(steps).toEqual([
       'classify:destructive', 'permit:approve', 'approve:pending_approval', 'approve:edited',
       'classify:write', 'permit:approve', 'approve:pending_approval', 'approve:approved',
-      'execute:started', 'execute:completed', 'audit:completed',
+      'execute:started', 'execute:completed', 'verify:verified', 'audit:completed',
     ]);
   });
 

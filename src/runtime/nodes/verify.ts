@@ -1,0 +1,76 @@
+import type { LangGraphRunnableConfig } from '@langchain/langgraph';
+import { classifySql } from '../../policy/classify.ts';
+import { loadSqlParser } from '../../policy/parse-sql.ts';
+import { useAirlock } from '../airlock.ts';
+import { appendAudit } from '../audit.ts';
+import { describeDatabaseError } from '../errors.ts';
+import type { MigrationState } from '../migration-state.ts';
+import { threadIdOf } from './thread-id.ts';
+
+interface CheckFailure {
+  check: string;
+  problem: string;
+}
+
+/**
+ * After the commit: the post-conditions. A cleanup must have removed exactly
+ * the rows that were approved, and the environment's smoke queries must give
+ * their expected answers. A failed check halts the thread as `failed`, names
+ * the check, and gives the exact undo command.
+ */
+export async function verify(state: MigrationState, config: LangGraphRunnableConfig): Promise<Partial<MigrationState>> {
+  if (state.status !== 'completed' || !state.result || state.result.alreadyDone) return {};
+  const airlock = await useAirlock();
+  await loadSqlParser();
+  const threadId = threadIdOf(config);
+  const environment = state.resolvedEnvironment ?? state.environment;
+  const failures: CheckFailure[] = [];
+
+  if (state.cleanup && state.blastRadius) {
+    const removed = state.result.statements.reduce((sum, statement) => sum + (statement.rowCount ?? 0), 0);
+    if (removed !== state.blastRadius.rows) {
+      failures.push({ check: 'row-count', problem: `${removed} rows were removed, but ${state.blastRadius.rows} were approved` });
+    }
+  }
+
+  const smokeQueries = state.permission ? (airlock.policy.policy.environments[state.permission.policyEnvironment]?.smokeQueries ?? []) : [];
+  for (const smoke of smokeQueries) {
+    const verdict = classifySql(smoke.sql);
+    if (verdict.tier !== 'read' || verdict.statements.length !== 1) {
+      failures.push({ check: smoke.name, problem: 'the smoke query is not one read-only statement: fix it in the policy file' });
+      continue;
+    }
+    const client = await airlock.databases.target.connect();
+    try {
+      await client.query('BEGIN READ ONLY');
+      const { rows, fields } = await client.query(smoke.sql);
+      const first = rows[0] && fields[0] ? rows[0][fields[0].name] : undefined;
+      if (String(first) !== String(smoke.expect)) {
+        failures.push({ check: smoke.name, problem: `expected ${JSON.stringify(smoke.expect)}, got ${JSON.stringify(first ?? null)}` });
+      }
+    } catch (error) {
+      failures.push({ check: smoke.name, problem: `it failed: ${describeDatabaseError(error)}` });
+    } finally {
+      await client.query('ROLLBACK').catch(() => {});
+      client.release();
+    }
+  }
+
+  const undo = state.result.actionId ? `airlock undo ${state.result.actionId} --as NAME` : undefined;
+  const reason = failures.length
+    ? `verification failed after the change was committed in ${environment}: ${failures.map((f) => `${f.check}: ${f.problem}`).join('; ')}. ${
+        undo ? `To put it back: ${undo}` : 'There is no automatic undo for this change: restore it by hand'
+      }`
+    : undefined;
+  await appendAudit(airlock.databases.state, {
+    threadId,
+    step: 'verify',
+    actor: 'airlock',
+    environment,
+    outcome: reason ? 'failed' : 'verified',
+    message: reason ?? `Verified in ${environment}: ${smokeQueries.length} smoke quer${smokeQueries.length === 1 ? 'y' : 'ies'}${state.cleanup ? ' and the row count' : ''} as expected.`,
+    detail: { failures, undo: undo ?? null },
+    eventKey: `${threadId}:verify:${state.actionHash ?? ''}`,
+  });
+  return reason ? { status: 'failed', reason } : {};
+}
