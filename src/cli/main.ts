@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { ExitCode } from '../runtime/errors.ts';
 import { registerAudit } from './commands/audit.ts';
+import { registerBackups } from './commands/backups.ts';
 import { registerCheck } from './commands/check.ts';
 import { registerCleanup } from './commands/cleanup.ts';
 import { registerDb } from './commands/db.ts';
@@ -19,7 +20,9 @@ const program = new Command('airlock')
   // Usage errors exit 2 (the CLI contract), not commander's default 1.
   .exitOverride()
   .showHelpAfterError('(add --help for usage)')
-  .showSuggestionAfterError();
+  .showSuggestionAfterError()
+  // 'backups --json' and 'backups prune --json' each own their --json.
+  .enablePositionalOptions();
 
 registerDemo(program);
 registerCheck(program);
@@ -34,6 +37,7 @@ registerHistory(program);
 registerResume(program);
 registerAudit(program);
 registerUndo(program);
+registerBackups(program);
 registerDb(program);
 
 try {

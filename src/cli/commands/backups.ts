@@ -1,0 +1,102 @@
+import type { Command } from 'commander';
+import { parseAge } from '../../policy/age.ts';
+import { useAirlock } from '../../runtime/airlock.ts';
+import { appendAudit } from '../../runtime/audit.ts';
+import { badInput, ExitCode } from '../../runtime/errors.ts';
+import { requesterFrom } from '../identity.ts';
+import { age, runCommand } from '../output.ts';
+
+interface BackupRow {
+  backup_id: string;
+  action_id: string | null;
+  kind: string;
+  source_table: string;
+  backup_table: string;
+  row_count: string;
+  environment: string | null;
+  thread_id: string;
+  created_at: Date;
+}
+
+function quotedTable(table: string): string {
+  return table
+    .split('.')
+    .map((part) => `"${part.replace(/"/g, '""')}"`)
+    .join('.');
+}
+
+export function registerBackups(program: Command): void {
+  const backups = program
+    .command('backups')
+    .description('what destructive actions kept (rows, dropped tables), for airlock undo; prune only when asked')
+    .enablePositionalOptions()
+    .option('--json', 'print one JSON object')
+    .action(async (options: { json?: boolean }) =>
+      runCommand(options, async () => {
+        const airlock = await useAirlock();
+        const { rows } = await airlock.databases.target.query<BackupRow>('SELECT * FROM airlock.backups ORDER BY created_at, backup_id');
+        const list = rows.map((row) => ({
+          action_id: row.action_id,
+          kind: row.kind,
+          source: row.source_table,
+          backup: row.backup_table,
+          rows: Number(row.row_count),
+          environment: row.environment,
+          thread_id: row.thread_id,
+          created_at: row.created_at.toISOString(),
+          age: age(row.created_at),
+        }));
+        const text = list.length
+          ? list.map((b) => `${b.action_id ?? '-'}  ${b.age.padStart(4)}  ${b.kind.padEnd(5)} ${b.source} → ${b.backup} (${b.rows} rows)`).join('\n')
+          : 'No backups.';
+        return { json: { backups: list }, text, exitCode: ExitCode.done };
+      }),
+    );
+
+  backups
+    .command('prune')
+    .description('drop backups older than AGE (e.g. 30d, 12h): after this, their actions can no longer be undone')
+    .requiredOption('--older-than <age>', 'e.g. 30d, 12h, 2w')
+    .option('--as <who>', 'who prunes (for the audit trail)')
+    .option('--json', 'print one JSON object')
+    .action(async (options: { olderThan: string; as?: string; json?: boolean }) =>
+      runCommand(options, async () => {
+        const ms = parseAge(options.olderThan);
+        if (ms === undefined) throw badInput(`--older-than takes an age like 30d, 12h or 2w, not "${options.olderThan}"`);
+        const airlock = await useAirlock();
+        const cutoff = new Date(Date.now() - ms);
+        const client = await airlock.databases.target.connect();
+        const pruned: BackupRow[] = [];
+        try {
+          await client.query('BEGIN');
+          const { rows } = await client.query<BackupRow>('SELECT * FROM airlock.backups WHERE created_at < $1 FOR UPDATE', [cutoff]);
+          for (const row of rows) {
+            await client.query(`DROP TABLE IF EXISTS ${quotedTable(row.backup_table)}`);
+            await client.query('DELETE FROM airlock.backups WHERE backup_id = $1', [row.backup_id]);
+            pruned.push(row);
+          }
+          await client.query('COMMIT');
+        } catch (error) {
+          await client.query('ROLLBACK').catch(() => {});
+          throw error;
+        } finally {
+          client.release();
+        }
+        const actor = requesterFrom(options.as);
+        if (pruned.length) {
+          await appendAudit(airlock.databases.state, {
+            step: 'backups-prune',
+            actor,
+            outcome: 'pruned',
+            message: `${actor} pruned ${pruned.length} backup(s) older than ${options.olderThan} on ${airlock.databases.targetIdentity}: ${pruned.map((b) => b.action_id ?? b.backup_table).join(', ')} can no longer be undone.`,
+            detail: { pruned: pruned.map((b) => ({ action_id: b.action_id, backup: b.backup_table, rows: Number(b.row_count) })) },
+          });
+        }
+        return {
+          json: { pruned: pruned.map((b) => ({ action_id: b.action_id, backup: b.backup_table })), cutoff: cutoff.toISOString() },
+          text: pruned.length ? `pruned ${pruned.length} backup(s) older than ${options.olderThan}` : `no backups older than ${options.olderThan}`,
+          exitCode: ExitCode.done,
+        };
+      }),
+    );
+}
