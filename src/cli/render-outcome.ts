@@ -1,3 +1,4 @@
+import { describeRadius } from '../policy/blast-radius.ts';
 import { exitCodeFor, type RunOutcome } from '../runtime/migration-runner.ts';
 import type { CommandResult } from './output.ts';
 import { indent } from './output.ts';
@@ -35,7 +36,7 @@ export function renderOutcome(outcome: RunOutcome, options: { rejectedIsSuccess?
   const lines: string[] = [];
   const radius = outcome.blast_radius;
   const figures = radius
-    ? [`blast radius: ${radius.rows} of ${radius.table_rows} rows (${radius.pct}%)${radius.estimated ? ', estimated' : ''}`]
+    ? [`blast radius: ${describeRadius(radius)}`]
     : [];
   switch (outcome.status) {
     case 'pending_approval':

@@ -17,3 +17,12 @@ export function tablesToBackUp(statements: StatementVerdict[]): string[] {
   }
   return [...tables];
 }
+
+/** The columns an ALTER TABLE drops: `{ table, column }`, the table schema-qualified as the classifier names it. */
+export function droppedColumns(statement: Pick<StatementVerdict, 'kind' | 'tables'>, node: Record<string, unknown> | undefined): { table: string; column: string }[] {
+  if (statement.kind !== 'AlterTableStmt' || !node || statement.tables.length !== 1) return [];
+  const cmds = (node.cmds ?? []) as { AlterTableCmd?: { subtype?: string; name?: string } }[];
+  return cmds.flatMap((cmd) =>
+    cmd.AlterTableCmd?.subtype === 'AT_DropColumn' && cmd.AlterTableCmd.name ? [{ table: statement.tables[0]!, column: cmd.AlterTableCmd.name }] : [],
+  );
+}

@@ -10,6 +10,25 @@ export interface BlastRadius {
   estimated: boolean;
   samples: Record<string, unknown>[];
   duration_ms: number;
+  /** The table measured (a migration's statement with the largest share). */
+  table?: string;
+  /** A migration: each DELETE/UPDATE measured, 1-based statement numbers. */
+  statements?: StatementRadius[];
+}
+
+export interface StatementRadius {
+  statement: number;
+  table: string;
+  rows: number;
+  table_rows: number;
+  pct: number;
+  estimated: boolean;
+}
+
+/** The figures as a reviewer reads them; an estimate says so. */
+export function describeRadius(radius: Pick<BlastRadius, 'rows' | 'table_rows' | 'pct' | 'estimated' | 'table'>): string {
+  const about = radius.estimated ? 'about ' : '';
+  return `${about}${radius.rows} of ${radius.table_rows} rows (${radius.pct}%)${radius.table ? ` in ${radius.table}` : ''}${radius.estimated ? ', estimated by EXPLAIN' : ''}`;
 }
 
 export function percentOf(rows: number, total: number): number {
@@ -31,10 +50,13 @@ export function capExceeded(radius: Pick<BlastRadius, 'rows' | 'table_rows' | 'p
 
 /**
  * Does the count at execution still match what the reviewer approved? Under
- * 100 rows it must be exact; above, within 1%. Otherwise the data changed
+ * 100 rows it must be exact; above, within 1% (within 10% of an approved
+ * estimate). Otherwise the data changed
  * since approval, and the reviewer is asked again with the new figures.
  */
-export function recountAccepted(approved: number, found: number): boolean {
+export function recountAccepted(approved: number, found: number, estimated = false): boolean {
+  // An estimate from EXPLAIN is approved as "about N": within 10%.
+  if (estimated) return Math.abs(found - approved) <= Math.ceil(approved * 0.1);
   if (approved < 100) return found === approved;
   return Math.abs(found - approved) <= Math.ceil(approved * 0.01);
 }

@@ -39,7 +39,12 @@ export const EnvironmentPolicy = z
     fourEyes: z.boolean().default(true),
     /** Caps on what one cleanup may touch; over either, it is blocked outright. */
     blastRadius: z
-      .object({ maxRows: z.number().int().positive().optional(), maxPercent: z.number().gt(0).max(100).optional() })
+      .object({
+        maxRows: z.number().int().positive().optional(),
+        maxPercent: z.number().gt(0).max(100).optional(),
+        /** How long the dry-run may count exactly (default 2000 ms); past it, EXPLAIN's estimate is used, marked "estimated". */
+        countBudgetMs: z.number().int().positive().optional(),
+      })
       .strict()
       .optional(),
     /** Read-only checks run after every change here; a wrong answer halts the thread and prints the undo command. */

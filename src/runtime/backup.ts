@@ -1,13 +1,20 @@
 import type pg from 'pg';
 import { faultPoint } from './fault-injection.ts';
 
-/** What was kept, where, and of what kind: `rows` a cleanup removed, a `table` a migration dropped, or a whole-table `copy`. */
+/**
+ * What was kept, where, and of what kind: `rows` a cleanup removed, `archived`
+ * rows a cleanup moved to its archive table, a `table` a migration dropped, a
+ * dropped `column`'s values by primary key, or a whole-table `copy`.
+ */
 export interface Backup {
   source: string;
   backup: string;
   rows: number;
-  kind?: 'rows' | 'table' | 'copy';
+  kind?: BackupKind;
+  /** A dropped column's name (kind `column`). */
+  column?: string;
 }
+export type BackupKind = 'rows' | 'archived' | 'table' | 'column' | 'copy';
 
 export interface BackupOwner {
   threadId: string;
@@ -26,11 +33,24 @@ async function exists(client: pg.PoolClient, sql: string): Promise<boolean> {
   return Boolean(rows[0]?.found);
 }
 
-async function register(client: pg.PoolClient, owner: BackupOwner, backup: Backup): Promise<Backup> {
+/**
+ * An order-independent fingerprint of a table's rows (count and a sum of
+ * 64-bit row hashes): undo compares it, and refuses a backup changed since it
+ * was taken. One pass, no sort.
+ */
+export async function fingerprintOf(client: pg.PoolClient | pg.Pool, table: string): Promise<string> {
+  const { rows } = await client.query<{ fingerprint: string }>(
+    `SELECT count(*) || ':' || coalesce(sum(hashtextextended(b::text, 0)::numeric), 0) AS fingerprint FROM ${table} AS b`,
+  );
+  return rows[0]!.fingerprint;
+}
+
+async function register(client: pg.PoolClient, owner: BackupOwner, backup: Backup, fingerprinted = true): Promise<Backup> {
+  const fingerprint = fingerprinted ? await fingerprintOf(client, quoted(client, backup.backup).sql) : null;
   await client.query(
-    `INSERT INTO airlock.backups (idempotency_key, thread_id, source_table, backup_table, row_count, action_id, kind, environment)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-    [owner.idempotencyKey, owner.threadId, backup.source, backup.backup, backup.rows, owner.actionId, backup.kind, owner.environment],
+    `INSERT INTO airlock.backups (idempotency_key, thread_id, source_table, backup_table, row_count, action_id, kind, environment, source_column, fingerprint)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+    [owner.idempotencyKey, owner.threadId, backup.source, backup.backup, backup.rows, owner.actionId, backup.kind, owner.environment, backup.column ?? null, fingerprint],
   );
   faultPoint('during-backup');
   return backup;
@@ -53,13 +73,19 @@ export async function backUpTables(client: pg.PoolClient, tables: string[], owne
   return backups;
 }
 
-/** The rows a cleanup is about to delete, kept exactly, in `airlock_backup.<action>`. */
-export async function backUpRows(client: pg.PoolClient, table: string, predicate: string, owner: BackupOwner): Promise<Backup> {
+/** The rows a cleanup is about to delete (or archive), kept exactly, in `airlock_backup.<action>`. */
+export async function backUpRows(
+  client: pg.PoolClient,
+  table: string,
+  predicate: string,
+  owner: BackupOwner,
+  kind: 'rows' | 'archived' = 'rows',
+): Promise<Backup> {
   const source = quoted(client, table);
   const copied = await client.query(
     `CREATE TABLE airlock_backup.${client.escapeIdentifier(owner.actionId)} AS SELECT * FROM ${source.sql} WHERE (${predicate})`,
   );
-  return register(client, owner, { source: table, backup: `airlock_backup.${owner.actionId}`, rows: copied.rowCount ?? 0, kind: 'rows' });
+  return register(client, owner, { source: table, backup: `airlock_backup.${owner.actionId}`, rows: copied.rowCount ?? 0, kind });
 }
 
 /**
@@ -74,5 +100,48 @@ export async function moveToTrash(client: pg.PoolClient, table: string, owner: B
   const { rows } = await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${source.sql}`);
   await client.query(`ALTER TABLE ${source.sql} RENAME TO ${client.escapeIdentifier(name)}`);
   await client.query(`ALTER TABLE ${client.escapeIdentifier(source.schema)}.${client.escapeIdentifier(name)} SET SCHEMA airlock_trash`);
-  return register(client, owner, { source: table, backup: `airlock_trash.${name}`, rows: Number(rows[0]?.n ?? 0), kind: 'table' });
+  // Not fingerprinted: a rename costs nothing, hashing a large table would. Undo checks its row count instead.
+  return register(client, owner, { source: table, backup: `airlock_trash.${name}`, rows: Number(rows[0]?.n ?? 0), kind: 'table' }, false);
+}
+
+/** The primary key's columns of a table, in key order; empty when it has none. */
+async function primaryKeyOf(client: pg.PoolClient, table: string): Promise<string[]> {
+  const { rows } = await client.query<{ column: string }>(
+    `SELECT a.attname AS column
+       FROM pg_index i
+       JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, position) ON true
+       JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
+      WHERE i.indrelid = $1::regclass AND i.indisprimary
+      ORDER BY k.position`,
+    [table],
+  );
+  return rows.map((row) => row.column);
+}
+
+/**
+ * Before DROP COLUMN: the column's values with the table's primary key, in
+ * `airlock_backup.<action>_col_<n>`. Undefined when the table or column is not
+ * there (the DROP then fails, or IF EXISTS does nothing) or the table has no
+ * primary key to put the values back by (the caller copies the whole table).
+ */
+export async function backUpColumn(
+  client: pg.PoolClient,
+  table: string,
+  column: string,
+  owner: BackupOwner,
+  index: number,
+): Promise<Backup | undefined> {
+  const source = quoted(client, table);
+  if (!(await exists(client, source.sql))) return undefined;
+  const { rows: found } = await client.query('SELECT 1 FROM pg_attribute WHERE attrelid = $1::regclass AND attname = $2 AND attnum > 0 AND NOT attisdropped', [
+    source.sql,
+    column,
+  ]);
+  if (found.length === 0) return undefined;
+  const key = await primaryKeyOf(client, source.sql);
+  if (key.length === 0 || key.includes(column)) return undefined;
+  const name = `${owner.actionId}_col_${index}`;
+  const columns = [...key, column].map((c) => client.escapeIdentifier(c)).join(', ');
+  const copied = await client.query(`CREATE TABLE airlock_backup.${client.escapeIdentifier(name)} AS SELECT ${columns} FROM ${source.sql}`);
+  return register(client, owner, { source: table, backup: `airlock_backup.${name}`, rows: copied.rowCount ?? 0, kind: 'column', column });
 }

@@ -18,10 +18,12 @@ export const ExecutionResult = z.object({
   rows: z.array(z.record(z.string(), z.unknown())).optional(),
   /** Tables copied aside (in schema airlock of the target) before a destructive migration ran. */
   backups: z
-    .array(z.object({ source: z.string(), backup: z.string(), rows: z.number(), kind: z.enum(['rows', 'table', 'copy']).optional() }))
+    .array(z.object({ source: z.string(), backup: z.string(), rows: z.number(), kind: z.enum(['rows', 'archived', 'table', 'column', 'copy']).optional() }))
     .optional(),
   /** The id `airlock undo` takes, when the action kept what it destroyed. */
   actionId: z.string().optional(),
+  /** A cleanup: the rows execution counted exactly, just before removing them. */
+  counted: z.number().optional(),
   /** The ledger already held this action: it ran before, and was not run again. */
   alreadyDone: z.boolean().optional(),
   durationMs: z.number(),
@@ -61,7 +63,7 @@ export const MigrationState = MigrationInput.extend({
   /** What the dry-run measured: rows affected, the table's size, the share, samples. */
   blastRadius: z.custom<BlastRadius>().optional(),
   /** Execution found a different number of rows than was approved: measure and ask again. */
-  recount: z.object({ approved: z.number(), found: z.number() }).optional(),
+  recount: z.object({ approved: z.number(), found: z.number(), statement: z.number().optional() }).optional(),
   /** Why the thread ended the way it did, for the person reading the output. */
   reason: z.string().optional(),
 });

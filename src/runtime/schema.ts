@@ -141,6 +141,9 @@ const LEDGER_SQL = `
   ALTER TABLE airlock.backups ADD COLUMN IF NOT EXISTS kind text NOT NULL DEFAULT 'copy';
   ALTER TABLE airlock.backups ADD COLUMN IF NOT EXISTS environment text;
   CREATE INDEX IF NOT EXISTS backups_action_idx ON airlock.backups (action_id);
+  -- A dropped column's name; and the backup's content fingerprint, so undo refuses a copy changed since.
+  ALTER TABLE airlock.backups ADD COLUMN IF NOT EXISTS source_column text;
+  ALTER TABLE airlock.backups ADD COLUMN IF NOT EXISTS fingerprint text;
   -- Rows a cleanup removed, and tables a migration dropped, wait here until undone or pruned.
   CREATE SCHEMA IF NOT EXISTS airlock_backup;
   CREATE SCHEMA IF NOT EXISTS airlock_trash;

@@ -18,7 +18,7 @@ async function pause(sql: string) {
 
 describe('edit decisions', () => {
   it('an edit that lowers the tier is checked again and runs on the editor’s approval; the old SQL never runs', async () => {
-    const original = await pause(`DELETE FROM ${db.schema}.t;`);
+    const original = await pause(`TRUNCATE ${db.schema}.t;`);
     const edited = await runCli(['edit', original.id, '-', '--as', 'alice', '--token', original.token, '--json'], {
       input: `DELETE FROM ${db.schema}.t WHERE id = 1;`,
     });
@@ -32,7 +32,7 @@ describe('edit decisions', () => {
     const steps = history.json.audit.map((a: any) => `${a.step}:${a.outcome}`);
     expect(steps).toEqual([
       'classify:destructive', 'permit:approve', 'approve:pending_approval', 'approve:edited',
-      'classify:write', 'permit:approve', 'approve:pending_approval', 'approve:approved',
+      'classify:write', 'permit:approve', 'dry-run:measured', 'approve:pending_approval', 'approve:approved',
       'execute:started', 'execute:completed', 'verify:verified', 'audit:completed',
     ]);
   });
@@ -58,7 +58,7 @@ describe('edit decisions', () => {
   });
 
   it('an agent cannot edit, and an edit needs the original token when the action needs one', async () => {
-    const original = await pause(`DELETE FROM ${db.schema}.t;`);
+    const original = await pause(`TRUNCATE ${db.schema}.t;`);
     const agent = await runCli(['edit', original.id, '-', '--as', 'agent:bot', '--token', original.token, '--json'], { input: 'SELECT 1;' });
     expect(agent.code).toBe(2);
     const noToken = await runCli(['edit', original.id, '-', '--as', 'alice', '--json'], { input: `DELETE FROM ${db.schema}.t WHERE id = 2;` });

@@ -23,7 +23,7 @@ async function pendingFor(sql: string, deadlineMs = 60_000) {
 
 describe('killing the requesting process while it waits for approval', () => {
   it('loses nothing: the approval stays in the inbox and can be approved later', async () => {
-    const sql = `DELETE FROM ${db.schema}.sessions;`;
+    const sql = `TRUNCATE ${db.schema}.sessions;`;
     const waiting = startCli(['migrate', '-', '--env', 'production', '--as', 'agent:cleanup', '--wait'], { input: sql });
     const exited = new Promise<NodeJS.Signals | null>((resolve) => waiting.on('exit', (_code, signal) => resolve(signal)));
 
@@ -40,7 +40,7 @@ describe('killing the requesting process while it waits for approval', () => {
     const approve = await runCli(['approve', pending.approval_id, '--as', 'alice', '--token', token, '--json']);
     expect(approve.code, approve.stderr).toBe(0);
     expect(approve.json).toMatchObject({ status: 'completed', thread_id: pending.thread_id });
-    expect(approve.json.statements).toEqual([{ kind: 'DeleteStmt', command: 'DELETE', rowCount: 100 }]);
+    expect(approve.json.statements).toEqual([{ kind: 'TruncateStmt', command: 'TRUNCATE', rowCount: null }]);
     expect(await db.count('sessions')).toBe(0);
   });
 

@@ -27,7 +27,7 @@ afterAll(async () => {
 describe('a separate target database', () => {
   it('is where the migration runs and where its ledger row is kept; approvals stay in the state database', async () => {
     const env = cliEnv({ TARGET_DATABASE_URL: targetUrl });
-    const paused = await runCli(['migrate', '-', '--env', 'production', '--as', 'dev', '--json'], { input: 'DELETE FROM orders;', env });
+    const paused = await runCli(['migrate', '-', '--env', 'production', '--as', 'dev', '--json'], { input: 'TRUNCATE orders;', env });
     expect(paused.code, paused.stderr).toBe(3);
     const show = await runCli(['show', paused.json.approval_id, '--json'], { env });
     expect(show.json.target).toContain(`/${name}`);

@@ -8,7 +8,7 @@ import { useAirlock } from '../../src/runtime/airlock.ts';
 import { findApproval } from '../../src/runtime/approvals.ts';
 import { inProcessAirlock } from '../helpers/in-process.ts';
 
-const sandbox = inProcessAirlock((schema) => `CREATE TABLE ${schema}.t (id int); INSERT INTO ${schema}.t VALUES (1), (2)`);
+const sandbox = inProcessAirlock((schema) => `CREATE TABLE ${schema}.t (id int); INSERT INTO ${schema}.t SELECT generate_series(1, 10)`);
 
 async function pausedThread(sql: string) {
   const airlock = await useAirlock();
@@ -23,7 +23,7 @@ describe('the migration graph as LangGraph clients see it', () => {
   it('langgraph.json lists the migration graph, and it is a compiled graph with the line of nodes', () => {
     const manifest = JSON.parse(fs.readFileSync(path.resolve(import.meta.dirname, '../../langgraph.json'), 'utf8'));
     expect(manifest.graphs.migration).toBe('./graphs/migration.ts:graph');
-    expect(Object.keys(graph.nodes)).toEqual(expect.arrayContaining(['classify', 'approve', 'execute', 'audit']));
+    expect(Object.keys(graph.nodes)).toEqual(expect.arrayContaining(['classify', 'permit', 'dryRun', 'approve', 'execute', 'verify', 'audit']));
   });
 
   it('pauses with a HITL payload (actionRequests/reviewConfigs) and resumes by interrupt id from an SDK-style client', async () => {
@@ -56,19 +56,19 @@ describe('the migration graph as LangGraph clients see it', () => {
   });
 
   it("accepts Agent Inbox's legacy HumanResponse list: ignore rejects, and nothing runs", async () => {
-    const { airlock, compiled, config, interrupts } = await pausedThread(`DELETE FROM ${sandbox().schema}.t`);
+    const { airlock, compiled, config, interrupts } = await pausedThread(`DELETE FROM ${sandbox().schema}.t WHERE id = 1`);
     const done = await compiled.invoke(
       new Command({ resume: { [interrupts[0]!.id]: [{ type: 'ignore', args: { reviewer: 'carol' } }] } }),
       config,
     );
     expect(done).toMatchObject({ status: 'rejected', approval: { status: 'rejected', decidedBy: 'carol' } });
-    expect(await sandbox().count('t')).toBe(2);
+    expect(await sandbox().count('t')).toBe(10);
     const request = ApprovalRequest.parse(interrupts[0]!.value);
     expect((await findApproval(airlock.databases.state, request.approvalId))!.status).toBe('rejected');
   });
 
   it('an agent identity can never approve, even from an SDK client', async () => {
-    const { airlock, compiled, config, interrupts } = await pausedThread(`DELETE FROM ${sandbox().schema}.t`);
+    const { airlock, compiled, config, interrupts } = await pausedThread(`DELETE FROM ${sandbox().schema}.t WHERE id = 1`);
     const request = ApprovalRequest.parse(interrupts[0]!.value);
     const token = (await findApproval(airlock.databases.state, request.approvalId))!.confirmation_token;
     const result = await compiled.invoke(
@@ -76,14 +76,14 @@ describe('the migration graph as LangGraph clients see it', () => {
       config,
     );
     expect((result as any).__interrupt__[0].value.refused).toMatch(/agents can never approve/);
-    expect(await sandbox().count('t')).toBe(2);
+    expect(await sandbox().count('t')).toBe(10);
   });
 
   it('a malformed resume value is refused, audited, and asked again; nothing runs', async () => {
-    const { airlock, compiled, config, interrupts } = await pausedThread(`DELETE FROM ${sandbox().schema}.t`);
+    const { airlock, compiled, config, interrupts } = await pausedThread(`DELETE FROM ${sandbox().schema}.t WHERE id = 1`);
     const result = await compiled.invoke(new Command({ resume: { [interrupts[0]!.id]: { approve: 'yes please' } } }), config);
     expect((result as any).__interrupt__[0].value.refused).toMatch(/the resume value is not \{decisions/);
-    expect(await sandbox().count('t')).toBe(2);
+    expect(await sandbox().count('t')).toBe(10);
     const { rows } = await airlock.databases.state.query(
       "SELECT outcome, message FROM airlock.audit WHERE thread_id = $1 AND outcome = 'refused'",
       [config.configurable.thread_id],

@@ -1,3 +1,4 @@
+import { describeRadius } from '../../policy/blast-radius.ts';
 import type { Command } from 'commander';
 import { useAirlock } from '../../runtime/airlock.ts';
 import { pendingApprovals } from '../../runtime/approvals.ts';
@@ -33,7 +34,10 @@ export function registerInbox(program: Command): void {
           ? [
               `${approvals.length} pending approval${approvals.length > 1 ? 's' : ''}, oldest first:`,
               ...approvals.map(
-                (a) => `  ${a.approval_id}  ${a.age.padStart(4)}  ${a.environment}  ${a.tier}  by ${a.requested_by}: ${a.summary}`,
+                (a) =>
+                  `  ${a.approval_id}  ${a.age.padStart(4)}  ${a.environment}  ${a.tier}  by ${a.requested_by}: ${a.summary}${
+                    a.blast_radius ? ` [${describeRadius(a.blast_radius)}]` : ''
+                  }`,
               ),
               'Run "airlock show ID" to see the whole action and its confirmation token.',
             ].join('\n')

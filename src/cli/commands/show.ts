@@ -1,3 +1,4 @@
+import { describeRadius, type BlastRadius } from '../../policy/blast-radius.ts';
 import type { Command } from 'commander';
 import { ExitCode } from '../../runtime/errors.ts';
 import { loadApproval } from '../../runtime/review.ts';
@@ -21,6 +22,7 @@ export function registerShow(program: Command): void {
           rules: s.rules,
           reasons: s.reasons,
         }));
+        const radius = approval.action.blastRadius as BlastRadius | undefined;
         const rules = [...new Set(statements.flatMap((s) => s.rules))];
         const json = {
           approval_id: approval.approval_id,
@@ -60,6 +62,12 @@ export function registerShow(program: Command): void {
           'Statements:',
           indent(statements.map((s) => `${s.kind}  ${s.tier}  tables: ${s.tables.join(', ') || '-'}  ${s.reasons.join('; ')}`)),
           ...(rules.length ? [`Rules: ${rules.join(', ')}`] : []),
+          ...(radius
+            ? [
+                `Blast radius (dry-run, rolled back): ${describeRadius(radius)}`,
+                ...(radius.samples.length ? ['Sample rows:', indent(radius.samples.map((row) => JSON.stringify(row)))] : []),
+              ]
+            : []),
           '',
           ...(approval.status === 'pending'
             ? [...tokenLines, `To reject:  airlock reject ${id} --as NAME --reason TEXT`]

@@ -1,6 +1,7 @@
 import { addingFieldWithDefault } from './adding-field-with-default.ts';
 import { addingForeignKeyConstraint } from './adding-foreign-key-constraint.ts';
 import { addingNotNullableField } from './adding-not-nullable-field.ts';
+import { airlockBackups } from './airlock-backups.ts';
 import { airlockState } from './airlock-state.ts';
 import { banConcurrentIndexCreationInTransaction } from './ban-concurrent-index-creation-in-transaction.ts';
 import { banDropColumn } from './ban-drop-column.ts';
@@ -62,6 +63,7 @@ export const RULES: readonly Rule[] = [
   explainAnalyzeExecutes,
   transactionControl,
   airlockState,
+  airlockBackups,
   copyProgram,
   dataModifyingCte,
   mergeDelete,

@@ -2,9 +2,11 @@ import type { LangGraphRunnableConfig } from '@langchain/langgraph';
 import type pg from 'pg';
 import { actionIdFor, idempotencyKeyFor } from '../../policy/action-identity.ts';
 import type { StatementVerdict } from '../../policy/classify.ts';
-import { tablesToBackUp } from '../../policy/backup-plan.ts';
-import { recountAccepted } from '../../policy/blast-radius.ts';
-import { backUpRows, backUpTables, moveToTrash, type Backup } from '../backup.ts';
+import { droppedColumns, tablesToBackUp } from '../../policy/backup-plan.ts';
+import { loadSqlParser, parseSql } from '../../policy/parse-sql.ts';
+import { capExceeded, percentOf, recountAccepted } from '../../policy/blast-radius.ts';
+import type { EnvironmentPolicy } from '../../policy/policy-file.ts';
+import { backUpColumn, backUpRows, backUpTables, moveToTrash, type Backup, type BackupOwner } from '../backup.ts';
 import { useAirlock } from '../airlock.ts';
 import { summarise } from '../../policy/classify.ts';
 import { sendAlert } from '../alerts.ts';
@@ -21,10 +23,42 @@ function dropsTables(statement: StatementVerdict): boolean {
   return statement.kind === 'DropStmt' && statement.rules.includes('ban-drop-table') && statement.tables.length > 0;
 }
 
+/**
+ * What a migration destroys, kept before it runs: a dropped column's values
+ * with the primary key; otherwise a copy of each table a destructive
+ * statement touches. (DROP TABLE moves the table to the trash instead.)
+ */
+async function backUpForMigration(client: pg.PoolClient, state: MigrationState, owner: BackupOwner): Promise<Backup[]> {
+  await loadSqlParser();
+  const parsed = parseSql(state.sql);
+  const nodes = parsed.ok ? parsed.statements.map((statement) => statement.node) : [];
+  const backups: Backup[] = [];
+  const toCopy: StatementVerdict[] = [];
+  let columns = 0;
+  for (const [index, statement] of state.classification!.statements.entries()) {
+    if (dropsTables(statement)) continue;
+    const node = nodes[index];
+    const drops = statement.tier === 'destructive' ? droppedColumns(statement, node) : [];
+    const onlyDrops = drops.length > 0 && drops.length === ((node?.cmds as unknown[] | undefined)?.length ?? 0);
+    if (onlyDrops) {
+      const kept = [];
+      for (const drop of drops) {
+        const backup = await backUpColumn(client, drop.table, drop.column, owner, ++columns);
+        if (backup) kept.push(backup);
+      }
+      backups.push(...kept);
+      if (kept.length === drops.length) continue;
+    }
+    toCopy.push(statement);
+  }
+  const tables = tablesToBackUp(toCopy);
+  return [...backups, ...(tables.length ? await backUpTables(client, tables, owner) : [])];
+}
+
 type Attempt =
   | { ok: true; result: ExecutionResult }
   | { ok: false; error: string; failedStatement?: number }
-  | { ok: false; recount: { approved: number; found: number } };
+  | { ok: false; recount: { approved: number; found: number; statement?: number } };
 
 /** Claim the ledger row of this action; `claimed: false` when a row is already there (the action ran, or is running). */
 async function claimLedger(client: pg.PoolClient, state: MigrationState, idempotencyKey: string, initial: object) {
@@ -45,6 +79,14 @@ async function ledgerResult(client: pg.PoolClient, idempotencyKey: string) {
 }
 
 type Timeouts = { lockTimeout: string; statementTimeout: string };
+type Caps = EnvironmentPolicy['blastRadius'];
+
+/** The rows found at execution against what was approved; an approved estimate must also stay under the caps. */
+function countStillApproved(approved: { rows: number; table_rows: number; estimated: boolean }, found: number, caps: Caps): boolean {
+  if (!recountAccepted(approved.rows, found, approved.estimated)) return false;
+  const exact = { rows: found, table_rows: approved.table_rows, pct: percentOf(found, Math.max(approved.table_rows, found)), estimated: false };
+  return !approved.estimated || capExceeded(exact, 'this environment', caps) === undefined;
+}
 
 /**
  * Run the whole migration in one transaction: every statement or none.
@@ -57,6 +99,7 @@ async function runInTransaction(
   state: MigrationState,
   idempotencyKey: string,
   timeouts: Timeouts,
+  caps: Caps,
 ): Promise<Attempt> {
   const started = Date.now();
   const readOnly = state.classification!.tier === 'read';
@@ -84,24 +127,25 @@ async function runInTransaction(
       actionId: actionIdFor(idempotencyKey),
       environment: state.resolvedEnvironment ?? state.environment,
     };
+    let counted: number | undefined;
     if (!readOnly && state.cleanup && state.blastRadius) {
       // Re-count inside the transaction: the rows must still be the ones that were approved.
       const [schema, name] = state.cleanup.table.split('.') as [string, string];
-      const { rows: counted } = await client.query<{ n: string }>(
+      const { rows: found } = await client.query<{ n: string }>(
         `SELECT count(*) AS n FROM ${client.escapeIdentifier(schema)}.${client.escapeIdentifier(name)} WHERE (${state.cleanup.predicate})`,
       );
-      const found = Number(counted[0]!.n);
-      if (!recountAccepted(state.blastRadius.rows, found)) {
+      counted = Number(found[0]!.n);
+      if (!countStillApproved(state.blastRadius, counted, caps)) {
         await client.query('ROLLBACK');
-        return { ok: false, recount: { approved: state.blastRadius.rows, found } };
+        return { ok: false, recount: { approved: state.blastRadius.rows, found: counted } };
       }
     }
     const backups: Backup[] = [];
     if (!readOnly && state.cleanup) {
-      backups.push(await backUpRows(client, state.cleanup.table, state.cleanup.predicate, owner));
+      const kind = state.cleanup.mode === 'archive' ? 'archived' : 'rows';
+      backups.push(await backUpRows(client, state.cleanup.table, state.cleanup.predicate, owner, kind));
     } else if (!readOnly) {
-      const toCopy = tablesToBackUp(statements.filter((statement) => !dropsTables(statement)));
-      backups.push(...(toCopy.length ? await backUpTables(client, toCopy, owner) : []));
+      backups.push(...(await backUpForMigration(client, state, owner)));
     }
     const results: ExecutionResult['statements'] = [];
     let rows: Record<string, unknown>[] | undefined;
@@ -128,11 +172,19 @@ async function runInTransaction(
       const outcome = await client.query({ text: statement.text, queryMode: 'extended' } as pg.QueryConfig);
       results.push({ kind: statement.kind, command: outcome.command ?? null, rowCount: outcome.rowCount ?? null });
       if (outcome.fields?.length) rows = outcome.rows.slice(0, MAX_ROWS_KEPT);
+      // A migration's DELETE/UPDATE measured by the dry-run, with only reads before it: the same rows, or ask again.
+      const measured = state.cleanup ? undefined : state.blastRadius?.statements?.find((one) => one.statement === index + 1);
+      const onlyReadsBefore = statements.slice(0, index).every((earlier) => earlier.tier === 'read');
+      if (measured && onlyReadsBefore && !countStillApproved(measured, outcome.rowCount ?? 0, caps)) {
+        await client.query('ROLLBACK');
+        return { ok: false, recount: { approved: measured.rows, found: outcome.rowCount ?? 0, statement: index + 1 } };
+      }
     }
     current = -1;
     const result: ExecutionResult = {
       statements: results,
       ...(rows ? { rows } : {}),
+      ...(counted === undefined ? {} : { counted }),
       ...(backups.length ? { backups, actionId: owner.actionId } : {}),
       durationMs: Date.now() - started,
     };
@@ -228,7 +280,13 @@ export async function execute(state: MigrationState, config: LangGraphRunnableCo
     attempt =
       only && rest.length === 0 && only.outsideTransaction
         ? await runAlone(client, state, idempotencyKey, airlock.settings)
-        : await runInTransaction(client, state, idempotencyKey, airlock.settings);
+        : await runInTransaction(
+            client,
+            state,
+            idempotencyKey,
+            airlock.settings,
+            state.permission ? airlock.policy.policy.environments[state.permission.policyEnvironment]?.blastRadius : undefined,
+          );
   } finally {
     client.release();
   }
@@ -236,17 +294,18 @@ export async function execute(state: MigrationState, config: LangGraphRunnableCo
   const where = `${state.resolvedEnvironment ?? state.environment} on ${state.target}`;
   if (!attempt.ok && 'recount' in attempt) {
     const { approved, found } = attempt.recount;
+    const which = attempt.recount.statement ? `statement ${attempt.recount.statement}: ` : '';
     await appendAudit(airlock.databases.state, {
       threadId,
       step: 'execute',
       actor: state.approval?.decidedBy ?? state.requestedBy,
       environment: state.resolvedEnvironment ?? state.environment,
       outcome: 'changed',
-      message: `Not run in ${where}: ${found} rows match now, but ${approved} were approved (the data changed since approval). Rolled back; measuring again and asking for a new approval.`,
-      detail: { approved, found },
+      message: `Not run in ${where}: ${which}${found} rows match now, but ${state.blastRadius?.estimated ? 'about ' : ''}${approved} were approved (the data changed since approval${state.blastRadius?.estimated ? ', or the estimate was off' : ''}). Rolled back; measuring again and asking for a new approval.`,
+      detail: { approved, found, ...(attempt.recount.statement ? { statement: attempt.recount.statement } : {}) },
       eventKey: `${idempotencyKey}:recount`,
     });
-    return { recount: { approved, found } };
+    return { recount: attempt.recount };
   }
   if (!attempt.ok) {
     const failed = attempt.failedStatement;

@@ -14,7 +14,7 @@ export async function prepareCleanup(
   await loadSqlParser();
   const airlock = await useAirlock();
   const threadId = threadIdOf(config);
-  const plan = planCleanup(state.table ?? '', state.predicate ?? '');
+  const plan = planCleanup(state.table ?? '', state.predicate ?? '', state.mode ?? 'delete', threadId);
   if (!plan.ok) {
     await appendAudit(airlock.databases.state, {
       threadId,

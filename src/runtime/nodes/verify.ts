@@ -27,9 +27,12 @@ export async function verify(state: MigrationState, config: LangGraphRunnableCon
   const failures: CheckFailure[] = [];
 
   if (state.cleanup && state.blastRadius) {
-    const removed = state.result.statements.reduce((sum, statement) => sum + (statement.rowCount ?? 0), 0);
-    if (removed !== state.blastRadius.rows) {
-      failures.push({ check: 'row-count', problem: `${removed} rows were removed, but ${state.blastRadius.rows} were approved` });
+    // The DELETE's rows (archive mode also INSERTs them into the archive table first).
+    const removed = state.result.statements.reduce((sum, statement) => sum + (statement.kind === 'DeleteStmt' ? (statement.rowCount ?? 0) : 0), 0);
+    // An approved estimate: the exact count execution made just before removing them.
+    const expected = state.result.counted ?? state.blastRadius.rows;
+    if (removed !== expected) {
+      failures.push({ check: 'row-count', problem: `${removed} rows were removed, but ${expected} were approved` });
     }
   }
 

@@ -1,0 +1,66 @@
+import type { Node, Rule } from './rule.ts';
+
+const KEPT = new Set(['airlock_backup', 'airlock_trash']);
+
+type RangeVar = { schemaname?: string; relname?: string };
+type Name = { String?: { sval?: string }; List?: { items?: { String?: { sval?: string } }[] } };
+
+function inKept(relation: unknown): boolean {
+  return KEPT.has((relation as RangeVar | undefined)?.schemaname ?? '');
+}
+
+/** DROP TABLE airlock_trash.x (a qualified name) or DROP SCHEMA airlock_backup (a bare one). */
+function namesKept(objects: unknown, schemaLevel: boolean): boolean {
+  return ((objects ?? []) as Name[]).some((object) => {
+    if (schemaLevel) return KEPT.has(object.String?.sval ?? '');
+    const items = object.List?.items ?? [];
+    return items.length >= 2 && KEPT.has(items[items.length - 2]?.String?.sval ?? '');
+  });
+}
+
+/** The relation a statement writes, creates, alters or removes, by kind. */
+function targets(kind: string, node: Node): unknown[] {
+  switch (kind) {
+    case 'InsertStmt':
+    case 'UpdateStmt':
+    case 'DeleteStmt':
+    case 'MergeStmt':
+    case 'AlterTableStmt':
+    case 'CreateStmt':
+    case 'IndexStmt':
+    case 'CreateTrigStmt':
+    case 'RuleStmt':
+    case 'RenameStmt':
+    case 'CopyStmt':
+      return [node.relation];
+    case 'TruncateStmt':
+      return ((node.relations ?? []) as { RangeVar?: RangeVar }[]).map((relation) => relation.RangeVar);
+    case 'CreateTableAsStmt':
+      return [(node.into as { rel?: RangeVar } | undefined)?.rel];
+    case 'SelectStmt':
+      return [(node.intoClause as { rel?: RangeVar } | undefined)?.rel];
+    default:
+      return [];
+  }
+}
+
+/**
+ * Backups and trashed tables are what `airlock undo` restores from: changing
+ * them would make the undo restore something else. Reading them is fine, and
+ * so is moving a table out of the trash (what undo itself does).
+ */
+export const airlockBackups: Rule = {
+  name: 'airlock-backups',
+  tier: 'forbidden',
+  message:
+    'airlock_backup and airlock_trash hold what approved actions removed, for airlock undo: they are never changed through Airlock (read them, or restore with airlock undo)',
+  check({ kind, node }) {
+    if (kind === 'CopyStmt' && !node.is_from) return false; // COPY … TO reads
+    if (targets(kind, node).some(inKept)) return true;
+    if (kind === 'DropStmt') return namesKept(node.objects, node.removeType === 'OBJECT_SCHEMA');
+    if (kind === 'GrantStmt' && node.objtype === 'OBJECT_SCHEMA') return namesKept(node.objects, true);
+    if (kind === 'RenameStmt' && node.renameType === 'OBJECT_SCHEMA') return KEPT.has(String(node.subname ?? ''));
+    if (kind === 'AlterObjectSchemaStmt') return KEPT.has(String(node.newschema ?? '')); // moving a table into them
+    return false;
+  },
+};
