@@ -9,6 +9,8 @@ export const MigrationInput = z.object({
   sql: z.string().describe('the SQL to run, one or more statements'),
   environment: z.string().describe('where it runs: production, staging, development…'),
   requestedBy: z.string().describe('who asks: a person, or an agent as agent:NAME'),
+  /** Set by `airlock undo`: this SQL restores that action from its backup (checked again by the dry-run). */
+  undoOf: z.string().optional().describe('the action this undoes (set by airlock undo)'),
 });
 export type MigrationInput = z.infer<typeof MigrationInput>;
 

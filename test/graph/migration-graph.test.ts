@@ -90,4 +90,17 @@ describe('the migration graph as LangGraph clients see it', () => {
     );
     expect(rows).toHaveLength(1);
   });
+
+  it('a client cannot lift the caps by claiming its SQL is an undo: undoOf counts only for the exact undo of a real backup', async () => {
+    const airlock = await useAirlock();
+    const compiled = migrationGraph.compile({ checkpointer: airlock.checkpointer });
+    const config = { configurable: { thread_id: `test-${Math.random().toString(36).slice(2)}` }, durability: 'sync' as const };
+    const result = await compiled.invoke(
+      { sql: `DELETE FROM ${sandbox().schema}.t WHERE id <= 9`, environment: 'production', requestedBy: 'agent:bot', undoOf: 'act_000000000000' },
+      config,
+    );
+    expect(result).toMatchObject({ status: 'blocked', blastRadius: { rows: 9, table_rows: 10, pct: 90 } });
+    expect((result as any).reason).toMatch(/blast-radius-cap/);
+    expect(await sandbox().count('t')).toBe(10);
+  });
 });

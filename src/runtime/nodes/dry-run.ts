@@ -9,6 +9,7 @@ import { appendAudit } from '../audit.ts';
 import { DEFAULT_COUNT_BUDGET_MS, measureBlastRadius, type Measurement } from '../blast-radius.ts';
 import { describeDatabaseError } from '../errors.ts';
 import type { MigrationState } from '../migration-state.ts';
+import { undoPlan } from '../undo-plan.ts';
 import { threadIdOf } from './thread-id.ts';
 
 interface Target extends Measurement {
@@ -77,6 +78,7 @@ export async function dryRun(state: MigrationState, config: LangGraphRunnableCon
 
   let radius: BlastRadius | undefined;
   let overCap: string | undefined;
+  let restoring = false;
   if (measured.length) {
     const worst = measured.reduce((a, b) => (b.pct > a.pct ? b : a));
     radius = {
@@ -89,7 +91,9 @@ export async function dryRun(state: MigrationState, config: LangGraphRunnableCon
       table: worst.table,
       ...(state.cleanup ? {} : { statements: measured.map(({ statement, table, rows, table_rows, pct, estimated }) => ({ statement, table, rows, table_rows, pct, estimated })) }),
     };
-    for (const one of measured) {
+    // An undo restores what an approved action removed: its size is that action's, not a new blast radius.
+    restoring = state.undoOf ? await isUndoOf(state.undoOf, state.sql) : false;
+    for (const one of restoring ? [] : measured) {
       const over = capExceeded(one, environment, caps);
       if (over) {
         overCap = state.cleanup ? over : `statement ${one.statement} (${one.table}): ${over}`;
@@ -110,7 +114,7 @@ export async function dryRun(state: MigrationState, config: LangGraphRunnableCon
       ? `Blocked in ${where}: ${reason}. Nothing was changed.`
       : `Dry-run in ${where} (rolled back): ${measured.map((one) => describeRadius(one)).join('; ')}, in ${Date.now() - started} ms.${
           unmeasured.length ? ` Not measured: ${unmeasured.join('; ')}.` : ''
-        }`,
+        }${restoring ? ` Caps not applied: this restores ${state.undoOf} from its unchanged backup.` : ''}`,
     detail: {
       ...(state.cleanup ? { table: state.cleanup.table, predicate: state.cleanup.predicate } : {}),
       ...(radius ? { blastRadius: { ...radius, samples: radius.samples.length } } : {}),
@@ -125,6 +129,15 @@ export async function dryRun(state: MigrationState, config: LangGraphRunnableCon
     ...(radius ? { actionHash: actionHash({ sql: state.sql, environment, target: state.target ?? '', blastRadius: totalRows }) } : {}),
     ...(reason ? { status: 'blocked' as const, reason } : {}),
   };
+}
+
+/** Is this SQL exactly what `airlock undo` builds for that action, from backups that are there and unchanged? */
+async function isUndoOf(actionId: string, sql: string): Promise<boolean> {
+  try {
+    return (await undoPlan(actionId)).sql === sql;
+  } catch {
+    return false;
+  }
 }
 
 type MeasureOutcome = { radius: Omit<BlastRadius, 'table' | 'statements'> } | { problem: string };

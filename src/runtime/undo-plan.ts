@@ -1,0 +1,122 @@
+import { archiveTableFor } from '../policy/cleanup-request.ts';
+import { useAirlock } from './airlock.ts';
+import type { BackupKind } from './backup.ts';
+import { AirlockError, badInput, ExitCode } from './errors.ts';
+import { fingerprintOf } from './backup.ts';
+
+interface BackupRecord {
+  source_table: string;
+  backup_table: string;
+  row_count: string;
+  kind: BackupKind;
+  environment: string | null;
+  thread_id: string;
+  source_column: string | null;
+  fingerprint: string | null;
+  /** kind `column`: the backup's key columns and the column's type, read at undo time. */
+  key?: string[];
+  type?: string;
+}
+
+function quote(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+function qualified(table: string): string {
+  const [schema, name] = table.split('.') as [string, string];
+  return `${quote(schema)}.${quote(name)}`;
+}
+
+/** The SQL that puts back what an action kept: its rows, or its table. */
+function undoSqlFor(backups: BackupRecord[]): string {
+  return backups
+    .map((backup) => {
+      if (backup.kind === 'rows') return `INSERT INTO ${qualified(backup.source_table)} SELECT * FROM ${qualified(backup.backup_table)};`;
+      if (backup.kind === 'archived') {
+        // Back from the backup, and out of the archive table (the rows this thread put there).
+        return [
+          `INSERT INTO ${qualified(backup.source_table)} SELECT * FROM ${qualified(backup.backup_table)};`,
+          `DELETE FROM ${qualified(archiveTableFor(backup.source_table))} WHERE airlock_thread_id = '${backup.thread_id.replace(/'/g, "''")}';`,
+        ].join('\n');
+      }
+      if (backup.kind === 'table') {
+        const [schema, name] = backup.source_table.split('.') as [string, string];
+        const [, trashed] = backup.backup_table.split('.') as [string, string];
+        return `ALTER TABLE ${qualified(backup.backup_table)} SET SCHEMA ${quote(schema)};\nALTER TABLE ${quote(schema)}.${quote(trashed)} RENAME TO ${quote(name)};`;
+      }
+      if (backup.kind === 'column' && backup.source_column && backup.key?.length && backup.type) {
+        const column = quote(backup.source_column);
+        const match = backup.key.map((key) => `t.${quote(key)} = b.${quote(key)}`).join(' AND ');
+        return [
+          `ALTER TABLE ${qualified(backup.source_table)} ADD COLUMN ${column} ${backup.type};`,
+          `UPDATE ${qualified(backup.source_table)} AS t SET ${column} = b.${column} FROM ${qualified(backup.backup_table)} AS b WHERE ${match};`,
+        ].join('\n');
+      }
+      throw badInput(
+        `this action's backup is a copy of the whole table (${backup.backup_table}), which airlock undo cannot merge back by itself: restore from it by hand`,
+      );
+    })
+    .join('\n');
+}
+
+/**
+ * A backup must hold what was kept when the action ran: the same rows (by
+ * fingerprint), or for a trashed table the same number of rows. Otherwise it
+ * was changed since, and restoring from it would restore something else.
+ */
+async function checkUntouched(actionId: string, backup: BackupRecord): Promise<void> {
+  const airlock = await useAirlock();
+  const table = qualified(backup.backup_table);
+  const changed = (now: string) =>
+    new AirlockError(
+      `the backup ${backup.backup_table} of ${actionId} was changed since the action ran (${now}): airlock undo will not restore from it. Nothing was changed; compare it with what ${actionId} removed (airlock history ${backup.thread_id}) and restore by hand if you trust it`,
+      ExitCode.blocked,
+    );
+  if (backup.fingerprint) {
+    const now = await fingerprintOf(airlock.databases.target, table);
+    if (now !== backup.fingerprint) {
+      const [rowsThen] = backup.fingerprint.split(':');
+      const [rowsNow] = now.split(':');
+      throw changed(rowsThen === rowsNow ? `same ${rowsNow} rows, different content` : `${rowsThen} rows then, ${rowsNow} now`);
+    }
+  } else if (backup.kind === 'table') {
+    const { rows } = await airlock.databases.target.query<{ n: string }>(`SELECT count(*) AS n FROM ${table}`);
+    if (Number(rows[0]!.n) !== Number(backup.row_count)) throw changed(`${backup.row_count} rows then, ${rows[0]!.n} now`);
+  }
+}
+
+/**
+ * What undoing an action would run, and where: after checking that its
+ * backups are all there and unchanged. Throws a one-line error otherwise.
+ */
+export async function undoPlan(actionId: string): Promise<{ sql: string; environment: string }> {
+  const airlock = await useAirlock();
+  const { rows } = await airlock.databases.target.query<BackupRecord>(
+    'SELECT source_table, backup_table, row_count, kind, environment, thread_id, source_column, fingerprint FROM airlock.backups WHERE action_id = $1 ORDER BY backup_id',
+    [actionId],
+  );
+  if (rows.length === 0) {
+    throw badInput(`no action ${actionId} with a backup: the id is printed by migrate/cleanup/approve as action_id (see "airlock history THREAD")`);
+  }
+  const missing = [];
+  for (const backup of rows) {
+    const { rows: found } = await airlock.databases.target.query<{ ok: boolean }>('SELECT to_regclass($1) IS NOT NULL AS ok', [
+      qualified(backup.backup_table),
+    ]);
+    if (!found[0]?.ok) missing.push(backup.backup_table);
+  }
+  if (missing.length) {
+    throw badInput(`the backup ${missing.join(', ')} of ${actionId} is gone (pruned, or removed by hand): nothing can be restored from it`);
+  }
+  for (const backup of rows) await checkUntouched(actionId, backup);
+  for (const backup of rows.filter((one) => one.kind === 'column')) {
+    const { rows: columns } = await airlock.databases.target.query<{ name: string; type: string }>(
+      `SELECT attname AS name, format_type(atttypid, atttypmod) AS type FROM pg_attribute
+        WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attnum`,
+      [qualified(backup.backup_table)],
+    );
+    backup.key = columns.filter((column) => column.name !== backup.source_column).map((column) => column.name);
+    backup.type = columns.find((column) => column.name === backup.source_column)?.type;
+  }
+  return { sql: undoSqlFor(rows), environment: rows[0]!.environment ?? 'production' };
+}
