@@ -12,6 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { describeRadius } from '../src/policy/blast-radius.ts';
+import { fingerprintOf } from '../src/runtime/backup.ts';
 import { DEFAULT_COUNT_BUDGET_MS, measureBlastRadius } from '../src/runtime/blast-radius.ts';
 import { ensureEmbeddedPostgres, stopEmbeddedPostgres } from '../src/runtime/embedded-postgres.ts';
 import { migrateStateSchema } from '../src/runtime/schema.ts';
@@ -68,9 +69,11 @@ try {
     await client.query('ROLLBACK');
     const rows = radius.rows;
     await client.query('BEGIN');
-    const [, backupMs] = await timed(() =>
-      client.query(`CREATE TABLE airlock_backup.bench_copy AS SELECT * FROM airlock_bench.items WHERE (${predicate})`),
-    );
+    // The backup as the execute node takes it: the copy, then its fingerprint (what undo checks it against).
+    const [, backupMs] = await timed(async () => {
+      await client.query(`CREATE TABLE airlock_backup.bench_copy AS SELECT * FROM airlock_bench.items WHERE (${predicate})`);
+      await fingerprintOf(client, 'airlock_backup.bench_copy');
+    });
     const [, deleteMs] = await timed(() => client.query(`DELETE FROM airlock_bench.items WHERE (${predicate})`));
     await client.query('ROLLBACK');
     // The bare DELETE, as a script without Airlock would run it.
