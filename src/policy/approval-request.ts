@@ -1,3 +1,4 @@
+import type { BlastRadius } from './blast-radius.ts';
 import { z } from 'zod';
 import { Tier } from './tier.ts';
 
@@ -31,6 +32,10 @@ export const ApprovalRequest = z.object({
   requestedBy: z.string(),
   tokenRequired: z.boolean(),
   howToDecide: z.string(),
+  /** The blast radius the dry-run measured, when it measured one. */
+  blastRadius: z.custom<BlastRadius>().optional(),
+  /** What is kept before it runs, and the command that undoes it. */
+  undo: z.string().optional(),
   /** Why the previous answer was refused, when the step asks again. */
   refused: z.string().optional(),
 });

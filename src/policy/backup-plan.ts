@@ -1,4 +1,5 @@
 import type { StatementVerdict } from './classify.ts';
+import { archiveTableFor } from './cleanup-request.ts';
 
 // Statements that destroy rows or objects a backup can hold: the rows a DELETE
 // removes, the values an UPDATE overwrites, a TRUNCATEd or DROPped table, a
@@ -25,4 +26,49 @@ export function droppedColumns(statement: Pick<StatementVerdict, 'kind' | 'table
   return cmds.flatMap((cmd) =>
     cmd.AlterTableCmd?.subtype === 'AT_DropColumn' && cmd.AlterTableCmd.name ? [{ table: statement.tables[0]!, column: cmd.AlterTableCmd.name }] : [],
   );
+}
+
+/** A DROP TABLE (of tables only): moved to `airlock_trash` rather than dropped. */
+export function dropsTables(statement: Pick<StatementVerdict, 'kind' | 'rules' | 'tables'>): boolean {
+  return statement.kind === 'DropStmt' && statement.rules.includes('ban-drop-table') && statement.tables.length > 0;
+}
+
+/**
+ * What will be kept before the action runs, and how to undo it: shown to the
+ * reviewer with the approval and written to the audit trail. Undefined when
+ * the action destroys nothing a backup holds.
+ */
+export function undoPathFor(
+  statements: StatementVerdict[],
+  nodes: (Record<string, unknown> | undefined)[],
+  cleanup: { table: string; mode: 'delete' | 'archive' } | undefined,
+  actionId: string,
+): string | undefined {
+  const undo = `undo: airlock undo ${actionId} --as NAME`;
+  if (cleanup) {
+    const archived = cleanup.mode === 'archive' ? `, moved to ${archiveTableFor(cleanup.table)}` : '';
+    return `the rows are kept in airlock_backup.${actionId}${archived}; ${undo}`;
+  }
+  const kept: string[] = [];
+  let byHand = 0;
+  for (const [index, statement] of statements.entries()) {
+    if (statement.tier !== 'destructive') continue;
+    if (dropsTables(statement)) {
+      kept.push(`${statement.tables.join(', ')} moved to airlock_trash instead of dropped`);
+      continue;
+    }
+    const node = nodes[index];
+    const drops = droppedColumns(statement, node);
+    if (drops.length && drops.length === ((node?.cmds as unknown[] | undefined)?.length ?? 0)) {
+      kept.push(`${drops.map((drop) => `${drop.table}.${drop.column}`).join(', ')} kept with the primary key in airlock_backup (the whole table is copied if it has none)`);
+      continue;
+    }
+    if (DESTROYING_KINDS.has(statement.kind) && statement.tables.length) {
+      kept.push(`${statement.tables.join(', ')} copied into schema airlock (restore by hand)`);
+      byHand += 1;
+    }
+  }
+  if (kept.length === 0) return undefined;
+  // Copies of whole tables are restored by hand; anything else, airlock undo puts back.
+  return `${kept.join('; ')}${kept.length > byHand ? `; ${undo}` : ''}`;
 }

@@ -27,7 +27,17 @@ describe('archive mode', () => {
     const paused = await runCli(['cleanup', '--table', `${db.schema}.sessions`, '--where', OLD, '--mode', 'archive', '--env', 'production', '--as', 'dev', '--json']);
     expect(paused.code, paused.stderr).toBe(3);
     expect(paused.json.blast_radius).toMatchObject({ rows: 30, table_rows: 1000 });
+    const show = await runCli(['show', paused.json.approval_id, '--json']);
+    const undoPath = show.json.undo as string;
+    expect(undoPath).toMatch(/^the rows are kept in airlock_backup\.(act_[0-9a-f]{12}), moved to .*sessions_archive; undo: airlock undo act_[0-9a-f]{12} --as NAME$/);
+    expect((await runCli(['show', paused.json.approval_id])).stdout).toContain(`Kept before it runs: ${undoPath}`);
     const approved = await approveWithToken(paused.json.approval_id);
+    expect(undoPath).toContain(`airlock undo ${approved.json.action_id} --as NAME`); // the path shown is the one taken
+    const history = await runCli(['history', approved.json.thread_id, '--json']);
+    expect(history.json.audit.find((a: any) => a.step === 'approve' && a.outcome === 'pending_approval').message).toContain(undoPath);
+    expect(history.json.audit.find((a: any) => a.step === 'execute' && a.outcome === 'completed').message).toContain(
+      `To undo: airlock undo ${approved.json.action_id} --as NAME.`,
+    );
     expect(approved.code, approved.stderr).toBe(0);
     expect(approved.json.backups).toEqual([{ source: `${db.schema}.sessions`, backup: `airlock_backup.${approved.json.action_id}`, rows: 30, kind: 'archived' }]);
     expect(await db.count('sessions')).toBe(970);

@@ -39,6 +39,7 @@ export function registerShow(program: Command): void {
           requested_at: approval.requested_at.toISOString(),
           token_required: approval.token_required,
           ...(approval.action.blastRadius ? { blast_radius: approval.action.blastRadius, samples: (approval.action.blastRadius as { samples?: unknown[] }).samples ?? [] } : {}),
+          ...(approval.action.undo ? { undo: approval.action.undo } : {}),
           confirmation_token: approval.confirmation_token,
           ...(approval.decided_by
             ? { decided_by: approval.decided_by, decided_at: approval.decided_at?.toISOString(), reason: approval.reason }
@@ -68,6 +69,7 @@ export function registerShow(program: Command): void {
                 ...(radius.samples.length ? ['Sample rows:', indent(radius.samples.map((row) => JSON.stringify(row)))] : []),
               ]
             : []),
+          ...(approval.action.undo ? [`Kept before it runs: ${String(approval.action.undo)}`] : []),
           '',
           ...(approval.status === 'pending'
             ? [...tokenLines, `To reject:  airlock reject ${id} --as NAME --reason TEXT`]

@@ -1,5 +1,8 @@
 import { interrupt, type LangGraphRunnableConfig } from '@langchain/langgraph';
-import { approvalIdFor, confirmationToken } from '../../policy/action-identity.ts';
+import { actionIdFor, approvalIdFor, confirmationToken, idempotencyKeyFor } from '../../policy/action-identity.ts';
+import { undoPathFor } from '../../policy/backup-plan.ts';
+import { describeRadius } from '../../policy/blast-radius.ts';
+import { loadSqlParser, parseSql } from '../../policy/parse-sql.ts';
 import { RUN_SQL, type ApprovalRequest } from '../../policy/approval-request.ts';
 import { summarise } from '../../policy/classify.ts';
 import { judgeDecision, readResume } from '../../policy/review-decision.ts';
@@ -30,6 +33,8 @@ function requestFor(approval: Approval, state: MigrationState, refused?: string)
     rules: state.classification?.statements.flatMap((statement) => statement.rules) ?? [],
     requestedBy: approval.requested_by,
     tokenRequired: approval.token_required,
+    ...(state.blastRadius ? { blastRadius: state.blastRadius } : {}),
+    ...(approval.action.undo ? { undo: String(approval.action.undo) } : {}),
     howToDecide: `airlock approve ${approval.approval_id} --as REVIEWER${tokenHint}  |  airlock reject ${approval.approval_id} --as REVIEWER --reason TEXT`,
     ...(refused ? { refused } : {}),
   };
@@ -47,6 +52,14 @@ export async function approve(state: MigrationState, config: LangGraphRunnableCo
   const threadId = threadIdOf(config);
   const classification = state.classification!;
   const approvalId = approvalIdFor(threadId, state.actionHash!);
+  await loadSqlParser();
+  const parsed = parseSql(state.sql);
+  const undo = undoPathFor(
+    classification.statements,
+    parsed.ok ? parsed.statements.map((statement) => statement.node) : [],
+    state.cleanup,
+    actionIdFor(idempotencyKeyFor(threadId, state.actionHash!)),
+  );
 
   const approval = await requestApproval(db, {
     approval_id: approvalId,
@@ -61,6 +74,7 @@ export async function approve(state: MigrationState, config: LangGraphRunnableCo
       permit: state.permission,
       environmentSignals: state.environmentSignals,
       ...(state.blastRadius ? { blastRadius: state.blastRadius } : {}),
+      ...(undo ? { undo } : {}),
     },
     action_hash: state.actionHash!,
     confirmation_token: confirmationToken(new Date(state.requestedAt!), classification.statements, state.actionHash!),
@@ -75,8 +89,10 @@ export async function approve(state: MigrationState, config: LangGraphRunnableCo
     actor: state.requestedBy,
     environment: approval.environment,
     outcome: 'pending_approval',
-    message: `Paused for approval in ${approval.environment}: ${approval.summary}. A reviewer decides with "airlock show ${approvalId}", then approve or reject.`,
-    detail: { tier: approval.tier, tokenRequired: approval.token_required },
+    message: `Paused for approval in ${approval.environment}: ${approval.summary}.${
+      state.blastRadius ? ` Blast radius: ${describeRadius(state.blastRadius)}.` : ''
+    }${undo ? ` Kept before it runs: ${undo}.` : ''} A reviewer decides with "airlock show ${approvalId}", then approve or reject.`,
+    detail: { tier: approval.tier, tokenRequired: approval.token_required, ...(undo ? { undo } : {}) },
     eventKey: `${approvalId}:requested`,
   });
   // Alert once (the node re-runs on resume), and only for what cannot be undone.

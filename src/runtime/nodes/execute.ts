@@ -2,7 +2,7 @@ import type { LangGraphRunnableConfig } from '@langchain/langgraph';
 import type pg from 'pg';
 import { actionIdFor, idempotencyKeyFor } from '../../policy/action-identity.ts';
 import type { StatementVerdict } from '../../policy/classify.ts';
-import { droppedColumns, tablesToBackUp } from '../../policy/backup-plan.ts';
+import { droppedColumns, dropsTables, tablesToBackUp } from '../../policy/backup-plan.ts';
 import { loadSqlParser, parseSql } from '../../policy/parse-sql.ts';
 import { capExceeded, percentOf, recountAccepted } from '../../policy/blast-radius.ts';
 import type { EnvironmentPolicy } from '../../policy/policy-file.ts';
@@ -18,10 +18,6 @@ import { threadIdOf } from './thread-id.ts';
 
 const MAX_ROWS_KEPT = 50;
 
-/** A DROP TABLE (of tables only): moved to the trash rather than dropped. */
-function dropsTables(statement: StatementVerdict): boolean {
-  return statement.kind === 'DropStmt' && statement.rules.includes('ban-drop-table') && statement.tables.length > 0;
-}
 
 /**
  * What a migration destroys, kept before it runs: a dropped column's values
@@ -327,6 +323,8 @@ export async function execute(state: MigrationState, config: LangGraphRunnableCo
 
   const { result } = attempt;
   const environment = state.resolvedEnvironment ?? state.environment;
+  const undoable = result.backups?.some((backup) => backup.kind !== 'copy');
+  const undoCommand = undoable && result.actionId ? `airlock undo ${result.actionId} --as NAME` : undefined;
   const changed = result.statements.map((s) => `${s.command ?? s.kind}${s.rowCount === null ? '' : ` ${s.rowCount}`}`).join(', ');
   const firstRecord = await appendAudit(airlock.databases.state, {
     threadId,
@@ -338,8 +336,8 @@ export async function execute(state: MigrationState, config: LangGraphRunnableCo
       ? `Already done in ${where} (ledger ${idempotencyKey}): not run again.`
       : `Ran ${statements.length} statement${statements.length > 1 ? 's' : ''} in one transaction in ${where} (${changed}) in ${result.durationMs} ms.${
           result.backups?.length ? ` Backed up first: ${result.backups.map((b) => `${b.source} → ${b.backup} (${b.rows} rows)`).join(', ')}.` : ''
-        }`,
-    detail: { statements: result.statements, idempotencyKey, backups: result.backups ?? [] },
+        }${undoCommand ? ` To undo: ${undoCommand}.` : ''}`,
+    detail: { statements: result.statements, idempotencyKey, backups: result.backups ?? [], ...(undoCommand ? { undo: undoCommand } : {}) },
     eventKey: `${idempotencyKey}:execute`,
   });
   if (firstRecord && !result.alreadyDone && state.classification!.tier === 'destructive') {
