@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { ExitCode } from '../runtime/errors.ts';
+import { registerAgent } from './commands/agent.ts';
 import { registerAudit } from './commands/audit.ts';
 import { registerBackups } from './commands/backups.ts';
 import { registerCheck } from './commands/check.ts';
@@ -37,6 +38,7 @@ registerHistory(program);
 registerResume(program);
 registerAudit(program);
 registerUndo(program);
+registerAgent(program);
 registerBackups(program);
 registerDb(program);
 

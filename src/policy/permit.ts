@@ -29,13 +29,29 @@ function entryFor(environment: string, policy: Policy): { name: string; settings
   return { name: 'production', settings: policy.environments.production!, unknown: true };
 }
 
+// Names that grant the same thing: the CLI's `migrate`/`cleanup` and the agent's tools that hand actions to them;
+// `read` grants every read tool of the agent.
+const SAME_GRANT: Record<string, readonly string[]> = {
+  migrate: ['propose_migration'],
+  propose_migration: ['migrate'],
+  cleanup: ['propose_cleanup'],
+  propose_cleanup: ['cleanup'],
+};
+const READ_TOOLS = new Set(['list_tables', 'describe_table', 'sample_rows', 'count_rows', 'run_select', 'explain']);
+
+function grants(tools: readonly string[], tool: string): boolean {
+  if (tools.includes('*') || tools.includes(tool)) return true;
+  if (READ_TOOLS.has(tool) && tools.includes('read')) return true;
+  return (SAME_GRANT[tool] ?? []).some((alias) => tools.includes(alias));
+}
+
 /** May this agent call this tool in this environment? Undefined when it may. */
 export function agentRefusal(requester: string, tool: string, environment: string, policy: Policy): string | undefined {
   if (!requester.startsWith(AGENT_PREFIX) || Object.keys(policy.agents).length === 0) return undefined;
   const name = requester.slice(AGENT_PREFIX.length);
   const grant = policy.agents[name];
   if (!grant) return `${requester} is not an agent the policy knows (policy agents): add it, or run this as a person`;
-  if (!grant.tools.includes('*') && !grant.tools.includes(tool)) {
+  if (!grants(grant.tools, tool)) {
     return `${requester} may not call ${tool} (policy agents.${name}.tools: ${grant.tools.join(', ')})`;
   }
   if (!grant.environments.includes('*') && !grant.environments.includes(environment)) {

@@ -1,0 +1,52 @@
+import { randomUUID } from 'node:crypto';
+import { agentGraph } from '../../graphs/agent.ts';
+import { useAirlock } from './airlock.ts';
+import type { AgentStateValue, ToolLogEntry } from './agent-state.ts';
+import { chatModelFromEnv } from './chat-model.ts';
+
+export interface AgentInput {
+  task: string;
+  environment: string;
+  requestedBy: string;
+  /** The agent's role in the policy (it acts as agent:ROLE). */
+  role: string;
+}
+
+/** What one agent run came to, for the CLI, tests and the red-team harness. */
+export interface AgentOutcome {
+  thread_id: string;
+  status: 'blocked' | 'done' | 'stopped' | 'running';
+  reason?: string;
+  environment: string;
+  agent: string;
+  answer?: string;
+  tools: ToolLogEntry[];
+  /** Proposals waiting for a reviewer. */
+  pending_approvals: string[];
+  model_calls: number;
+}
+
+export function outcomeOf(threadId: string, state: AgentStateValue): AgentOutcome {
+  const last = state.messages.at(-1);
+  const answer = state.status === 'done' && last && typeof last.content === 'string' ? last.content : undefined;
+  return {
+    thread_id: threadId,
+    status: state.status,
+    ...(state.reason ? { reason: state.reason } : {}),
+    environment: state.environment,
+    agent: `agent:${state.role}`,
+    ...(answer ? { answer } : {}),
+    tools: state.toolLog,
+    pending_approvals: state.toolLog.filter((entry) => entry.status === 'pending_approval' && entry.approvalId).map((entry) => entry.approvalId!),
+    model_calls: state.modelCalls,
+  };
+}
+
+/** Run the agent on a task, checkpointed like every Airlock thread. Without a model configured, exit 2 before anything starts. */
+export async function runAgent(input: AgentInput, threadId = `agt-${randomUUID().slice(0, 8)}`): Promise<AgentOutcome> {
+  chatModelFromEnv(); // says what to set, before anything runs
+  const airlock = await useAirlock();
+  const graph = agentGraph.compile({ checkpointer: airlock.checkpointer });
+  const state = (await graph.invoke({ ...input, messages: [] }, { configurable: { thread_id: threadId }, recursionLimit: 100 })) as AgentStateValue;
+  return outcomeOf(threadId, state);
+}

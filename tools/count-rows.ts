@@ -1,0 +1,33 @@
+import { tool } from '@langchain/core/tools';
+import { z } from 'zod';
+import { planCleanup } from '../src/policy/cleanup-request.ts';
+import { loadSqlParser } from '../src/policy/parse-sql.ts';
+import { withReadOnly } from '../src/runtime/read-only.ts';
+import { ToolRefusal, answer } from './context.ts';
+import { resolveTable } from './resolve-table.ts';
+
+export const CountRowsInput = z.object({
+  table: z.string().min(1).max(200),
+  where: z.string().max(2000).optional().describe('an SQL filter, read-only'),
+});
+
+/** How many rows of a table match a filter (checked like a cleanup's: one read-only filter), beside the table's total. */
+export function countRowsTool() {
+  return tool(
+    async ({ table, where }) => {
+      await loadSqlParser();
+      return withReadOnly(async (client) => {
+        const resolved = await resolveTable(client, table);
+        const qualified = `${resolved.schema}.${resolved.name}`;
+        const filter = where?.trim() || 'true';
+        const plan = planCleanup(qualified, filter);
+        if (!plan.ok) throw new ToolRefusal(plan.error.replace('--where', 'where').replace('--table', 'table'), 'unsafe-filter');
+        const { rows } = await client.query<{ rows: string; total: string }>(
+          `SELECT count(*) FILTER (WHERE (${filter})) AS rows, count(*) AS total FROM ${resolved.sql}`,
+        );
+        return answer({ table: qualified, where: filter, rows: Number(rows[0]!.rows), total: Number(rows[0]!.total) });
+      });
+    },
+    { name: 'count_rows', description: 'Count the rows matching an SQL filter, and the total. Read-only.', schema: CountRowsInput },
+  );
+}

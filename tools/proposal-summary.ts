@@ -1,0 +1,27 @@
+import type { ToolContext } from './context.ts';
+import type { RunOutcome } from '../src/runtime/migration-runner.ts';
+
+/** What the model (and the transcript) learns of a proposal: how the line answered, and what happens next. */
+export function proposalSummary(outcome: RunOutcome) {
+  const next: Record<string, string> = {
+    pending_approval: `paused: a human reviewer must approve ${outcome.approval_id ?? ''}; nothing has changed yet. Do not retry.`,
+    blocked: 'blocked: it will not run. Tell the user why; do not try to get around it.',
+    completed: 'done.',
+    rejected: 'a reviewer rejected it; nothing changed.',
+    failed: 'it failed and was rolled back.',
+  };
+  return {
+    thread_id: outcome.thread_id,
+    status: outcome.status,
+    ...(outcome.reason ? { reason: outcome.reason } : {}),
+    ...(outcome.approval_id ? { approval_id: outcome.approval_id } : {}),
+    ...(outcome.blast_radius ? { blast_radius: { rows: outcome.blast_radius.rows, table_rows: outcome.blast_radius.table_rows, pct: outcome.blast_radius.pct, estimated: outcome.blast_radius.estimated } } : {}),
+    next: next[outcome.status] ?? outcome.status,
+  };
+}
+
+/** The proposal's own thread, named after the agent's thread and the model's tool call (stable when a node re-runs). */
+export function proposalThread(context: ToolContext, kind: 'mig' | 'cln', config: unknown, next: () => number): string {
+  const callId = (config as { toolCall?: { id?: string } } | undefined)?.toolCall?.id;
+  return `${context.threadId}-${kind}-${callId ? callId.replace(/[^A-Za-z0-9_-]/g, '').slice(0, 40) : next()}`;
+}
