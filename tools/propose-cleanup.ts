@@ -1,6 +1,7 @@
 import { tool } from '@langchain/core/tools';
 import { z } from 'zod';
 import { startCleanup } from '../src/runtime/migration-runner.ts';
+import { detached } from '../src/runtime/detached.ts';
 import { answer, type ToolContext } from './context.ts';
 import { proposalSummary, proposalThread } from './proposal-summary.ts';
 
@@ -15,9 +16,11 @@ export function proposeCleanupTool(context: ToolContext) {
   let count = 0;
   return tool(
     async ({ table, where, mode }, config) => {
-      const outcome = await startCleanup(
+      const outcome = await detached(() =>
+        startCleanup(
         { table, predicate: where, mode: mode ?? 'delete', environment: context.environment, requestedBy: context.agent },
-        proposalThread(context, 'cln', config, () => ++count),
+          proposalThread(context, 'cln', config, () => ++count),
+        ),
       );
       return answer(proposalSummary(outcome));
     },

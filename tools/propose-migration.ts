@@ -1,6 +1,7 @@
 import { tool } from '@langchain/core/tools';
 import { z } from 'zod';
 import { startMigration } from '../src/runtime/migration-runner.ts';
+import { detached } from '../src/runtime/detached.ts';
 import { answer, type ToolContext } from './context.ts';
 import { proposalSummary, proposalThread } from './proposal-summary.ts';
 
@@ -18,9 +19,11 @@ export function proposeMigrationTool(context: ToolContext) {
   let count = 0;
   return tool(
     async ({ sql }, config) => {
-      const outcome = await startMigration(
+      const outcome = await detached(() =>
+        startMigration(
         { sql, environment: context.environment, requestedBy: context.agent },
-        proposalThread(context, 'mig', config, () => ++count),
+          proposalThread(context, 'mig', config, () => ++count),
+        ),
       );
       return answer(proposalSummary(outcome));
     },
