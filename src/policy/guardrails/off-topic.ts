@@ -2,7 +2,7 @@ import { normalise, type Guardrail } from './guardrail.ts';
 
 // The agent only does database work: a task must speak of data, tables, SQL or their upkeep.
 const DATABASE_WORDS =
-  /\b(database|db|postgres(ql)?|sql|tables?|rows?|columns?|schemas?|index(es)?|indices|migrations?|migrate|records?|queries|query|select|insert|update|delete|drop|truncate|vacuum|clean ?up|cleanups?|purge|archive|stale|duplicates?|orphan(ed)?|backfill|constraints?|foreign keys?|primary keys?|data ?set|data|users|sessions|orders|accounts|customers|events|logs?|count|how many|list|describe|explain|sample)\b/;
+  /\b(database|db|postgres(ql)?|sql|tables?|rows?|columns?|schemas?|index(es)?|indices|migrations?|migrate|records?|queries|query|select|insert|update|delete|drop|truncate|vacuum|clean ?up|cleanups?|purge|archive|stale|duplicates?|orphan(ed)?|backfill|constraints?|foreign keys?|primary keys?|data ?set|data|users?|sessions?|orders?|accounts?|customers?|events?|notes?|settings|logs?|count|how many|list|describe|explain|sample)\b/;
 
 export const offTopic: Guardrail = {
   name: 'off-topic',
