@@ -15,6 +15,7 @@ export function proposalSummary(outcome: RunOutcome) {
     status: outcome.status,
     ...(outcome.reason ? { reason: outcome.reason } : {}),
     ...(outcome.approval_id ? { approval_id: outcome.approval_id } : {}),
+    ...(outcome.status === 'blocked' ? { rule: blockingRule(outcome) } : {}),
     ...(outcome.blast_radius ? { blast_radius: { rows: outcome.blast_radius.rows, table_rows: outcome.blast_radius.table_rows, pct: outcome.blast_radius.pct, estimated: outcome.blast_radius.estimated } } : {}),
     next: next[outcome.status] ?? outcome.status,
   };
@@ -24,4 +25,11 @@ export function proposalSummary(outcome: RunOutcome) {
 export function proposalThread(context: ToolContext, kind: 'mig' | 'cln', config: unknown, next: () => number): string {
   const callId = (config as { toolCall?: { id?: string } } | undefined)?.toolCall?.id;
   return `${context.threadId}-${kind}-${callId ? callId.replace(/[^A-Za-z0-9_-]/g, '').slice(0, 40) : next()}`;
+}
+
+/** Which check stopped a blocked proposal: the cap, or the first rule the classifier named. */
+function blockingRule(outcome: RunOutcome): string {
+  if (outcome.reason?.includes('blast-radius-cap')) return 'blast-radius-cap';
+  if (outcome.reason?.includes('may not')) return 'agent-permission';
+  return outcome.rules?.[0] ?? 'policy';
 }

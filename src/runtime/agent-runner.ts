@@ -50,3 +50,15 @@ export async function runAgent(input: AgentInput, threadId = `agt-${randomUUID()
   const state = (await graph.invoke({ ...input, messages: [] }, { configurable: { thread_id: threadId }, recursionLimit: 100 })) as AgentStateValue;
   return outcomeOf(threadId, state);
 }
+
+/** Continue an agent thread that stopped part-way; an ended one is reported as it is. */
+export async function resumeAgent(threadId: string): Promise<AgentOutcome & { resumed: boolean }> {
+  const airlock = await useAirlock();
+  const graph = agentGraph.compile({ checkpointer: airlock.checkpointer });
+  const config = { configurable: { thread_id: threadId }, recursionLimit: 100 };
+  const snapshot = await graph.getState(config);
+  if (snapshot.next.length === 0) return { ...outcomeOf(threadId, snapshot.values as AgentStateValue), resumed: false };
+  chatModelFromEnv();
+  const state = (await graph.invoke(null, config)) as AgentStateValue;
+  return { ...outcomeOf(threadId, state), resumed: true };
+}

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Command } from '@langchain/langgraph';
+import { agentGraph } from '../../graphs/agent.ts';
 import { cleanupGraph } from '../../graphs/cleanup.ts';
 import { migrationGraph } from '../../graphs/migration.ts';
 import type { BlastRadius } from '../policy/blast-radius.ts';
@@ -27,22 +28,30 @@ export interface RunOutcome {
   blast_radius?: BlastRadius;
 }
 
-type GraphKind = 'migration' | 'cleanup';
+type GraphKind = 'migration' | 'cleanup' | 'agent';
 
 /** The part of a compiled graph the runner uses; both graphs share the state and the approve step. */
 type ThreadGraph = ReturnType<typeof migrationGraph.compile>;
 
 async function compiledGraph(kind: GraphKind = 'migration'): Promise<ThreadGraph> {
   const airlock = await useAirlock();
+  if (kind === 'agent') return agentGraph.compile({ checkpointer: airlock.checkpointer }) as unknown as ThreadGraph;
   return kind === 'cleanup'
     ? (cleanupGraph.compile({ checkpointer: airlock.checkpointer }) as unknown as ThreadGraph)
     : migrationGraph.compile({ checkpointer: airlock.checkpointer });
 }
 
-/** Which graph a thread belongs to: a cleanup thread carries its table and filter. */
+/** Is this an agent's thread (it carries the task)? Its history and resume use the agent graph. */
+export async function isAgentThread(threadId: string): Promise<boolean> {
+  const probe = await (await compiledGraph()).getState({ configurable: { thread_id: threadId } });
+  return (probe.values as { task?: string }).task !== undefined;
+}
+
+/** Which graph a thread belongs to: a cleanup thread carries its table and filter, an agent's its task. */
 async function graphFor(threadId: string) {
   const probe = await (await compiledGraph()).getState({ configurable: { thread_id: threadId } });
-  const values = probe.values as { table?: string; cleanup?: unknown };
+  const values = probe.values as { table?: string; cleanup?: unknown; task?: string };
+  if (values.task !== undefined) return compiledGraph('agent');
   return compiledGraph(values.table !== undefined || values.cleanup ? 'cleanup' : 'migration');
 }
 

@@ -65,7 +65,10 @@ describe('airlock agent, against a scripted OpenAI-compatible server over real H
       { content: 'Both were blocked by the cap.' },
     ]);
     expect(result.code, result.stderr).toBe(0);
-    expect(result.json.tools.map((t: any) => `${t.tool}:${t.status}`)).toEqual(['propose_migration:blocked', 'propose_cleanup:blocked']);
+    expect(result.json.tools.map((t: any) => `${t.tool}:${t.status}:${t.rule}`)).toEqual([
+      'propose_migration:blocked:blast-radius-cap',
+      'propose_cleanup:blocked:blast-radius-cap',
+    ]);
     expect(toolResults()[0]).toMatch(/700 of 1000 rows \(70%\).*blast-radius-cap/);
     expect(await db.count('users')).toBe(1000);
   });
@@ -134,8 +137,13 @@ describe('airlock agent, against a scripted OpenAI-compatible server over real H
     expect(result.json.tools.map((t: any) => `${t.tool}:${t.outcome}:${t.rule ?? ''}`)).toEqual(['propose_cleanup:denied:agent-permission', 'count_rows:ran:']);
     expect(toolResults()[0]).toMatch(/DENIED by Airlock \(agent-permission\): agent:reader may not call propose_cleanup \(policy agents\.reader\.tools: read\)/);
     expect(toolResults()[1]).toMatch(/"rows":700,"total":1000/);
-    const history = await runCli(['audit', '--thread', result.json.thread_id, '--json'], { env: cliEnv({ AIRLOCK_POLICY: policy }) });
-    expect(JSON.stringify(history.json)).toMatch(/agent:reader called propose_cleanup in production: denied \(agent-permission\)/);
+    const audit = await runCli(['audit', '--thread', result.json.thread_id, '--json'], { env: cliEnv({ AIRLOCK_POLICY: policy }) });
+    expect(JSON.stringify(audit.json)).toMatch(/agent:reader called propose_cleanup in production: denied \(agent-permission\)/);
+    // The agent's thread is checkpointed like any other: history reads it with the agent graph; resume says it ended.
+    const history = await runCli(['history', result.json.thread_id], { env: cliEnv({ AIRLOCK_POLICY: policy }) });
+    expect(history.stdout).toMatch(/next: permit/);
+    const resumed = await runCli(['resume', result.json.thread_id, '--json'], { env: cliEnv({ AIRLOCK_POLICY: policy }) });
+    expect(resumed.json).toMatchObject({ resumed: false, status: 'done' });
     expect(await db.count('users')).toBe(1000);
   });
 });

@@ -6,7 +6,7 @@ import { indent, runCommand, type CommandResult } from '../output.ts';
 
 const DEFAULT_ROLE = 'assistant';
 
-function render(outcome: AgentOutcome): CommandResult {
+export function renderAgentOutcome(outcome: AgentOutcome): CommandResult {
   const exitCode =
     outcome.status === 'blocked' ? ExitCode.blocked : outcome.pending_approvals.length ? ExitCode.paused : outcome.status === 'stopped' ? ExitCode.failed : ExitCode.done;
   const calls = outcome.tools.map((entry) => {
@@ -52,7 +52,7 @@ export function registerAgent(program: Command): void {
           { task, environment, requestedBy: requesterFrom(options.as), role },
           options.thread?.trim() || undefined,
         );
-        return render(outcome);
+        return renderAgentOutcome(outcome);
       }),
     );
 }

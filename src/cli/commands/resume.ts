@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
-import { resumeThread } from '../../runtime/migration-runner.ts';
+import { resumeAgent } from '../../runtime/agent-runner.ts';
+import { isAgentThread, resumeThread } from '../../runtime/migration-runner.ts';
+import { renderAgentOutcome } from './agent.ts';
 import { note, runCommand } from '../output.ts';
 import { renderOutcome } from '../render-outcome.ts';
 
@@ -11,6 +13,12 @@ export function registerResume(program: Command): void {
     .option('--json', 'print one JSON object')
     .action(async (threadId: string, options: { json?: boolean }) =>
       runCommand(options, async () => {
+        if (await isAgentThread(threadId)) {
+          const agent = await resumeAgent(threadId);
+          if (!agent.resumed) note(`Thread ${threadId} had already ended (${agent.status}); nothing was run.`);
+          const rendered = renderAgentOutcome(agent);
+          return { ...rendered, json: { ...rendered.json, resumed: agent.resumed } };
+        }
         const outcome = await resumeThread(threadId);
         if (!outcome.resumed) {
           note(

@@ -47,7 +47,9 @@ export async function runTools(state: AgentStateValue, config: LangGraphRunnable
         const screened = screenOutput(output);
         content = screened.content;
         if (screened.injection) injectionSeen ??= screened.injection;
-        const proposal = call.name.startsWith('propose_') ? (JSON.parse(output) as { status?: string; approval_id?: string; thread_id?: string }) : undefined;
+        const proposal = call.name.startsWith('propose_')
+          ? (JSON.parse(output) as { status?: string; approval_id?: string; thread_id?: string; rule?: string; reason?: string })
+          : undefined;
         entry = {
           id: call.id,
           tool: call.name,
@@ -55,6 +57,7 @@ export async function runTools(state: AgentStateValue, config: LangGraphRunnable
           outcome: 'ran',
           ...(screened.injection ? { rule: 'prompt-injection-in-data', message: screened.injection } : {}),
           ...(proposal ? { status: proposal.status, approvalId: proposal.approval_id, threadId: proposal.thread_id } : {}),
+          ...(proposal?.rule ? { rule: proposal.rule, message: proposal.reason } : {}),
         };
       } catch (error) {
         const refusal = error instanceof ToolRefusal;
