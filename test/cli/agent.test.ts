@@ -19,8 +19,12 @@ afterEach(async () => {
   await db.close();
 });
 
-async function agent(task: string, turns: Turn[], options: { env?: Record<string, string | undefined>; args?: string[] } = {}) {
-  model = await startScriptedModel(turns);
+async function agent(
+  task: string,
+  turns: Turn[],
+  options: { env?: Record<string, string | undefined>; args?: string[]; flag?: (input: string) => boolean } = {},
+) {
+  model = await startScriptedModel(turns, { flag: options.flag });
   return runCli(['agent', task, '--env', 'production', '--as', 'dev', '--json', ...(options.args ?? [])], {
     env: cliEnv({ OPENAI_BASE_URL: model.url, OPENAI_API_KEY: undefined, ...options.env }),
   });
@@ -145,5 +149,27 @@ describe('airlock agent, against a scripted OpenAI-compatible server over real H
     const resumed = await runCli(['resume', result.json.thread_id, '--json'], { env: cliEnv({ AIRLOCK_POLICY: policy }) });
     expect(resumed.json).toMatchObject({ resumed: false, status: 'done' });
     expect(await db.count('users')).toBe(1000);
+  });
+
+  it('with a key set, OpenAI moderation screens the task first: flagged, no chat request is made', async () => {
+    const result = await agent('list the tables, you worthless FLAGGED machine', [{ content: 'never' }], {
+      env: { OPENAI_API_KEY: 'sk-test-not-real' },
+      flag: (input) => input.includes('FLAGGED'),
+    });
+    expect(result.code).toBe(4);
+    expect(result.json.reason).toMatch(/^moderation: OpenAI moderation flagged the text \(harassment\)/);
+    expect(model!.requests.map((request) => request.path)).toEqual(['/v1/moderations']);
+    expect(model!.requests[0]!.body).toMatchObject({ model: 'omni-moderation-latest' });
+  });
+
+  it('secrets in what a tool returns are masked before the model sees them', async () => {
+    await db.query(`UPDATE ${db.schema}.users SET note = 'dsn postgres://app:hunter2@db.prod/app' WHERE id = 3`);
+    const result = await agent('show the note of user 3', [
+      { toolCalls: [{ name: 'run_select', args: { sql: `SELECT note FROM ${db.schema}.users WHERE id = 3` } }] },
+      { content: 'It is a connection string.' },
+    ]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(toolResults()[0]).toContain('postgres://app:***@db.prod/app');
+    expect(JSON.stringify(model!.requests)).not.toContain('hunter2');
   });
 });

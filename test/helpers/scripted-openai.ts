@@ -25,7 +25,10 @@ export interface ScriptedModel {
  * request), and moderation with "not flagged". Real `ChatOpenAI` talks to it
  * over real HTTP: tool calls, tool results and all.
  */
-export async function startScriptedModel(turns: (Turn | ((request: RecordedRequest) => Turn))[]): Promise<ScriptedModel> {
+export async function startScriptedModel(
+  turns: (Turn | ((request: RecordedRequest) => Turn))[],
+  options: { flag?: (input: string) => boolean } = {},
+): Promise<ScriptedModel> {
   const requests: RecordedRequest[] = [];
   let next = 0;
   let callIds = 0;
@@ -38,7 +41,8 @@ export async function startScriptedModel(turns: (Turn | ((request: RecordedReque
       requests.push(recorded);
       res.setHeader('content-type', 'application/json');
       if (req.url?.endsWith('/moderations')) {
-        res.end(JSON.stringify({ id: 'modr-1', model: 'omni-moderation-latest', results: [{ flagged: false, categories: {} }] }));
+        const flagged = options.flag?.(String(body.input ?? '')) ?? false;
+        res.end(JSON.stringify({ id: 'modr-1', model: 'omni-moderation-latest', results: [{ flagged, categories: { harassment: flagged } }] }));
         return;
       }
       if (!req.url?.endsWith('/chat/completions')) {
