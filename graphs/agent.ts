@@ -1,5 +1,5 @@
 import { END, START, StateGraph } from '@langchain/langgraph';
-import { AgentState, type AgentStateValue } from '../src/runtime/agent-state.ts';
+import { AgentInput, AgentState, type AgentStateValue } from '../src/runtime/agent-state.ts';
 import { callModel } from '../src/runtime/nodes/agent/call-model.ts';
 import { guard } from '../src/runtime/nodes/agent/guard.ts';
 import { permitTool } from '../src/runtime/nodes/agent/permit.ts';
@@ -23,7 +23,7 @@ function afterModel(state: AgentStateValue): 'guard' | typeof END {
   return state.status === 'running' ? 'guard' : END;
 }
 
-export const agentGraph = new StateGraph(AgentState)
+export const agentGraph = new StateGraph({ state: AgentState, input: AgentInput })
   .addNode('screen', screen)
   .addNode('model', callModel)
   .addNode('guard', guard)

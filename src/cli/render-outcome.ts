@@ -13,6 +13,7 @@ export function outcomeJson(outcome: RunOutcome): Record<string, unknown> {
           statements: result.statements,
           ...(result.rows ? { rows: result.rows } : {}),
           ...(result.alreadyDone ? { already_done: true } : {}),
+          ...(result.rolledBack ? { rolled_back: true } : {}),
           ...(result.backups ? { backups: result.backups } : {}),
           ...(result.actionId ? { action_id: result.actionId } : {}),
           duration_ms: result.durationMs,
@@ -57,10 +58,12 @@ export function renderOutcome(outcome: RunOutcome, options: { rejectedIsSuccess?
       lines.push(
         result?.alreadyDone
           ? `COMPLETED${where} earlier: the ledger shows this action already ran, so it was not run again.`
-          : `COMPLETED${where}: ${ran ?? ''} (${result?.durationMs ?? 0} ms, one transaction)`,
+          : result?.rolledBack
+            ? `COMPLETED${where}, then ROLLED BACK (a replay): ${ran ?? ''} (${result.durationMs} ms, one transaction; nothing was kept)`
+            : `COMPLETED${where}: ${ran ?? ''} (${result?.durationMs ?? 0} ms, one transaction)`,
       );
       if (result?.rows) lines.push(indent(rowsTable(result.rows)));
-      if (result?.backups?.length) {
+      if (result?.backups?.length && !result.rolledBack) {
         lines.push(indent(result.backups.map((b) => `kept ${b.source} → ${b.backup} (${b.rows} rows) before running`)));
         if (result.actionId) lines.push(indent([`to undo: airlock undo ${result.actionId} --as NAME`]));
       }

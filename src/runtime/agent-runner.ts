@@ -47,7 +47,7 @@ export async function runAgent(input: AgentInput, threadId = `agt-${randomUUID()
   chatModelFromEnv(); // says what to set, before anything runs
   const airlock = await useAirlock();
   const graph = agentGraph.compile({ checkpointer: airlock.checkpointer });
-  const state = (await graph.invoke({ ...input, messages: [] }, { configurable: { thread_id: threadId }, recursionLimit: 100 })) as AgentStateValue;
+  const state = (await graph.invoke({ ...input }, { configurable: { thread_id: threadId }, recursionLimit: 100 })) as AgentStateValue;
   return outcomeOf(threadId, state);
 }
 

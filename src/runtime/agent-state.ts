@@ -1,4 +1,5 @@
 import { Annotation, MessagesAnnotation } from '@langchain/langgraph';
+import { z } from 'zod';
 
 /** How the line answered one tool call the model made. */
 export interface ToolVerdict {
@@ -44,6 +45,14 @@ export const AgentState = Annotation.Root({
   reason: Annotation<string | undefined>(),
 });
 export type AgentStateValue = typeof AgentState.State;
+
+/** What a caller gives the agent graph (Studio renders its form from this). */
+export const AgentInput = z.object({
+  task: z.string().describe('the database task, in words: "remove sessions older than 30 days"'),
+  environment: z.string().describe('where the agent works: production, staging, development…'),
+  requestedBy: z.string().describe('the person who starts the run'),
+  role: z.string().describe('the agent role in the policy (its tools and environments); it acts as agent:ROLE'),
+});
 
 export const AGENT_PREFIX = 'agent:';
 export function agentIdentity(role: string): string {

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { PostgresSaver } from '@langchain/langgraph-checkpoint-postgres';
 import { readSettings, type Settings } from './config.ts';
 import { closeDatabases, openDatabases, type Databases } from './database.ts';
@@ -14,11 +15,28 @@ export interface Airlock {
   databases: Databases;
   checkpointer: PostgresSaver;
   policy: LoadedPolicy;
+  /**
+   * Set while a recorded thread is replayed (`airlock replay`): its state lives
+   * in a scratch database, and without a named target its effects are rolled
+   * back instead of committed.
+   */
+  replay?: { rollbackEffects: boolean };
 }
 
 let opening: Promise<Airlock> | undefined;
 
+// A replay runs the same graphs and nodes against a world of its own; nodes
+// still just call useAirlock().
+const scoped = new AsyncLocalStorage<Airlock>();
+
+/** Run `work` (and every node it runs) against `airlock` instead of the process's own. */
+export function withAirlock<T>(airlock: Airlock, work: () => Promise<T>): Promise<T> {
+  return scoped.run(airlock, work);
+}
+
 export function useAirlock(): Promise<Airlock> {
+  const current = scoped.getStore();
+  if (current) return Promise.resolve(current);
   opening ??= (async () => {
     const settings = readSettings();
     // A bad policy file is refused before anything connects or runs.

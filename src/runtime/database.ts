@@ -26,14 +26,14 @@ export function describeUrl(url: string): string {
   }
 }
 
-function openPool(url: string): pg.Pool {
+export function openPool(url: string): pg.Pool {
   const pool = new pg.Pool({ connectionString: url, max: 5, connectionTimeoutMillis: 10_000, idleTimeoutMillis: 5_000 });
   // An idle client losing its server (db stop, restart) must not crash the process.
   pool.on('error', () => {});
   return pool;
 }
 
-async function checkReachable(pool: pg.Pool, url: string, variable: string): Promise<void> {
+export async function checkReachable(pool: pg.Pool, url: string, variable: string): Promise<void> {
   try {
     await pool.query('SELECT 1');
   } catch (error) {

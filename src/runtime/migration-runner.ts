@@ -28,12 +28,18 @@ export interface RunOutcome {
   blast_radius?: BlastRadius;
 }
 
-type GraphKind = 'migration' | 'cleanup' | 'agent';
+export type GraphKind = 'migration' | 'cleanup' | 'agent';
+
+/** Which graph a thread's values belong to: a cleanup carries its table and filter, an agent's thread its task. */
+export function graphKindOf(values: Record<string, unknown>): GraphKind {
+  if (values.task !== undefined) return 'agent';
+  return values.table !== undefined || values.cleanup ? 'cleanup' : 'migration';
+}
 
 /** The part of a compiled graph the runner uses; both graphs share the state and the approve step. */
 type ThreadGraph = ReturnType<typeof migrationGraph.compile>;
 
-async function compiledGraph(kind: GraphKind = 'migration'): Promise<ThreadGraph> {
+export async function compiledGraph(kind: GraphKind = 'migration'): Promise<ThreadGraph> {
   const airlock = await useAirlock();
   if (kind === 'agent') return agentGraph.compile({ checkpointer: airlock.checkpointer }) as unknown as ThreadGraph;
   return kind === 'cleanup'
@@ -47,20 +53,18 @@ export async function isAgentThread(threadId: string): Promise<boolean> {
   return (probe.values as { task?: string }).task !== undefined;
 }
 
-/** Which graph a thread belongs to: a cleanup thread carries its table and filter, an agent's its task. */
-async function graphFor(threadId: string) {
+/** The compiled graph a thread belongs to. */
+export async function graphFor(threadId: string) {
   const probe = await (await compiledGraph()).getState({ configurable: { thread_id: threadId } });
-  const values = probe.values as { table?: string; cleanup?: unknown; task?: string };
-  if (values.task !== undefined) return compiledGraph('agent');
-  return compiledGraph(values.table !== undefined || values.cleanup ? 'cleanup' : 'migration');
+  return compiledGraph(graphKindOf(probe.values as Record<string, unknown>));
 }
 
-function runConfig(threadId: string) {
+export function runConfig(threadId: string) {
   // Effects follow: every checkpoint is written before the next step starts.
   return { configurable: { thread_id: threadId }, durability: 'sync' as const };
 }
 
-interface PendingInterrupt {
+export interface PendingInterrupt {
   id: string;
   request: ApprovalRequest;
 }

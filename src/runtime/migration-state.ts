@@ -26,6 +26,8 @@ export const ExecutionResult = z.object({
   actionId: z.string().optional(),
   /** A cleanup: the rows execution counted exactly, just before removing them. */
   counted: z.number().optional(),
+  /** A replay without a named target: the statements ran and were rolled back. */
+  rolledBack: z.boolean().optional(),
   /** The ledger already held this action: it ran before, and was not run again. */
   alreadyDone: z.boolean().optional(),
   durationMs: z.number(),
@@ -75,8 +77,11 @@ export type MigrationState = z.infer<typeof MigrationState>;
 export const CleanupInput = z.object({
   table: z.string().describe('the table to clean up, optionally schema-qualified'),
   predicate: z.string().describe('the WHERE filter that picks the rows to remove'),
-  mode: z.enum(['delete', 'archive']).default('delete'),
-  environment: z.string(),
-  requestedBy: z.string(),
+  mode: z
+    .enum(['delete', 'archive'])
+    .default('delete')
+    .describe('delete the rows (kept in airlock_backup for undo), or archive: move them into <table>_archive'),
+  environment: z.string().describe('where it runs: production, staging, development…'),
+  requestedBy: z.string().describe('who asks: a person, or an agent as agent:NAME'),
 });
 export type CleanupInput = z.infer<typeof CleanupInput>;

@@ -1,5 +1,5 @@
 import { RUN_SQL } from '../policy/approval-request.ts';
-import { judgeDecision } from '../policy/review-decision.ts';
+import { judgeDecision, type Judgement } from '../policy/review-decision.ts';
 import { useAirlock } from './airlock.ts';
 import { AIRLOCK_ITSELF, decideApproval, findApproval, pendingOf, type Approval } from './approvals.ts';
 import { appendAudit } from './audit.ts';
@@ -25,39 +25,32 @@ export async function loadApproval(approvalId: string): Promise<Approval> {
   return approval;
 }
 
+/** What the checks made of a decision before it reaches the thread. */
+export type Screening =
+  | { kind: 'proceed'; judgement: Judgement }
+  /** The same reviewer repeating their own decision after a crash between deciding and resuming. */
+  | { kind: 'repeat' }
+  | { kind: 'refused'; reason: string };
+
 /**
- * A reviewer's decision, from the CLI (or the demo). Checks it, makes the
- * atomic pending → decided transition (one of many racing reviewers wins),
- * then resumes the waiting thread, which runs the action or ends it.
+ * The checks every decision passes before it reaches the thread, whether it
+ * comes from the CLI or through the LangGraph API (\`airlock serve\`): the
+ * approval must still be pending, unexpired, and the reviewer, role, four eyes
+ * and token must hold. A refusal is audited; an expired approval is rejected
+ * by Airlock itself and its thread ended.
  */
-export async function review(approvalId: string, request: ReviewRequest): Promise<RunOutcome> {
+export async function screenDecision(approval: Approval, request: ReviewRequest): Promise<Screening> {
   const airlock = await useAirlock();
   const db = airlock.databases.state;
-  const approval = await loadApproval(approvalId);
-  const refuse = async (reason: string): Promise<never> => {
-    await appendAudit(db, {
-      threadId: approval.thread_id,
-      approvalId,
-      step: request.type,
-      actor: request.reviewer,
-      environment: approval.environment,
-      outcome: 'refused',
-      message: `${request.reviewer} tried to ${request.type} ${approvalId} in ${approval.environment} and was refused: ${reason}`,
-    });
-    throw badInput(reason);
+  const approvalId = approval.approval_id;
+  const refuse = async (reason: string): Promise<Screening> => {
+    await auditRefusal(approval, request, reason);
+    return { kind: 'refused', reason };
   };
 
   if (approval.status !== 'pending') {
-    // The same reviewer repeating their own decision after a crash between the
-    // decision and the resume: deliver it to the thread that still waits.
-    const retry = request.type !== 'edit' && approval.status === DECIDED_STATUS[request.type] && approval.decided_by === request.reviewer;
-    if (retry && (await waitingInterrupt(approval.thread_id, approvalId))) {
-      return resumeWithDecision(approval.thread_id, approvalId, {
-        decisions: [request.type === 'approve' ? { type: 'approve' } : { type: 'reject', message: approval.reason ?? undefined }],
-        reviewer: request.reviewer,
-        token: approval.confirmation_token,
-      });
-    }
+    const repeat = request.type !== 'edit' && approval.status === DECIDED_STATUS[request.type] && approval.decided_by === request.reviewer;
+    if (repeat && (await waitingInterrupt(approval.thread_id, approvalId))) return { kind: 'repeat' };
     const when = approval.decided_at?.toISOString() ?? 'an unknown time';
     const outcome = approval.outcome ? ` (outcome: ${approval.outcome})` : '';
     return refuse(`${approvalId} was already ${approval.status} by ${approval.decided_by} at ${when}${outcome}: nothing more to do`);
@@ -79,7 +72,42 @@ export async function review(approvalId: string, request: ReviewRequest): Promis
   if (judgement.outcome === 'refused') {
     return refuse(`${judgement.reason} (${approvalId} is still pending; nothing was run)`);
   }
+  return { kind: 'proceed', judgement };
+}
 
+async function auditRefusal(approval: Approval, request: ReviewRequest, reason: string): Promise<void> {
+  const airlock = await useAirlock();
+  await appendAudit(airlock.databases.state, {
+    threadId: approval.thread_id,
+    approvalId: approval.approval_id,
+    step: request.type,
+    actor: request.reviewer || '(unnamed)',
+    environment: approval.environment,
+    outcome: 'refused',
+    message: `${request.reviewer || 'someone unnamed'} tried to ${request.type} ${approval.approval_id} in ${approval.environment} and was refused: ${reason}`,
+  });
+}
+
+/**
+ * A reviewer's decision, from the CLI (or the demo). Checks it, makes the
+ * atomic pending → decided transition (one of many racing reviewers wins),
+ * then resumes the waiting thread, which runs the action or ends it.
+ */
+export async function review(approvalId: string, request: ReviewRequest): Promise<RunOutcome> {
+  const airlock = await useAirlock();
+  const db = airlock.databases.state;
+  const approval = await loadApproval(approvalId);
+  const screening = await screenDecision(approval, request);
+  if (screening.kind === 'refused') throw badInput(screening.reason);
+  if (screening.kind === 'repeat') {
+    return resumeWithDecision(approval.thread_id, approvalId, {
+      decisions: [request.type === 'approve' ? { type: 'approve' } : { type: 'reject', message: approval.reason ?? undefined }],
+      reviewer: request.reviewer,
+      token: approval.confirmation_token,
+    });
+  }
+
+  const { judgement } = screening;
   const status = DECIDED_STATUS[request.type];
   const reason =
     judgement.outcome === 'rejected'
@@ -89,9 +117,9 @@ export async function review(approvalId: string, request: ReviewRequest): Promis
         : undefined;
   const { won, approval: after } = await decideApproval(db, approvalId, { status, decidedBy: request.reviewer, reason });
   if (!won) {
-    return refuse(
-      `${approvalId} was already ${after?.status} by ${after?.decided_by} at ${after?.decided_at?.toISOString()}: your ${request.type} was not applied`,
-    );
+    const lost = `${approvalId} was already ${after?.status} by ${after?.decided_by} at ${after?.decided_at?.toISOString()}: your ${request.type} was not applied`;
+    await auditRefusal(approval, request, lost);
+    throw badInput(lost);
   }
   const decision =
     request.type === 'approve'

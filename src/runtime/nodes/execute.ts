@@ -96,6 +96,7 @@ async function runInTransaction(
   idempotencyKey: string,
   timeouts: Timeouts,
   caps: Caps,
+  commit = true,
 ): Promise<Attempt> {
   const started = Date.now();
   const readOnly = state.classification!.tier === 'read';
@@ -190,6 +191,11 @@ async function runInTransaction(
         JSON.stringify({ statements: results, ...(backups.length ? { backups, actionId: owner.actionId } : {}), durationMs: result.durationMs }),
       ]);
     }
+    if (!commit) {
+      // A replay without a named target: everything ran, and nothing stays.
+      await client.query('ROLLBACK');
+      return { ok: true, result: { ...result, rolledBack: true } };
+    }
     await client.query('COMMIT');
     faultPoint('after-commit');
     return { ok: true, result };
@@ -273,16 +279,24 @@ export async function execute(state: MigrationState, config: LangGraphRunnableCo
   let attempt: Attempt;
   try {
     const [only, ...rest] = statements;
+    const alone = only && rest.length === 0 && only.outsideTransaction;
+    const rollBack = airlock.replay?.rollbackEffects ?? false;
     attempt =
-      only && rest.length === 0 && only.outsideTransaction
-        ? await runAlone(client, state, idempotencyKey, airlock.settings)
-        : await runInTransaction(
-            client,
-            state,
-            idempotencyKey,
-            airlock.settings,
-            state.permission ? airlock.policy.policy.environments[state.permission.policyEnvironment]?.blastRadius : undefined,
-          );
+      alone && rollBack
+        ? {
+            ok: false,
+            error: `${only.kind} cannot run inside a transaction, so a replay cannot roll it back: replay it with --target naming a scratch database`,
+          }
+        : alone
+          ? await runAlone(client, state, idempotencyKey, airlock.settings)
+          : await runInTransaction(
+              client,
+              state,
+              idempotencyKey,
+              airlock.settings,
+              state.permission ? airlock.policy.policy.environments[state.permission.policyEnvironment]?.blastRadius : undefined,
+              !rollBack,
+            );
   } finally {
     client.release();
   }
@@ -323,7 +337,7 @@ export async function execute(state: MigrationState, config: LangGraphRunnableCo
 
   const { result } = attempt;
   const environment = state.resolvedEnvironment ?? state.environment;
-  const undoable = result.backups?.some((backup) => backup.kind !== 'copy');
+  const undoable = !result.rolledBack && result.backups?.some((backup) => backup.kind !== 'copy');
   const undoCommand = undoable && result.actionId ? `airlock undo ${result.actionId} --as NAME` : undefined;
   const changed = result.statements.map((s) => `${s.command ?? s.kind}${s.rowCount === null ? '' : ` ${s.rowCount}`}`).join(', ');
   const firstRecord = await appendAudit(airlock.databases.state, {
@@ -334,13 +348,15 @@ export async function execute(state: MigrationState, config: LangGraphRunnableCo
     outcome: result.alreadyDone ? 'already_done' : 'completed',
     message: result.alreadyDone
       ? `Already done in ${where} (ledger ${idempotencyKey}): not run again.`
-      : `Ran ${statements.length} statement${statements.length > 1 ? 's' : ''} in one transaction in ${where} (${changed}) in ${result.durationMs} ms.${
+      : `Ran ${statements.length} statement${statements.length > 1 ? 's' : ''} in one transaction in ${where} (${changed}) in ${result.durationMs} ms${
+          result.rolledBack ? ', then rolled it back (a replay: nothing was kept)' : ''
+        }.${
           result.backups?.length ? ` Backed up first: ${result.backups.map((b) => `${b.source} → ${b.backup} (${b.rows} rows)`).join(', ')}.` : ''
         }${undoCommand ? ` To undo: ${undoCommand}.` : ''}`,
     detail: { statements: result.statements, idempotencyKey, backups: result.backups ?? [], ...(undoCommand ? { undo: undoCommand } : {}) },
     eventKey: `${idempotencyKey}:execute`,
   });
-  if (firstRecord && !result.alreadyDone && state.classification!.tier === 'destructive') {
+  if (firstRecord && !result.alreadyDone && !result.rolledBack && state.classification!.tier === 'destructive') {
     await sendAlert(airlock.policy.policy, {
       event: 'executed',
       thread_id: threadId,

@@ -36,7 +36,11 @@ export async function verify(state: MigrationState, config: LangGraphRunnableCon
     }
   }
 
-  const smokeQueries = state.permission ? (airlock.policy.policy.environments[state.permission.policyEnvironment]?.smokeQueries ?? []) : [];
+  // After a rolled-back replay the smoke queries would only see the data as it was before.
+  const smokeQueries =
+    state.permission && !state.result.rolledBack
+      ? (airlock.policy.policy.environments[state.permission.policyEnvironment]?.smokeQueries ?? [])
+      : [];
   for (const smoke of smokeQueries) {
     const verdict = classifySql(smoke.sql);
     if (verdict.tier !== 'read' || verdict.statements.length !== 1) {
