@@ -1,3 +1,4 @@
+import semver from 'semver';
 import { z } from 'zod';
 
 /**
@@ -85,17 +86,13 @@ const Envelope = z.object({
   recorded_with: RecordedWith,
 });
 
-function versionParts(version: string): [number, number, number] | undefined {
-  const match = /^(\d+)\.(\d+)\.(\d+)/.exec(version);
-  return match ? [Number(match[1]), Number(match[2]), Number(match[3])] : undefined;
-}
-
-/** Same major, or for 0.x the same minor: semver's compatible range. */
+/**
+ * Semver's compatible range from the recorded release: the same major (the
+ * same minor for 0.x), and not older than the recording's minor.
+ */
 function compatibleRelease(recorded: string, running: string): boolean {
-  const a = versionParts(recorded);
-  const b = versionParts(running);
-  if (!a || !b) return false;
-  return a[0] === 0 ? b[0] === 0 && a[1] === b[1] : a[0] === b[0];
+  const from = semver.parse(recorded);
+  return from !== null && semver.valid(running) !== null && semver.satisfies(running, `^${from.major}.${from.minor}.0`, { includePrerelease: true });
 }
 
 const RERECORD = 're-record it with this version ("npm run fixtures:record" for fixtures, "airlock export" for a live thread)';

@@ -10,7 +10,8 @@ export function registerExport(program: Command): void {
     .description("a thread's checkpoints, pending writes and approvals as versioned JSON on stdout (for airlock replay)")
     .argument('<thread>', 'the thread id (from migrate, cleanup or inbox)')
     .option('-o, --output <file>', 'write the JSON to this file instead of stdout')
-    .action(async (threadId: string, options: { output?: string }) =>
+    .option('--json', 'the export is JSON already; accepted for symmetry with the other commands')
+    .action(async (threadId: string, options: { output?: string; json?: boolean }) =>
       runCommand({ json: !options.output }, async () => {
         const exported = await exportThread(threadId);
         if (options.output) fs.writeFileSync(options.output, `${JSON.stringify(exported, null, 2)}\n`);
