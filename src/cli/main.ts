@@ -14,6 +14,7 @@ import { registerMigrate } from './commands/migrate.ts';
 import { registerReplay } from './commands/replay.ts';
 import { registerResume } from './commands/resume.ts';
 import { registerApprove, registerEdit, registerReject } from './commands/review.ts';
+import { registerServe } from './commands/serve.ts';
 import { registerShow } from './commands/show.ts';
 import { registerUndo } from './commands/undo.ts';
 
@@ -45,6 +46,7 @@ registerUndo(program);
 registerAgent(program);
 registerBackups(program);
 registerDb(program);
+registerServe(program);
 
 try {
   await program.parseAsync(process.argv);

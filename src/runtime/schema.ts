@@ -113,6 +113,22 @@ const MIGRATIONS: { version: number; name: string; sql: string }[] = [
       ALTER TABLE airlock.audit ALTER COLUMN audit_id DROP DEFAULT;
     `,
   },
+  {
+    version: 3,
+    name: 'threads of the LangGraph API (airlock serve)',
+    sql: `
+      -- The LangGraph API's thread records (id and metadata, such as which graph
+      -- runs on it); the threads' state itself is in the checkpoint tables.
+      CREATE TABLE airlock.api_threads (
+        thread_id  text PRIMARY KEY,
+        metadata   jsonb NOT NULL DEFAULT '{}',
+        created_at timestamptz NOT NULL DEFAULT now(),
+        updated_at timestamptz NOT NULL DEFAULT now()
+      );
+      -- threads.search filters on metadata containment (@>).
+      CREATE INDEX api_threads_metadata_idx ON airlock.api_threads USING gin (metadata jsonb_path_ops);
+    `,
+  },
 ];
 
 const LEDGER_SQL = `

@@ -11,6 +11,7 @@ import { useAirlock } from '../airlock.ts';
 import { summarise } from '../../policy/classify.ts';
 import { sendAlert } from '../alerts.ts';
 import { appendAudit } from '../audit.ts';
+import { findApproval } from '../approvals.ts';
 import { describeDatabaseError } from '../errors.ts';
 import { faultPoint } from '../fault-injection.ts';
 import type { ExecutionResult, MigrationState } from '../migration-state.ts';
@@ -252,12 +253,45 @@ async function runAlone(
   }
 }
 
+/**
+ * Nothing that needed an approval runs without its approvals row saying
+ * "approved" for exactly this action. The graph's state alone is not proof:
+ * a LangGraph client can write state as if the approve node had run
+ * (updateState, Command.update/goto), and that must not stand in for a reviewer.
+ */
+async function missingApproval(db: pg.Pool, state: MigrationState): Promise<string | undefined> {
+  if (state.permission?.decision === 'allow') return undefined;
+  const approvalId = state.approval?.approvalId;
+  const row = approvalId ? await findApproval(db, approvalId) : undefined;
+  if (!row) return 'it needs an approval, and no approval of it was recorded';
+  if (row.status !== 'approved') return `its approval ${row.approval_id} is ${row.status}, not approved`;
+  if (row.action_hash !== state.actionHash || row.sql !== state.sql) {
+    return `approval ${row.approval_id} was given for another action than the one about to run`;
+  }
+  return undefined;
+}
+
 export async function execute(state: MigrationState, config: LangGraphRunnableConfig): Promise<Partial<MigrationState>> {
   faultPoint('before-execute');
   const airlock = await useAirlock();
   const threadId = threadIdOf(config);
   const idempotencyKey = idempotencyKeyFor(threadId, state.actionHash!);
   const statements = state.classification!.statements;
+  const unapproved = await missingApproval(airlock.databases.state, state);
+  if (unapproved) {
+    const reason = `not run in ${state.resolvedEnvironment ?? state.environment}: ${unapproved}. Nothing was run; submit it again and have a reviewer approve it`;
+    await appendAudit(airlock.databases.state, {
+      threadId,
+      step: 'execute',
+      actor: state.approval?.decidedBy ?? state.requestedBy,
+      environment: state.resolvedEnvironment ?? state.environment,
+      outcome: 'blocked',
+      message: `Refused to run: ${reason}.`,
+      detail: { approval: state.approval ?? null },
+      eventKey: `${idempotencyKey}:unapproved`,
+    });
+    return { status: 'blocked', reason };
+  }
   // Before the effect: who runs what, where, on whose approval. (After it, the outcome.)
   await appendAudit(airlock.databases.state, {
     threadId,
