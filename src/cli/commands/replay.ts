@@ -1,29 +1,16 @@
-import fs from 'node:fs';
 import type { Command } from 'commander';
 import { readThreadExport } from '../../policy/thread-export.ts';
 import { badInput } from '../../runtime/errors.ts';
 import { replayExport, type ReplayOutcome } from '../../runtime/replay.ts';
 import { runningVersions } from '../../runtime/versions.ts';
 import { indent, runCommand } from '../output.ts';
+import { readInput } from '../read-sql.ts';
 import { renderOutcome } from '../render-outcome.ts';
 
 const DECISIONS = ['approve', 'reject'] as const;
 
 async function readExportFile(file: string): Promise<unknown> {
-  let text: string;
-  try {
-    if (file === '-') {
-      if (process.stdin.isTTY) throw badInput('- reads the export from stdin, but stdin is a terminal: pipe it in, or pass a file');
-      const chunks: Buffer[] = [];
-      for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-      text = Buffer.concat(chunks).toString('utf8');
-    } else {
-      text = fs.readFileSync(file, 'utf8');
-    }
-  } catch (error) {
-    if (error instanceof Error && error.name === 'AirlockError') throw error;
-    throw badInput(`cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'}): pass a file written by "airlock export THREAD"`);
-  }
+  const text = await readInput(file, 'a thread written by "airlock export THREAD"');
   try {
     return JSON.parse(text);
   } catch (error) {

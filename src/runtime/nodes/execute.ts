@@ -277,14 +277,14 @@ export async function execute(state: MigrationState, config: LangGraphRunnableCo
   const threadId = threadIdOf(config);
   const idempotencyKey = idempotencyKeyFor(threadId, state.actionHash!);
   const statements = state.classification!.statements;
+  const environment = state.resolvedEnvironment ?? state.environment;
+  // Every row this node writes names the thread, the step, who answers for it and where.
+  const record = (entry: Pick<Parameters<typeof appendAudit>[1], 'outcome' | 'message' | 'detail' | 'eventKey'>) =>
+    appendAudit(airlock.databases.state, { threadId, step: 'execute', actor: state.approval?.decidedBy ?? state.requestedBy, environment, ...entry });
   const unapproved = await missingApproval(airlock.databases.state, state);
   if (unapproved) {
-    const reason = `not run in ${state.resolvedEnvironment ?? state.environment}: ${unapproved}. Nothing was run; submit it again and have a reviewer approve it`;
-    await appendAudit(airlock.databases.state, {
-      threadId,
-      step: 'execute',
-      actor: state.approval?.decidedBy ?? state.requestedBy,
-      environment: state.resolvedEnvironment ?? state.environment,
+    const reason = `not run in ${environment}: ${unapproved}. Nothing was run; submit it again and have a reviewer approve it`;
+    await record({
       outcome: 'blocked',
       message: `Refused to run: ${reason}.`,
       detail: { approval: state.approval ?? null },
@@ -293,13 +293,9 @@ export async function execute(state: MigrationState, config: LangGraphRunnableCo
     return { status: 'blocked', reason };
   }
   // Before the effect: who runs what, where, on whose approval. (After it, the outcome.)
-  await appendAudit(airlock.databases.state, {
-    threadId,
-    step: 'execute',
-    actor: state.approval?.decidedBy ?? state.requestedBy,
-    environment: state.resolvedEnvironment ?? state.environment,
+  await record({
     outcome: 'started',
-    message: `Running ${statements.length} statement${statements.length > 1 ? 's' : ''} (${state.classification!.tier}) in ${state.resolvedEnvironment ?? state.environment} on ${state.target}, requested by ${state.requestedBy}${state.approval ? `, approved by ${state.approval.decidedBy}` : ''}.`,
+    message: `Running ${statements.length} statement${statements.length > 1 ? 's' : ''} (${state.classification!.tier}) in ${environment} on ${state.target}, requested by ${state.requestedBy}${state.approval ? `, approved by ${state.approval.decidedBy}` : ''}.`,
     detail: {
       requestedBy: state.requestedBy,
       approvedBy: state.approval?.decidedBy ?? null,
@@ -335,15 +331,11 @@ export async function execute(state: MigrationState, config: LangGraphRunnableCo
     client.release();
   }
 
-  const where = `${state.resolvedEnvironment ?? state.environment} on ${state.target}`;
+  const where = `${environment} on ${state.target}`;
   if (!attempt.ok && 'recount' in attempt) {
     const { approved, found } = attempt.recount;
     const which = attempt.recount.statement ? `statement ${attempt.recount.statement}: ` : '';
-    await appendAudit(airlock.databases.state, {
-      threadId,
-      step: 'execute',
-      actor: state.approval?.decidedBy ?? state.requestedBy,
-      environment: state.resolvedEnvironment ?? state.environment,
+    await record({
       outcome: 'changed',
       message: `Not run in ${where}: ${which}${found} rows match now, but ${state.blastRadius?.estimated ? 'about ' : ''}${approved} were approved (the data changed since approval${state.blastRadius?.estimated ? ', or the estimate was off' : ''}). Rolled back; measuring again and asking for a new approval.`,
       detail: { approved, found, ...(attempt.recount.statement ? { statement: attempt.recount.statement } : {}) },
@@ -356,11 +348,7 @@ export async function execute(state: MigrationState, config: LangGraphRunnableCo
     const which =
       failed === undefined ? 'the transaction' : `statement ${failed + 1} of ${statements.length} (${statements[failed]!.kind})`;
     const reason = `${which} failed: ${attempt.error}. The whole migration was rolled back; nothing changed in ${where}`;
-    await appendAudit(airlock.databases.state, {
-      threadId,
-      step: 'execute',
-      actor: state.approval?.decidedBy ?? state.requestedBy,
-      environment: state.resolvedEnvironment ?? state.environment,
+    await record({
       outcome: 'failed',
       message: `Failed in ${where}: ${reason}. Fix the SQL and submit it as a new migration.`,
       detail: { error: attempt.error, failedStatement: failed === undefined ? null : failed + 1 },
@@ -370,15 +358,10 @@ export async function execute(state: MigrationState, config: LangGraphRunnableCo
   }
 
   const { result } = attempt;
-  const environment = state.resolvedEnvironment ?? state.environment;
   const undoable = !result.rolledBack && result.backups?.some((backup) => backup.kind !== 'copy');
   const undoCommand = undoable && result.actionId ? `airlock undo ${result.actionId} --as NAME` : undefined;
   const changed = result.statements.map((s) => `${s.command ?? s.kind}${s.rowCount === null ? '' : ` ${s.rowCount}`}`).join(', ');
-  const firstRecord = await appendAudit(airlock.databases.state, {
-    threadId,
-    step: 'execute',
-    actor: state.approval?.decidedBy ?? state.requestedBy,
-    environment: state.resolvedEnvironment ?? state.environment,
+  const firstRecord = await record({
     outcome: result.alreadyDone ? 'already_done' : 'completed',
     message: result.alreadyDone
       ? `Already done in ${where} (ledger ${idempotencyKey}): not run again.`
