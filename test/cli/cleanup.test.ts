@@ -62,7 +62,10 @@ describe('airlock cleanup', () => {
   });
 
   it('airlock undo brings back the same 30 rows, byte for byte, and only once', async () => {
-    const before = await db.query(`SELECT * FROM ${db.schema}.sessions WHERE created_at < now() - interval '30 days' ORDER BY id`);
+    // Byte for byte: each row as Postgres's own text (microseconds included), not as JavaScript values.
+    const rowsAsText = `SELECT s::text AS row FROM ${db.schema}.sessions s WHERE created_at < now() - interval '30 days' ORDER BY id`;
+    const before = await db.query(rowsAsText);
+    expect(before.rows).toHaveLength(30);
     const paused = await runCli(
       ['cleanup', '--table', `${db.schema}.sessions`, '--where', "created_at < now() - interval '30 days'", '--env', 'production', '--as', 'dev', '--json'],
     );
@@ -77,7 +80,7 @@ describe('airlock cleanup', () => {
     expect(undo.code, undo.stderr).toBe(3);
     const restored = await runCli(['approve', undo.json.approval_id, '--as', 'alice', '--json']);
     expect(restored.code, restored.stderr).toBe(0);
-    const after = await db.query(`SELECT * FROM ${db.schema}.sessions WHERE created_at < now() - interval '30 days' ORDER BY id`);
+    const after = await db.query(rowsAsText);
     expect(after.rows).toEqual(before.rows);
     expect(await db.count('sessions')).toBe(1000);
 
