@@ -133,5 +133,5 @@ ready = true;
 
 process.stdout.write(`Studio: https://smith.langchain.com/studio/?baseUrl=${api}\nAPI: ${api}\n`);
 process.stderr.write(
-  "studio: this dev server keeps its own in-memory checkpoints under .langgraph_api/, so Studio threads never reach Airlock's Postgres (airlock inbox, audit); `airlock serve` serves the same graphs on Airlock's own Postgres\n",
+  "studio: this dev server keeps its own in-memory checkpoints under .langgraph_api/: Studio threads never reach Airlock's checkpoints, so airlock approve, resume, history and export cannot load them (decide them in Studio); `airlock serve` serves the same graphs on Airlock's own Postgres\n",
 );
