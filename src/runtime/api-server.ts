@@ -1,12 +1,11 @@
 import { createEmbedServer } from '@langchain/langgraph-api/experimental/embed';
 import { Hono, type Context, type Next } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import type { ApprovalRequest } from '../policy/approval-request.ts';
 import { readResume } from '../policy/review-decision.ts';
 import { useAirlock } from './airlock.ts';
 import { apiThreads } from './api-threads.ts';
 import { AirlockError, describeDatabaseError } from './errors.ts';
-import { compiledGraph, graphFor, type GraphKind } from './migration-runner.ts';
+import { compiledGraph, pendingInterrupts, type GraphKind } from './migration-runner.ts';
 import { loadApproval, screenDecision } from './review.ts';
 
 /** The graphs `airlock serve` offers, by the assistant id a client names in `runs.stream`. */
@@ -17,23 +16,6 @@ type RunRequest = {
   checkpoint_id?: unknown;
   checkpoint?: unknown;
 };
-
-/** An interrupt of the thread's latest state that asks a reviewer about an Airlock approval. */
-interface PendingApproval {
-  interruptId: string;
-  approvalId: string;
-}
-
-async function pendingApprovals(threadId: string): Promise<PendingApproval[]> {
-  const graph = await graphFor(threadId);
-  const snapshot = await graph.getState({ configurable: { thread_id: threadId } });
-  return snapshot.tasks.flatMap((task) =>
-    (task.interrupts ?? []).flatMap((entry) => {
-      const approvalId = (entry.value as Partial<ApprovalRequest> | undefined)?.approvalId;
-      return typeof entry.id === 'string' && typeof approvalId === 'string' ? [{ interruptId: entry.id, approvalId }] : [];
-    }),
-  );
-}
 
 /**
  * Is `resume` a map from interrupt id to value? LangGraph's own test
@@ -87,9 +69,11 @@ async function screenResume(c: Context, next: Next) {
   if (resume === undefined) return next();
 
   const threadId = c.req.param('thread_id')!;
-  const pending = await pendingApprovals(threadId);
+  const pending = (await pendingInterrupts(threadId))?.interrupts ?? [];
   const keyed = isResumeMap(resume);
-  for (const { interruptId, approvalId } of pending) {
+  for (const { id: interruptId, request } of pending) {
+    const approvalId = request?.approvalId;
+    if (typeof approvalId !== 'string') continue; // not an Airlock approval: the graph judges it
     const value = keyed ? resume[interruptId] : resume;
     if (value === undefined) continue; // this resume does not answer that interrupt
     const decision = readResume(value);

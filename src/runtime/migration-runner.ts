@@ -69,7 +69,8 @@ export interface PendingInterrupt {
   request: ApprovalRequest;
 }
 
-async function pendingInterrupts(
+/** A thread's latest state and the interrupts it waits on (each an Airlock approval request); undefined: no such thread. */
+export async function pendingInterrupts(
   threadId: string,
 ): Promise<{ values: MigrationState; interrupts: PendingInterrupt[]; next: string[] } | undefined> {
   const graph = await graphFor(threadId);

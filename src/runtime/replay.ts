@@ -6,7 +6,7 @@ import type { ThreadExport } from '../policy/thread-export.ts';
 import { useAirlock, withAirlock, type Airlock } from './airlock.ts';
 import { checkReachable, describeUrl, openPool } from './database.ts';
 import { AirlockError, ExitCode, badInput, describeDatabaseError } from './errors.ts';
-import { compiledGraph, runConfig, threadOutcome, type RunOutcome } from './migration-runner.ts';
+import { compiledGraph, pendingInterrupts, runConfig, threadOutcome, type RunOutcome } from './migration-runner.ts';
 import { loadApproval, screenDecision } from './review.ts';
 import { AIRLOCK_SCHEMA, ensureLedgerSchema, migrateStateSchema } from './schema.ts';
 import { decodeTyped } from './thread-export.ts';
@@ -171,13 +171,13 @@ export async function replayExport(exported: ThreadExport, options: ReplayOption
 async function resumeRecorded(exported: ThreadExport, options: ReplayOptions, nodesRun: string[]): Promise<void> {
   const threadId = exported.thread_id;
   const graph = await compiledGraph(exported.graph);
-  const snapshot = await graph.getState({ configurable: { thread_id: threadId } });
-  const pending = snapshot.tasks.flatMap((task) => task.interrupts ?? [])[0];
+  const thread = await pendingInterrupts(threadId);
+  const pending = thread?.interrupts[0];
   if (!pending) {
-    const ended = (snapshot.values as { status?: string }).status ?? 'unknown';
-    throw badInput(`the recorded thread ${threadId} is not waiting for a decision (it ${snapshot.next.length ? 'stopped part-way' : `ended ${ended}`}): replay it without --decision to see it`);
+    const ended = thread?.values.status ?? 'unknown';
+    throw badInput(`the recorded thread ${threadId} is not waiting for a decision (it ${thread?.next.length ? 'stopped part-way' : `ended ${ended}`}): replay it without --decision to see it`);
   }
-  const approvalId = (pending.value as { approvalId?: string }).approvalId;
+  const approvalId = pending.request?.approvalId;
   if (!approvalId) throw badInput(`the recorded thread ${threadId} waits on something that is not an Airlock approval: it cannot be replayed with --decision`);
   const approval = await loadApproval(approvalId);
   const reviewer = options.reviewer ?? REPLAY_REVIEWER;
@@ -194,7 +194,7 @@ async function resumeRecorded(exported: ThreadExport, options: ReplayOptions, no
     reviewer,
     token: approval.confirmation_token,
   };
-  const stream = await graph.stream(new Command({ resume: { [pending.id as string]: resume } }), {
+  const stream = await graph.stream(new Command({ resume: { [pending.id]: resume } }), {
     ...runConfig(threadId),
     streamMode: 'updates' as const,
   });
