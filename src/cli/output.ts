@@ -43,7 +43,7 @@ export async function runCommand(options: OutputOptions, work: () => Promise<Com
 }
 
 /** `N minutes ago`-style age for inbox rows. */
-export function age(since: Date, now = new Date()): string {
+export function age(since: Date, now: Date): string {
   const seconds = Math.max(0, Math.round((now.getTime() - since.getTime()) / 1000));
   if (seconds < 90) return `${seconds}s`;
   const minutes = Math.round(seconds / 60);

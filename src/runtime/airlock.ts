@@ -1,5 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { PostgresSaver } from '@langchain/langgraph-checkpoint-postgres';
+import type { Clock } from '../policy/clock.ts';
+import { clockFor } from './clock.ts';
 import { readSettings, type Settings } from './config.ts';
 import { closeDatabases, openDatabases, type Databases } from './database.ts';
 import { loadPolicy, type LoadedPolicy } from './policy-loader.ts';
@@ -15,6 +17,12 @@ export interface Airlock {
   databases: Databases;
   checkpointer: PostgresSaver;
   policy: LoadedPolicy;
+  /**
+   * What every decision reads for "now" (expiry, ages, prunes, decision
+   * times): the machine's clock, AIRLOCK_NOW's, or in a replay the time the
+   * recording was taken (or --at).
+   */
+  clock: Clock;
   /**
    * Set while a recorded thread is replayed (`airlock replay`): its state lives
    * in a scratch database, and without a named target its effects are rolled
@@ -41,10 +49,11 @@ export function useAirlock(): Promise<Airlock> {
     const settings = readSettings();
     // A bad policy file is refused before anything connects or runs.
     const policy = loadPolicy(settings);
+    const clock = clockFor(settings);
     const databases = await openDatabases(settings);
     // setup() already ran inside openDatabases, under the schema advisory lock.
     const checkpointer = new PostgresSaver(databases.state, undefined, { schema: AIRLOCK_SCHEMA });
-    return { settings, databases, checkpointer, policy };
+    return { settings, databases, checkpointer, policy, clock };
   })();
   opening.catch(() => {
     opening = undefined;

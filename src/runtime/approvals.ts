@@ -82,12 +82,12 @@ export async function pendingApprovals(db: Queryable): Promise<Approval[]> {
 export async function decideApproval(
   db: Queryable,
   approvalId: string,
-  decision: { status: 'approved' | 'rejected'; decidedBy: string; reason?: string },
+  decision: { status: 'approved' | 'rejected'; decidedBy: string; reason?: string; decidedAt: Date },
 ): Promise<{ won: boolean; approval: Approval | undefined }> {
   const { rows } = await db.query<Approval>(
-    `UPDATE airlock.approvals SET status = $2, decided_by = $3, decided_at = now(), reason = $4
+    `UPDATE airlock.approvals SET status = $2, decided_by = $3, decided_at = $5, reason = $4
       WHERE approval_id = $1 AND status = 'pending' RETURNING *`,
-    [approvalId, decision.status, decision.decidedBy, decision.reason ?? null],
+    [approvalId, decision.status, decision.decidedBy, decision.reason ?? null, decision.decidedAt],
   );
   if (rows[0]) return { won: true, approval: rows[0] };
   return { won: false, approval: await findApproval(db, approvalId) };

@@ -21,6 +21,8 @@ export interface BackupOwner {
   idempotencyKey: string;
   actionId: string;
   environment: string;
+  /** When the backup is taken, by Airlock's clock: "older than" prunes read it. */
+  createdAt: Date;
 }
 
 function quoted(client: pg.PoolClient, table: string): { schema: string; name: string; sql: string } {
@@ -48,9 +50,9 @@ export async function fingerprintOf(client: pg.PoolClient | pg.Pool, table: stri
 async function register(client: pg.PoolClient, owner: BackupOwner, backup: Backup, fingerprinted = true): Promise<Backup> {
   const fingerprint = fingerprinted ? await fingerprintOf(client, quoted(client, backup.backup).sql) : null;
   await client.query(
-    `INSERT INTO airlock.backups (idempotency_key, thread_id, source_table, backup_table, row_count, action_id, kind, environment, source_column, fingerprint)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-    [owner.idempotencyKey, owner.threadId, backup.source, backup.backup, backup.rows, owner.actionId, backup.kind, owner.environment, backup.column ?? null, fingerprint],
+    `INSERT INTO airlock.backups (idempotency_key, thread_id, source_table, backup_table, row_count, action_id, kind, environment, source_column, fingerprint, created_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+    [owner.idempotencyKey, owner.threadId, backup.source, backup.backup, backup.rows, owner.actionId, backup.kind, owner.environment, backup.column ?? null, fingerprint, owner.createdAt],
   );
   faultPoint('during-backup');
   return backup;

@@ -16,6 +16,8 @@ export interface Settings {
   reviewer: string | undefined;
   /** The policy file: AIRLOCK_POLICY, else ./airlock.policy.json when it exists, else the built-in policy. */
   policyPath: string | undefined;
+  /** AIRLOCK_NOW: moves Airlock's clock forward (`+365d`, or an instant with its zone), for tests; never back. */
+  clockOverride: string | undefined;
 }
 
 export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
@@ -27,5 +29,6 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     statementTimeout: env.AIRLOCK_STATEMENT_TIMEOUT || '5min',
     reviewer: env.AIRLOCK_REVIEWER || undefined,
     policyPath: env.AIRLOCK_POLICY || undefined,
+    clockOverride: env.AIRLOCK_NOW || undefined,
   };
 }

@@ -10,6 +10,7 @@ import { compiledGraph, pendingInterrupts, runConfig, threadOutcome, type RunOut
 import { loadApproval, screenDecision } from './review.ts';
 import { AIRLOCK_SCHEMA, ensureLedgerSchema, migrateStateSchema } from './schema.ts';
 import { decodeTyped } from './thread-export.ts';
+import { clockStartingAt } from '../policy/clock.ts';
 
 export interface ReplayOptions {
   /** Resume the recorded pause with this decision; without one, only load it and report where it stands. */
@@ -21,6 +22,12 @@ export interface ReplayOptions {
   targetUrl?: string;
   /** Keep the scratch database afterwards (for a post-mortem), instead of dropping it. */
   keep?: boolean;
+  /**
+   * The time the decision is made at ("what if the reviewer had answered
+   * then"). Without it, the time the recording was taken: a replay judges
+   * expiry, and everything else that reads the clock, as the recording saw it.
+   */
+  at?: Date;
 }
 
 export interface ReplayOutcome extends RunOutcome {
@@ -34,6 +41,8 @@ export interface ReplayOutcome extends RunOutcome {
     target: string;
     effects: 'rolled back' | 'committed' | 'none';
     decision: string | null;
+    /** The time the replayed decision was judged at: the recording's (exported_at), or --at. */
+    decided_at: string;
     /** The graph's nodes that ran during the replay, in order: nothing before the recorded checkpoint runs again. */
     nodes_run: string[];
   };
@@ -112,6 +121,7 @@ async function createScratchDatabase(live: Airlock): Promise<{ name: string; url
  */
 export async function replayExport(exported: ThreadExport, options: ReplayOptions = {}): Promise<ReplayOutcome> {
   const live = await useAirlock();
+  const decidedAt = replayTime(exported, options);
   const scratch = await createScratchDatabase(live);
   const state = openPool(scratch.url);
   let target: pg.Pool | undefined;
@@ -128,6 +138,8 @@ export async function replayExport(exported: ThreadExport, options: ReplayOption
     const targetUrl = options.targetUrl ?? live.databases.targetUrl;
     const world: Airlock = {
       settings: live.settings,
+      // Time as the recording saw it, advancing from there: never today's date.
+      clock: clockStartingAt(decidedAt, live.clock),
       // A replay is not news: no alert webhook fires for it.
       policy: { ...live.policy, policy: { ...live.policy.policy, alerts: undefined } },
       checkpointer,
@@ -143,7 +155,7 @@ export async function replayExport(exported: ThreadExport, options: ReplayOption
     };
     const nodesRun: string[] = [];
     const outcome = await withAirlock(world, async () => {
-      if (options.decision) await resumeRecorded(exported, options, nodesRun);
+      if (options.decision) await resumeRecorded(exported, { ...options, at: decidedAt, atGiven: Boolean(options.at) }, nodesRun);
       return threadOutcome(exported.thread_id);
     });
     return {
@@ -157,6 +169,7 @@ export async function replayExport(exported: ThreadExport, options: ReplayOption
         target: describeUrl(targetUrl),
         effects: outcome.result && !outcome.result.alreadyDone ? (outcome.result.rolledBack ? 'rolled back' : 'committed') : 'none',
         decision: options.decision ?? null,
+        decided_at: decidedAt.toISOString(),
         nodes_run: nodesRun,
       },
     };
@@ -167,8 +180,25 @@ export async function replayExport(exported: ThreadExport, options: ReplayOption
   }
 }
 
+/**
+ * When the replayed decision is made: --at, else the moment the recording was
+ * taken. Never before the recorded action was requested: no decision can
+ * precede its request.
+ */
+function replayTime(exported: ThreadExport, options: ReplayOptions): Date {
+  const recorded = new Date(exported.exported_at);
+  if (Number.isNaN(recorded.getTime())) throw badInput(`the recording's exported_at "${exported.exported_at}" is not a time: re-record it with "airlock export THREAD"`);
+  const at = options.at ?? recorded;
+  const requested = exported.approvals.map((approval) => new Date(approval.requested_at)).filter((time) => !Number.isNaN(time.getTime()));
+  const earliest = requested.length ? new Date(Math.max(...requested.map((time) => time.getTime()))) : undefined;
+  if (options.at && earliest && at < earliest) {
+    throw badInput(`--at ${at.toISOString()} is before the recorded action was requested (${earliest.toISOString()}): pass a time after it (nothing was replayed)`);
+  }
+  return at;
+}
+
 /** Answer the recorded pause the way a reviewer would: the same checks as "airlock approve", by interrupt id. */
-async function resumeRecorded(exported: ThreadExport, options: ReplayOptions, nodesRun: string[]): Promise<void> {
+async function resumeRecorded(exported: ThreadExport, options: ReplayOptions & { atGiven?: boolean }, nodesRun: string[]): Promise<void> {
   const threadId = exported.thread_id;
   const graph = await compiledGraph(exported.graph);
   const thread = await pendingInterrupts(threadId);
@@ -188,7 +218,15 @@ async function resumeRecorded(exported: ThreadExport, options: ReplayOptions, no
     ...(options.reason ? { reason: options.reason } : {}),
   };
   const screening = await screenDecision(approval, request);
-  if (screening.kind === 'refused') throw badInput(`the replayed decision was refused: ${screening.reason}; pass --as a reviewer the policy accepts`);
+  if (screening.kind === 'refused') {
+    if (screening.code === 'approval-expired') {
+      const when = options.atGiven ? `at --at ${options.at!.toISOString()}` : `when the recording was taken (${exported.exported_at})`;
+      throw badInput(
+        `the replayed decision was refused: ${screening.reason}. It had already expired ${when}; pass --at with a time before its expiry to ask what would have happened had the reviewer answered in time`,
+      );
+    }
+    throw badInput(`the replayed decision was refused: ${screening.reason}; pass --as a reviewer the policy accepts`);
+  }
   const resume = {
     decisions: [options.decision === 'approve' ? { type: 'approve' as const } : { type: 'reject' as const, message: options.reason ?? 'rejected in a replay' }],
     reviewer,

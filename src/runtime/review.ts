@@ -30,7 +30,10 @@ export type Screening =
   | { kind: 'proceed'; judgement: Judgement }
   /** The same reviewer repeating their own decision after a crash between deciding and resuming. */
   | { kind: 'repeat' }
-  | { kind: 'refused'; reason: string };
+  | { kind: 'refused'; code: RefusalCode; reason: string };
+
+/** Why a decision was refused, for code that acts on it (never the message). */
+export type RefusalCode = 'already-decided' | 'approval-expired' | 'decision-refused';
 
 /**
  * The checks every decision passes before it reaches the thread, whether it
@@ -43,9 +46,9 @@ export async function screenDecision(approval: Approval, request: ReviewRequest)
   const airlock = await useAirlock();
   const db = airlock.databases.state;
   const approvalId = approval.approval_id;
-  const refuse = async (reason: string): Promise<Screening> => {
+  const refuse = async (code: RefusalCode, reason: string): Promise<Screening> => {
     await auditRefusal(approval, request, reason);
-    return { kind: 'refused', reason };
+    return { kind: 'refused', code, reason };
   };
 
   if (approval.status !== 'pending') {
@@ -53,24 +56,24 @@ export async function screenDecision(approval: Approval, request: ReviewRequest)
     if (repeat && (await waitingInterrupt(approval.thread_id, approvalId))) return { kind: 'repeat' };
     const when = approval.decided_at?.toISOString() ?? 'an unknown time';
     const outcome = approval.outcome ? ` (outcome: ${approval.outcome})` : '';
-    return refuse(`${approvalId} was already ${approval.status} by ${approval.decided_by} at ${when}${outcome}: nothing more to do`);
+    return refuse('already-decided', `${approvalId} was already ${approval.status} by ${approval.decided_by} at ${when}${outcome}: nothing more to do`);
   }
 
-  const clock = { now: new Date(), ttlHours: airlock.policy.policy.approvalTtlHours };
+  const clock = { now: airlock.clock(), ttlHours: airlock.policy.policy.approvalTtlHours };
   const judgement = judgeDecision({ ...request }, pendingOf(approval), airlock.policy.policy.reviewers, clock);
   if (judgement.outcome === 'expired') {
     // Expired approvals are rejected, never executed: end the thread, then tell the reviewer.
-    const { won } = await decideApproval(db, approvalId, { status: 'rejected', decidedBy: AIRLOCK_ITSELF, reason: 'expired' });
+    const { won } = await decideApproval(db, approvalId, { status: 'rejected', decidedBy: AIRLOCK_ITSELF, reason: 'expired', decidedAt: clock.now });
     if (won) {
       await resumeWithDecision(approval.thread_id, approvalId, {
         decisions: [{ type: 'reject', message: 'expired' }],
         reviewer: AIRLOCK_ITSELF,
       });
     }
-    return refuse(judgement.reason);
+    return refuse('approval-expired', judgement.reason);
   }
   if (judgement.outcome === 'refused') {
-    return refuse(`${judgement.reason} (${approvalId} is still pending; nothing was run)`);
+    return refuse('decision-refused', `${judgement.reason} (${approvalId} is still pending; nothing was run)`);
   }
   return { kind: 'proceed', judgement };
 }
@@ -115,7 +118,7 @@ export async function review(approvalId: string, request: ReviewRequest): Promis
       : judgement.outcome === 'edited'
         ? `edited by ${request.reviewer}: replaced by the edited SQL, which is checked again`
         : undefined;
-  const { won, approval: after } = await decideApproval(db, approvalId, { status, decidedBy: request.reviewer, reason });
+  const { won, approval: after } = await decideApproval(db, approvalId, { status, decidedBy: request.reviewer, reason, decidedAt: airlock.clock() });
   if (!won) {
     const lost = `${approvalId} was already ${after?.status} by ${after?.decided_by} at ${after?.decided_at?.toISOString()}: your ${request.type} was not applied`;
     await auditRefusal(approval, request, lost);

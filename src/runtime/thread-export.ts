@@ -73,7 +73,7 @@ export async function exportThread(threadId: string): Promise<ThreadExport> {
     recorded_with: runningVersions(),
     graph: graphKindOf(latest.checkpoint.channel_values as Record<string, unknown>),
     thread_id: threadId,
-    exported_at: new Date().toISOString(),
+    exported_at: airlock.clock().toISOString(),
     checkpoints,
     approvals: (await approvalsForThread(airlock.databases.state, threadId)).map(exportedApproval),
   };

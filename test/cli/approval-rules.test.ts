@@ -1,6 +1,5 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cliEnv, runCli } from '../helpers/cli.ts';
+import { clockAhead, cliEnv, runCli } from '../helpers/cli.ts';
 import { openSandbox, type Sandbox } from '../helpers/database.ts';
 import { STRICT_POLICY, writePolicy } from '../helpers/policy-file.ts';
 
@@ -61,10 +60,12 @@ describe('approvals that mean what they say', () => {
   });
 
   it('an expired approval cannot be executed: it is rejected as expired, and the table stays', async () => {
-    const env = cliEnv({ AIRLOCK_POLICY: writePolicy({ ...STRICT_POLICY, approvalTtlHours: 0.0005 }) }); // 1.8 s
+    const policy = writePolicy({ ...STRICT_POLICY, approvalTtlHours: 72 });
+    const env = cliEnv({ AIRLOCK_POLICY: policy });
     const { id, token } = await pause(`DELETE FROM ${db.schema}.b;`, env);
-    await sleep(2500);
-    const late = await runCli(['approve', id, '--as', 'alice', '--token', token, '--json'], { env });
+    // The reviewer answers 73 hours later: the test moves the clock, it does not wait.
+    const later = cliEnv({ AIRLOCK_POLICY: policy, AIRLOCK_NOW: clockAhead('73h') });
+    const late = await runCli(['approve', id, '--as', 'alice', '--token', token, '--json'], { env: later });
     expect(late.code).toBe(2);
     expect(late.json.error).toMatch(/expired at .* nothing runs/);
     expect(await db.count('b')).toBe(1);
@@ -74,5 +75,17 @@ describe('approvals that mean what they say', () => {
     expect(again.code).toBe(2);
     expect(again.json.error).toMatch(/already rejected by airlock/);
     expect(await db.count('b')).toBe(1);
+  });
+
+  it('an approval answered days later but within its TTL still runs', async () => {
+    const policy = writePolicy({ ...STRICT_POLICY, approvalTtlHours: 72 });
+    const { id, token } = await pause(`DELETE FROM ${db.schema}.b;`, cliEnv({ AIRLOCK_POLICY: policy }));
+    const inTime = cliEnv({ AIRLOCK_POLICY: policy, AIRLOCK_NOW: clockAhead('71h') });
+    const shown = await runCli(['show', id], { env: inTime });
+    expect(shown.stdout).toMatch(/Requested by dev, 3d ago/);
+    const approved = await runCli(['approve', id, '--as', 'alice', '--token', token, '--json'], { env: inTime });
+    expect(approved.code, approved.stderr).toBe(0);
+    expect(approved.json.status).toBe('completed');
+    expect(await db.count('b')).toBe(0);
   });
 });

@@ -1,6 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { inject } from 'vitest';
+import { parseAge } from '../../src/policy/age.ts';
+import { parseForwardOffset } from '../../src/policy/clock.ts';
 
 export const AIRLOCK_BIN = path.resolve(import.meta.dirname, '../../src/cli/airlock.js');
 
@@ -10,6 +12,19 @@ export interface CliResult {
   stderr: string;
   /** stdout parsed, when the command was asked for --json. */
   json: Record<string, any>;
+}
+
+/**
+ * AIRLOCK_NOW for a child process whose clock runs `ahead` later than the
+ * suite's own (which is the machine's, or AIRLOCK_NOW=+OFFSET when the whole
+ * suite is run in the future): tests take their clock from here, never from
+ * today's date, and never wait for real time to pass.
+ */
+export function clockAhead(ahead: string): string {
+  const base = process.env.AIRLOCK_NOW ? parseForwardOffset(process.env.AIRLOCK_NOW) : 0;
+  const more = parseAge(ahead);
+  if (base === undefined || more === undefined) throw new Error(`clockAhead needs AIRLOCK_NOW unset or +OFFSET, and an age like 73h (got ${process.env.AIRLOCK_NOW}, ${ahead})`);
+  return `+${Math.round((base + more) / 60_000)}m`;
 }
 
 /** The environment a child `airlock` process runs with: the suite's AIRLOCK_HOME, no terminal. */

@@ -13,6 +13,8 @@ export interface ReplayDecision {
   type: 'approve' | 'reject';
   reviewer?: string;
   reason?: string;
+  /** Decide as if at this time (airlock replay --at); default: when the recording was taken. */
+  at?: Date;
 }
 
 export interface ReplayResult {
@@ -54,6 +56,7 @@ export async function replayThread(fixture: string | ThreadExport, decision?: Re
       ...(decision ? { decision: decision.type } : {}),
       ...(decision?.reviewer ? { reviewer: decision.reviewer } : {}),
       ...(decision?.reason ? { reason: decision.reason } : {}),
+      ...(decision?.at ? { at: decision.at } : {}),
     });
     return { outcome, target, cleanUp };
   } catch (error) {

@@ -64,7 +64,7 @@ describe("Airlock's own schema", () => {
 
     const reviewers = Array.from({ length: 20 }, (_, i) => `reviewer${i}`);
     const results = await Promise.all(
-      reviewers.map((reviewer) => decideApproval(pool(), 'apr-race', { status: 'approved', decidedBy: reviewer })),
+      reviewers.map((reviewer) => decideApproval(pool(), 'apr-race', { status: 'approved', decidedBy: reviewer, decidedAt: new Date('2026-11-22T10:00:00Z') })),
     );
     const winners = results.filter((result) => result.won);
     expect(winners).toHaveLength(1);

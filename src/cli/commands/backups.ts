@@ -35,6 +35,7 @@ export function registerBackups(program: Command): void {
       runCommand(options, async () => {
         const airlock = await useAirlock();
         const { rows } = await airlock.databases.target.query<BackupRow>('SELECT * FROM airlock.backups ORDER BY created_at, backup_id');
+        const now = airlock.clock();
         const list = rows.map((row) => ({
           action_id: row.action_id,
           kind: row.kind,
@@ -44,7 +45,7 @@ export function registerBackups(program: Command): void {
           environment: row.environment,
           thread_id: row.thread_id,
           created_at: row.created_at.toISOString(),
-          age: age(row.created_at),
+          age: age(row.created_at, now),
         }));
         const text = list.length
           ? list.map((b) => `${b.action_id ?? '-'}  ${b.age.padStart(4)}  ${b.kind.padEnd(5)} ${b.source} → ${b.backup} (${b.rows} rows)`).join('\n')
@@ -64,7 +65,7 @@ export function registerBackups(program: Command): void {
         const ms = parseAge(options.olderThan);
         if (ms === undefined) throw badInput(`--older-than takes an age like 30d, 12h or 2w, not "${options.olderThan}"`);
         const airlock = await useAirlock();
-        const cutoff = new Date(Date.now() - ms);
+        const cutoff = new Date(airlock.clock().getTime() - ms);
         const client = await airlock.databases.target.connect();
         const pruned: BackupRow[] = [];
         try {

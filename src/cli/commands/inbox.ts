@@ -13,7 +13,7 @@ export function registerInbox(program: Command): void {
     .action(async (options: { json?: boolean }) =>
       runCommand(options, async () => {
         const airlock = await useAirlock();
-        const now = new Date();
+        const now = airlock.clock();
         const approvals = (await pendingApprovals(airlock.databases.state)).map((approval) => ({
           approval_id: approval.approval_id,
           thread_id: approval.thread_id,

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { parseInstant } from '../../policy/clock.ts';
 import { readThreadExport } from '../../policy/thread-export.ts';
 import { badInput } from '../../runtime/errors.ts';
 import { replayExport, type ReplayOutcome } from '../../runtime/replay.ts';
@@ -30,7 +31,7 @@ function renderReplay(outcome: ReplayOutcome) {
   const text = [
     `REPLAY of ${replay.recorded_thread} (${replay.graph}, recorded with Airlock ${replay.recorded_with.airlock}, LangGraph ${replay.recorded_with.langgraph})`,
     indent([
-      `decision: ${replay.decision ?? '(none: loaded and reported only)'}; nodes run: ${replay.nodes_run.join(' → ') || '(none)'}`,
+      `decision: ${replay.decision ?? '(none: loaded and reported only)'}, judged at ${replay.decided_at}; nodes run: ${replay.nodes_run.join(' → ') || '(none)'}`,
       `${effects}; state in scratch database ${replay.state_database}${replay.kept ? ' (kept)' : ' (dropped)'}`,
     ]),
     rendered.text,
@@ -47,17 +48,22 @@ export function registerReplay(program: Command): void {
     .option('--as <who>', 'who decides in the replay (default: replay)')
     .option('--reason <text>', 'the reason, for --decision reject')
     .option('--target <url>', 'run the effects for real against this database (a scratch copy, never production)')
+    .option('--at <time>', 'decide as if at this time (an instant with its zone, e.g. 2026-11-24T09:00:00Z); default: when the recording was taken')
     .option('--keep', 'keep the scratch state database afterwards, for a post-mortem')
     .option('--json', 'print one JSON object')
     .action(
       async (
         file: string,
-        options: { decision?: string; as?: string; reason?: string; target?: string; keep?: boolean; json?: boolean },
+        options: { decision?: string; as?: string; reason?: string; target?: string; at?: string; keep?: boolean; json?: boolean },
       ) =>
         runCommand(options, async () => {
           const decision = options.decision?.trim();
           if (decision !== undefined && !DECISIONS.includes(decision as (typeof DECISIONS)[number])) {
             throw badInput(`--decision must be approve or reject, not "${decision}" (nothing was replayed)`);
+          }
+          const at = options.at === undefined ? undefined : parseInstant(options.at);
+          if (options.at !== undefined && !at) {
+            throw badInput(`--at takes an instant with its zone, like 2026-11-24T09:00:00Z, not "${options.at}" (nothing was replayed)`);
           }
           const read = readThreadExport(await readExportFile(file), runningVersions());
           if (!read.ok) throw badInput(`cannot replay ${file}: ${read.error}`);
@@ -67,6 +73,7 @@ export function registerReplay(program: Command): void {
             ...(options.reason ? { reason: options.reason } : {}),
             ...(options.target ? { targetUrl: options.target } : {}),
             ...(options.keep ? { keep: true } : {}),
+            ...(at ? { at } : {}),
           });
           return renderReplay(outcome);
         }),

@@ -1,5 +1,6 @@
 import { describeRadius, type BlastRadius } from '../../policy/blast-radius.ts';
 import type { Command } from 'commander';
+import { useAirlock } from '../../runtime/airlock.ts';
 import { ExitCode } from '../../runtime/errors.ts';
 import { loadApproval } from '../../runtime/review.ts';
 import type { StatementVerdict } from '../../policy/classify.ts';
@@ -14,6 +15,7 @@ export function registerShow(program: Command): void {
     .action(async (id: string, options: { json?: boolean }) =>
       runCommand(options, async () => {
         const approval = await loadApproval(id);
+        const airlock = await useAirlock();
         const statements = ((approval.action.statements ?? []) as StatementVerdict[]).map((s) => ({
           kind: s.kind,
           tier: s.tier,
@@ -54,7 +56,7 @@ export function registerShow(program: Command): void {
           : [`To approve: airlock approve ${id} --as NAME   (no token needed for a ${approval.tier} action)`];
         const text = [
           `${approval.approval_id}  ${approval.status.toUpperCase()}  ${approval.tier} in ${approval.environment} on ${String(approval.action.target)}`,
-          `Requested by ${approval.requested_by}, ${age(approval.requested_at)} ago (${approval.requested_at.toISOString()}); thread ${approval.thread_id}`,
+          `Requested by ${approval.requested_by}, ${age(approval.requested_at, airlock.clock())} ago (${approval.requested_at.toISOString()}); thread ${approval.thread_id}`,
           ...decided,
           '',
           'SQL:',

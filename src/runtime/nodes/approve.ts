@@ -106,7 +106,7 @@ export async function approve(state: MigrationState, config: LangGraphRunnableCo
       summary: approval.summary,
       requested_by: approval.requested_by,
       rules: classification.statements.flatMap((statement) => statement.rules),
-      at: new Date().toISOString(),
+      at: airlock.clock().toISOString(),
     });
   }
 
@@ -120,12 +120,12 @@ export async function approve(state: MigrationState, config: LangGraphRunnableCo
     const judged = byEditor
       ? ({ outcome: 'approved', reviewer: editor } as const)
       : judgeDecision({ type: 'approve', reviewer: editor, token: approval.confirmation_token }, pendingOf(approval), reviewers, {
-          now: new Date(),
+          now: airlock.clock(),
           ttlHours,
         });
     if (judged.outcome === 'approved') {
       const reason = `edited by ${editor} from ${state.edit.fromApprovalId}; the tier did not grow`;
-      const { approval: decided } = await decideApproval(db, approvalId, { status: 'approved', decidedBy: editor, reason });
+      const { approval: decided } = await decideApproval(db, approvalId, { status: 'approved', decidedBy: editor, reason, decidedAt: airlock.clock() });
       if (decided?.status === 'approved') {
         await appendAudit(db, {
           threadId,
@@ -149,7 +149,7 @@ export async function approve(state: MigrationState, config: LangGraphRunnableCo
   let refused: string | undefined;
   for (let attempt = 0; ; attempt++) {
     const answer = readResume(interrupt(requestFor(approval, state, refused)));
-    const clock = { now: new Date(), ttlHours };
+    const clock = { now: airlock.clock(), ttlHours };
     const judged = 'error' in answer ? ({ outcome: 'refused', reason: answer.error } as const) : judgeDecision(answer, pendingOf(approval), reviewers, clock);
     // An expired approval is rejected by Airlock itself, never executed.
     const judgement =
@@ -171,7 +171,7 @@ export async function approve(state: MigrationState, config: LangGraphRunnableCo
 
     if (judgement.outcome === 'edited') {
       const reason = `edited by ${judgement.reviewer}: replaced by the edited SQL, which is checked again`;
-      const { approval: decided } = await decideApproval(db, approvalId, { status: 'rejected', decidedBy: judgement.reviewer, reason });
+      const { approval: decided } = await decideApproval(db, approvalId, { status: 'rejected', decidedBy: judgement.reviewer, reason, decidedAt: clock.now });
       if (decided?.status === 'rejected' && decided.reason?.startsWith('edited by')) {
         await appendAudit(db, {
           threadId,
@@ -196,7 +196,7 @@ export async function approve(state: MigrationState, config: LangGraphRunnableCo
     const reason = judgement.outcome === 'rejected' ? judgement.reason : undefined;
     // The CLI usually made this transition already (so that one of many racing
     // reviewers wins); a resume from Studio or an SDK makes it here.
-    const { approval: decided } = await decideApproval(db, approvalId, { status, decidedBy: judgement.reviewer, reason });
+    const { approval: decided } = await decideApproval(db, approvalId, { status, decidedBy: judgement.reviewer, reason, decidedAt: clock.now });
     // Whoever decided first wins, even if that is not this resume's reviewer.
     const finalStatus = decided?.status === 'rejected' ? 'rejected' : 'approved';
     const decidedBy = decided?.decided_by ?? judgement.reviewer;

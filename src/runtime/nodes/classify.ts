@@ -37,7 +37,7 @@ export async function classify(state: MigrationState, config: LangGraphRunnableC
 
   return {
     threadId,
-    requestedAt: new Date().toISOString(),
+    requestedAt: airlock.clock().toISOString(),
     classification,
     status: reason ? 'blocked' : 'running',
     ...(reason ? { reason } : {}),

@@ -124,6 +124,7 @@ async function runInTransaction(
       idempotencyKey,
       actionId: actionIdFor(idempotencyKey),
       environment: state.resolvedEnvironment ?? state.environment,
+      createdAt: (await useAirlock()).clock(),
     };
     let counted: number | undefined;
     if (!readOnly && state.cleanup && state.blastRadius) {
@@ -383,7 +384,7 @@ export async function execute(state: MigrationState, config: LangGraphRunnableCo
       summary: summarise(state.classification!),
       requested_by: state.requestedBy,
       rules: [...new Set(statements.flatMap((statement) => statement.rules))],
-      at: new Date().toISOString(),
+      at: airlock.clock().toISOString(),
     });
   }
   return { status: 'completed', result };
