@@ -1,5 +1,5 @@
 import type { ToolContext } from './context.ts';
-import type { RunOutcome } from '../src/runtime/migration-runner.ts';
+import { exitCodeFor, type RunOutcome } from '../src/runtime/migration-runner.ts';
 
 /** What the model (and the transcript) learns of a proposal: how the line answered, and what happens next. */
 export function proposalSummary(outcome: RunOutcome) {
@@ -17,6 +17,8 @@ export function proposalSummary(outcome: RunOutcome) {
     ...(outcome.approval_id ? { approval_id: outcome.approval_id } : {}),
     ...(outcome.status === 'blocked' ? { rule: blockingRule(outcome) } : {}),
     ...(outcome.blast_radius ? { blast_radius: { rows: outcome.blast_radius.rows, table_rows: outcome.blast_radius.table_rows, pct: outcome.blast_radius.pct, estimated: outcome.blast_radius.estimated } } : {}),
+    // The exit code "airlock migrate" or "airlock cleanup" would give for the same outcome.
+    exit_code: exitCodeFor(outcome),
     next: next[outcome.status] ?? outcome.status,
   };
 }
@@ -29,6 +31,8 @@ export function proposalThread(context: ToolContext, kind: 'mig' | 'cln', config
 
 /** Which check stopped a blocked proposal: the cap, or the first rule the classifier named. */
 function blockingRule(outcome: RunOutcome): string {
+  // Blocked as bad input: the text does not parse (the agent's environment is always set).
+  if (outcome.bad_input) return 'parse-error';
   if (outcome.reason?.includes('blast-radius-cap')) return 'blast-radius-cap';
   if (outcome.reason?.includes('may not')) return 'agent-permission';
   return outcome.rules?.[0] ?? 'policy';

@@ -12,7 +12,7 @@ export type CleanupMode = 'delete' | 'archive';
 
 export type CleanupPlan =
   | { ok: true; table: string; predicate: string; sql: string; archiveTable?: string }
-  | { ok: false; error: string };
+  | { ok: false; error: string; code?: 'parse-error' };
 
 function quote(identifier: string): string {
   return `"${identifier.replace(/"/g, '""')}"`;
@@ -43,7 +43,7 @@ function qualifiedTable(relation: { schemaname?: string; relname?: string }): st
 export function planCleanup(table: string, predicate: string, mode: CleanupMode = 'delete', threadId = ''): CleanupPlan {
   if (!predicate.trim()) return { ok: false, error: '--where is empty: a cleanup needs the filter that picks its rows' };
   const probe = parseSql(`SELECT 1 FROM ${table} WHERE (${predicate})`);
-  if (!probe.ok) return { ok: false, error: `--table/--where do not parse as SQL: ${probe.error}` };
+  if (!probe.ok) return { ok: false, code: 'parse-error', error: `--table/--where do not parse as SQL: ${probe.error}` };
   if (probe.statements.length !== 1) return { ok: false, error: '--where must be one filter, not several statements' };
   const [statement] = probe.statements;
   const select = statement!.node as {

@@ -115,7 +115,8 @@ export async function threadOutcome(threadId: string): Promise<RunOutcome> {
       : {}),
     ...(values.approval ? { approval_id: values.approval.approvalId } : {}),
     ...(values.result ? { result: values.result } : {}),
-    ...(status === 'blocked' && (classification?.error || !values.environment) ? { bad_input: true } : {}),
+    // SQL that does not parse is bad input (exit 2) wherever it comes from: migrate, cleanup's filter, an agent's proposal.
+    ...(status === 'blocked' && (classification?.error || values.refusalCode === 'parse-error' || !values.environment) ? { bad_input: true } : {}),
   };
 }
 

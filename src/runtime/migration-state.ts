@@ -70,6 +70,8 @@ export const MigrationState = MigrationInput.extend({
   recount: z.object({ approved: z.number(), found: z.number(), statement: z.number().optional() }).optional(),
   /** Why the thread ended the way it did, for the person reading the output. */
   reason: z.string().optional(),
+  /** The code of the check that stopped it, for code that acts on it (never the reason's words). */
+  refusalCode: z.string().optional(),
 });
 export type MigrationState = z.infer<typeof MigrationState>;
 

@@ -29,12 +29,12 @@ describe('airlock check', () => {
     expect(destructive.json.statements[0]).toMatchObject({ filtered: false, rules: ['tautological-where'] });
   });
 
-  it('exits 4 when blocked: forbidden statements, unparseable SQL (fail closed), and what the policy blocks', async () => {
+  it('exits 4 when blocked: forbidden statements and what the policy blocks; unparseable SQL is forbidden (fail closed) and exits 2, bad input, as from every command', async () => {
     const forbidden = await check('SELECT 1; COMMIT; DROP TABLE users');
     expect(forbidden.code).toBe(4);
     expect(forbidden.json.statements[1].rules).toContain('transaction-control');
     const unparseable = await check('DROP TABEL users');
-    expect(unparseable.code).toBe(4);
+    expect(unparseable.code).toBe(2);
     expect(unparseable.json).toMatchObject({ tier: 'forbidden', error: expect.stringMatching(/syntax error at or near "TABEL"/) });
     const policy = writePolicy(STRICT_POLICY);
     const blocked = await check('DROP TABLE users', ['--env', 'development'], { AIRLOCK_POLICY: policy });

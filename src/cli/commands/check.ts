@@ -60,7 +60,9 @@ export function registerCheck(program: Command): void {
           ...(classification.error ? [`forbidden: ${classification.error}`] : []),
           `Tier ${classification.tier}. In ${environment}${assumed ? ' (assumed: pass --env)' : ''}: ${decision.decision.toUpperCase()} — ${decision.reason}.`,
         ];
-        return { json, text: lines.join('\n'), exitCode: EXIT_FOR_DECISION[decision.decision] };
+        // Text that does not parse is bad input (exit 2), as from migrate and cleanup; its tier is still forbidden.
+        const exitCode = classification.error ? ExitCode.badInput : EXIT_FOR_DECISION[decision.decision];
+        return { json, text: lines.join('\n'), exitCode };
       }),
     );
 }

@@ -26,7 +26,7 @@ export async function prepareCleanup(
       detail: { table: state.table, predicate: state.predicate },
       eventKey: `${threadId}:prepare`,
     });
-    return { sql: '', status: 'blocked', reason: plan.error };
+    return { sql: '', status: 'blocked', reason: plan.error, ...(plan.code ? { refusalCode: plan.code } : {}) };
   }
   return { sql: plan.sql, cleanup: { table: plan.table, predicate: plan.predicate, mode: state.mode ?? 'delete' } };
 }
