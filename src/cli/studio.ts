@@ -6,12 +6,15 @@
  *   npm run studio [-- --port N]
  */
 import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { createInterface } from 'node:readline';
 import fs from 'node:fs';
 import { constants } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import getPort, { portNumbers } from 'get-port';
 import { ExitCode } from '../runtime/errors.ts';
+import { studioOutputFilter, type CheckpointCopies } from './studio-output.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const config = path.join(root, 'langgraph.json');
@@ -81,6 +84,21 @@ async function groupGone(pgid: number, timeoutMs: number): Promise<boolean> {
   return false;
 }
 
+/** Which @langchain/langgraph-checkpoint each package that uses it really loads. */
+function checkpointCopies(): CheckpointCopies {
+  const from = (pkg: string) => createRequire(path.join(root, 'node_modules', pkg, 'package.json')).resolve('@langchain/langgraph-checkpoint/package.json');
+  const files = ['@langchain/langgraph-api', '@langchain/langgraph', '@langchain/langgraph-checkpoint-postgres'].map((pkg) => {
+    try {
+      return from(pkg);
+    } catch {
+      return `(${pkg}: not resolved)`;
+    }
+  });
+  const oneCopy = new Set(files).size === 1 && fs.existsSync(files[0]!);
+  const version = oneCopy ? (JSON.parse(fs.readFileSync(files[0]!, 'utf8')) as { version: string }).version : 'unknown';
+  return { version, oneCopy };
+}
+
 const port = await choosePort();
 ensureEnvFile();
 
@@ -90,13 +108,20 @@ const child = spawn(
   {
     cwd: root,
     env: { ...process.env, LANGGRAPH_CLI_NO_ANALYTICS: '1', BROWSER: 'none' },
-    // Its output goes to our stderr, so stdout holds only the two addresses.
-    stdio: ['ignore', process.stderr, process.stderr],
+    // Its output goes to our stderr (through the filter below), so stdout holds only the two addresses.
+    stdio: ['ignore', 'pipe', 'pipe'],
     // Its own process group: the CLI runs the API server in a grandchild, and
     // a signal to the group reaches both (also when we die first, via 'exit').
     detached: true,
   },
 );
+
+const filter = studioOutputFilter(checkpointCopies());
+for (const stream of [child.stdout!, child.stderr!]) {
+  createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => {
+    for (const out of filter(line)) process.stderr.write(`${out}\n`);
+  });
+}
 
 const api = `http://${host}:${port}`;
 let ready = false;

@@ -102,6 +102,10 @@ describe('npm run studio', () => {
     expect(studio.stdout).toBe(`Studio: https://smith.langchain.com/studio/?baseUrl=${api}\nAPI: ${api}\n`);
     expect(api).toBe(`http://127.0.0.1:${port}`);
     expect(studio.stderr).toMatch(/in-memory checkpoints under \.langgraph_api\/.*airlock serve/);
+    // The dev server's version warning about our one checkpoint copy is explained, not shown (it is only
+    // replaced when the API server, @langchain/langgraph and checkpoint-postgres resolve the same file).
+    expect(studio.stderr).not.toMatch(/Some LangGraph.js dependencies are not up to date/);
+    expect(studio.stderr).toMatch(/^studio: @langchain\/langgraph-api 2\.0 asks for @langchain\/langgraph-checkpoint ~1\.0; Airlock installs 1\.\d+\.\d+ .*the API server and the graphs load that same copy/m);
   });
 
   it.skipIf(hadEnv)('on a fresh clone without .env it creates an empty one and says so', () => {
