@@ -54,6 +54,8 @@ export async function runDemo(): Promise<CommandResult> {
   const db = airlock.databases.target;
   await db.query(DEMO_DATA);
   say('   Loaded demo data: airlock_demo.customers (1,000 rows), airlock_demo.legacy_sessions (5,000 rows).');
+  say('   (Each run resets schema airlock_demo, so the demo can be run again; earlier runs stay in the audit');
+  say('   trail, and the tables they dropped stay in airlock_trash until undone or pruned.)');
 
   try {
     step(2, `The agent (${AGENT}) reads something. Reads run at once, in a READ ONLY transaction:`);
@@ -78,7 +80,7 @@ export async function runDemo(): Promise<CommandResult> {
     say('   The thread is checkpointed in Postgres: the agent process could exit now, and a reviewer');
     say('   could answer from another machine days later.');
 
-    step(4, `Reviewer ${REVIEWER} opens the inbox ($ airlock inbox):`);
+    step(4, `Reviewer ${REVIEWER} opens the inbox ($ airlock inbox; shown here: the demo's own approval):`);
     const inbox = (await pendingApprovals(airlock.databases.state)).filter((a) => a.approval_id === approvalId);
     for (const entry of inbox) {
       say(`   ${entry.approval_id}  ${entry.environment}  ${entry.tier}  by ${entry.requested_by}: ${entry.summary}`);
@@ -123,7 +125,12 @@ export async function runDemo(): Promise<CommandResult> {
   }
   return {
     json: { status: 'completed' },
-    text: '\nDemo finished. Try it yourself: echo "DROP TABLE t;" | npx airlock migrate - --env production, then airlock inbox.',
+    text: [
+      '',
+      'Demo finished. Try it yourself (airlock_demo.customers is still there):',
+      '  echo "DROP TABLE airlock_demo.customers;" | npx airlock migrate - --env production --as dev',
+      '  npx airlock inbox',
+    ].join('\n'),
     exitCode: ExitCode.done,
   };
 }

@@ -54,7 +54,10 @@ export function renderOutcome(outcome: RunOutcome, options: { rejectedIsSuccess?
       break;
     case 'completed': {
       const result = outcome.result;
-      const ran = result?.statements.map((s) => `${s.command ?? s.kind}${s.rowCount === null ? '' : ` ${s.rowCount}`}`).join(', ');
+      // "SELECT, 1 row", not "SELECT 1", which reads like SQL.
+      const ran = result?.statements
+        .map((s) => `${s.command ?? s.kind}${s.rowCount === null ? '' : `, ${s.rowCount} row${s.rowCount === 1 ? '' : 's'}`}`)
+        .join('; ');
       lines.push(
         result?.alreadyDone
           ? `COMPLETED${where} earlier: the ledger shows this action already ran, so it was not run again.`

@@ -13,8 +13,17 @@ export interface Backup {
   kind?: BackupKind;
   /** A dropped column's name (kind `column`). */
   column?: string;
+  /** A trashed table's indexes and owned sequences, under the names they have in the trash. */
+  renamed?: TrashedName[];
 }
 export type BackupKind = 'rows' | 'archived' | 'table' | 'column' | 'copy';
+
+/** An object that travelled to the trash with its table, renamed there so that names never collide. */
+export interface TrashedName {
+  kind: 'index' | 'sequence';
+  original: string;
+  trashed: string;
+}
 
 export interface BackupOwner {
   threadId: string;
@@ -50,9 +59,12 @@ export async function fingerprintOf(client: pg.PoolClient | pg.Pool, table: stri
 async function register(client: pg.PoolClient, owner: BackupOwner, backup: Backup, fingerprinted = true): Promise<Backup> {
   const fingerprint = fingerprinted ? await fingerprintOf(client, quoted(client, backup.backup).sql) : null;
   await client.query(
-    `INSERT INTO airlock.backups (idempotency_key, thread_id, source_table, backup_table, row_count, action_id, kind, environment, source_column, fingerprint, created_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-    [owner.idempotencyKey, owner.threadId, backup.source, backup.backup, backup.rows, owner.actionId, backup.kind, owner.environment, backup.column ?? null, fingerprint, owner.createdAt],
+    `INSERT INTO airlock.backups (idempotency_key, thread_id, source_table, backup_table, row_count, action_id, kind, environment, source_column, fingerprint, created_at, renamed)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+    [
+      owner.idempotencyKey, owner.threadId, backup.source, backup.backup, backup.rows, owner.actionId, backup.kind, owner.environment,
+      backup.column ?? null, fingerprint, owner.createdAt, backup.renamed ? JSON.stringify(backup.renamed) : null,
+    ],
   );
   faultPoint('during-backup');
   return backup;
@@ -91,19 +103,53 @@ export async function backUpRows(
 }
 
 /**
+ * What moves with a table into another schema and is named in that schema's
+ * namespace: its indexes (constraint indexes included: renaming one renames
+ * its constraint) and the sequences its columns own (serial, identity).
+ * Constraints, triggers and policies are named per table and never collide.
+ */
+async function travellers(client: pg.PoolClient, tableSql: string): Promise<{ kind: TrashedName['kind']; name: string }[]> {
+  const { rows } = await client.query<{ kind: TrashedName['kind']; name: string }>(
+    `SELECT 'index' AS kind, c.relname AS name FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE i.indrelid = $1::regclass
+     UNION ALL
+     SELECT 'sequence', s.relname FROM pg_depend d JOIN pg_class s ON s.oid = d.objid
+      WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass AND d.refobjid = $1::regclass
+        AND s.relkind = 'S' AND d.deptype IN ('a', 'i')
+     ORDER BY 1, 2`,
+    [tableSql],
+  );
+  return rows;
+}
+
+/**
  * Instead of dropping a table, move it to `airlock_trash` under the action's
- * name: `airlock undo` moves it back. Undefined when there is no such table
- * (the DROP itself then says so, or does nothing for IF EXISTS).
+ * name: `airlock undo` moves it back. Its indexes and owned sequences are
+ * renamed after the action too, so a table of the same name can be dropped
+ * again (and trashed beside it) without their names colliding; undo gives
+ * them their names back. Undefined when there is no such table (the DROP
+ * itself then says so, or does nothing for IF EXISTS).
  */
 export async function moveToTrash(client: pg.PoolClient, table: string, owner: BackupOwner, index: number): Promise<Backup | undefined> {
   const source = quoted(client, table);
   if (!(await exists(client, source.sql))) return undefined;
   const name = `${owner.actionId}_${index}`;
   const { rows } = await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${source.sql}`);
+  const schema = client.escapeIdentifier(source.schema);
+  const renamed: TrashedName[] = [];
+  for (const [n, object] of (await travellers(client, source.sql)).entries()) {
+    const trashed = `${name}_${object.kind === 'index' ? 'i' : 's'}${n + 1}`;
+    const kind = object.kind === 'index' ? 'INDEX' : 'SEQUENCE';
+    await client.query(`ALTER ${kind} ${schema}.${client.escapeIdentifier(object.name)} RENAME TO ${client.escapeIdentifier(trashed)}`);
+    renamed.push({ kind: object.kind, original: object.name, trashed });
+  }
   await client.query(`ALTER TABLE ${source.sql} RENAME TO ${client.escapeIdentifier(name)}`);
-  await client.query(`ALTER TABLE ${client.escapeIdentifier(source.schema)}.${client.escapeIdentifier(name)} SET SCHEMA airlock_trash`);
+  await client.query(`ALTER TABLE ${schema}.${client.escapeIdentifier(name)} SET SCHEMA airlock_trash`);
   // Not fingerprinted: a rename costs nothing, hashing a large table would. Undo checks its row count instead.
-  return register(client, owner, { source: table, backup: `airlock_trash.${name}`, rows: Number(rows[0]?.n ?? 0), kind: 'table' }, false);
+  const { renamed: _kept, ...backup } = await register(
+    client, owner, { source: table, backup: `airlock_trash.${name}`, rows: Number(rows[0]?.n ?? 0), kind: 'table', renamed }, false,
+  );
+  return backup; // the renames are kept with the backup's row, for undo; the outcome shows the table
+
 }
 
 /** The primary key's columns of a table, in key order; empty when it has none. */

@@ -160,6 +160,9 @@ const LEDGER_SQL = `
   -- A dropped column's name; and the backup's content fingerprint, so undo refuses a copy changed since.
   ALTER TABLE airlock.backups ADD COLUMN IF NOT EXISTS source_column text;
   ALTER TABLE airlock.backups ADD COLUMN IF NOT EXISTS fingerprint text;
+  -- A trashed table's indexes and owned sequences, renamed so that the next table of the
+  -- same name can be trashed too: [{ "kind": "index"|"sequence", "original", "trashed" }].
+  ALTER TABLE airlock.backups ADD COLUMN IF NOT EXISTS renamed jsonb;
   -- Rows a cleanup removed, and tables a migration dropped, wait here until undone or pruned.
   CREATE SCHEMA IF NOT EXISTS airlock_backup;
   CREATE SCHEMA IF NOT EXISTS airlock_trash;

@@ -1,6 +1,6 @@
 import { archiveTableFor } from '../policy/cleanup-request.ts';
 import { useAirlock } from './airlock.ts';
-import type { BackupKind } from './backup.ts';
+import type { BackupKind, TrashedName } from './backup.ts';
 import { AirlockError, badInput, ExitCode } from './errors.ts';
 import { fingerprintOf } from './backup.ts';
 
@@ -13,6 +13,8 @@ interface BackupRecord {
   thread_id: string;
   source_column: string | null;
   fingerprint: string | null;
+  /** kind `table`: its indexes and sequences, renamed in the trash. */
+  renamed: TrashedName[] | null;
   /** kind `column`: the backup's key columns and the column's type, read at undo time. */
   key?: string[];
   type?: string;
@@ -42,7 +44,14 @@ function undoSqlFor(backups: BackupRecord[]): string {
       if (backup.kind === 'table') {
         const [schema, name] = backup.source_table.split('.') as [string, string];
         const [, trashed] = backup.backup_table.split('.') as [string, string];
-        return `ALTER TABLE ${qualified(backup.backup_table)} SET SCHEMA ${quote(schema)};\nALTER TABLE ${quote(schema)}.${quote(trashed)} RENAME TO ${quote(name)};`;
+        // Back into its schema under its own name, then its indexes and sequences under theirs.
+        return [
+          `ALTER TABLE ${qualified(backup.backup_table)} SET SCHEMA ${quote(schema)};`,
+          `ALTER TABLE ${quote(schema)}.${quote(trashed)} RENAME TO ${quote(name)};`,
+          ...(backup.renamed ?? []).map(
+            (object) => `ALTER ${object.kind === 'index' ? 'INDEX' : 'SEQUENCE'} ${quote(schema)}.${quote(object.trashed)} RENAME TO ${quote(object.original)};`,
+          ),
+        ].join('\n');
       }
       if (backup.kind === 'column' && backup.source_column && backup.key?.length && backup.type) {
         const column = quote(backup.source_column);
@@ -86,13 +95,34 @@ async function checkUntouched(actionId: string, backup: BackupRecord): Promise<v
 }
 
 /**
+ * A trashed table goes back under its own name, with its indexes and
+ * sequences under theirs: refuse before anyone is asked when another object
+ * has taken one of those names since (a table of the same name made again).
+ */
+async function checkNamesFree(actionId: string, backup: BackupRecord): Promise<void> {
+  const airlock = await useAirlock();
+  const [schema, name] = backup.source_table.split('.') as [string, string];
+  const names = [name, ...(backup.renamed ?? []).map((object) => object.original)];
+  const { rows } = await airlock.databases.target.query<{ name: string }>(
+    'SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relname = ANY($2) ORDER BY 1',
+    [schema, names],
+  );
+  if (rows.length) {
+    throw new AirlockError(
+      `${actionId} cannot be undone yet: ${rows.map((row) => `${schema}.${row.name}`).join(', ')} exists again, and the trashed ${backup.source_table} goes back under ${rows.length > 1 ? 'those names' : 'that name'}. Nothing was changed; drop or rename what holds the name (a DROP TABLE through Airlock keeps it in the trash too), then undo again`,
+      ExitCode.blocked,
+    );
+  }
+}
+
+/**
  * What undoing an action would run, and where: after checking that its
  * backups are all there and unchanged. Throws a one-line error otherwise.
  */
 export async function undoPlan(actionId: string): Promise<{ sql: string; environment: string }> {
   const airlock = await useAirlock();
   const { rows } = await airlock.databases.target.query<BackupRecord>(
-    'SELECT source_table, backup_table, row_count, kind, environment, thread_id, source_column, fingerprint FROM airlock.backups WHERE action_id = $1 ORDER BY backup_id',
+    'SELECT source_table, backup_table, row_count, kind, environment, thread_id, source_column, fingerprint, renamed FROM airlock.backups WHERE action_id = $1 ORDER BY backup_id',
     [actionId],
   );
   if (rows.length === 0) {
@@ -109,6 +139,7 @@ export async function undoPlan(actionId: string): Promise<{ sql: string; environ
     throw badInput(`the backup ${missing.join(', ')} of ${actionId} is gone (pruned, or removed by hand): nothing can be restored from it`);
   }
   for (const backup of rows) await checkUntouched(actionId, backup);
+  for (const backup of rows.filter((one) => one.kind === 'table')) await checkNamesFree(actionId, backup);
   for (const backup of rows.filter((one) => one.kind === 'column')) {
     const { rows: columns } = await airlock.databases.target.query<{ name: string; type: string }>(
       `SELECT attname AS name, format_type(atttypid, atttypmod) AS type FROM pg_attribute

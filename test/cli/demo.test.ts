@@ -16,7 +16,7 @@ describe('airlock demo (npm start)', () => {
     const out = demo.stdout;
     const order = [
       'Started PostgreSQL',
-      'COMPLETED in production: SELECT 1',
+      'COMPLETED in production: SELECT, 1 row',
       'PAUSED for approval in production: destructive — DROP TABLE airlock_demo.legacy_sessions',
       'still has 5000 rows',
       'Confirmation token: ',
@@ -38,5 +38,20 @@ describe('airlock demo (npm start)', () => {
     }
     const status = await runCli(['db', 'status', '--json'], { env: cliEnv({ AIRLOCK_HOME: home }) });
     expect(status.json.running).toBe(false);
-  });
+
+    // npm start again on the same AIRLOCK_HOME: the demo resets its schema, and the second
+    // legacy_sessions goes to the trash beside the first (its index names no longer collide).
+    const again = await runCli(['demo'], { env });
+    expect(again.code, again.stderr + again.stdout).toBe(0);
+    expect(again.stdout).toContain('Each run resets schema airlock_demo');
+    expect(again.stdout).toContain('airlock_demo.legacy_sessions is gone');
+
+    // Its closing hint runs as printed: a real table, a named requester, a pause for approval.
+    const hint = again.stdout.match(/^ {2}echo "(.*)" \| npx airlock migrate - (.*)$/m);
+    expect(hint, again.stdout).not.toBeNull();
+    const tried = await runCli(['migrate', '-', ...hint![2]!.split(' '), '--json'], { input: hint![1]!, env: cliEnv({ AIRLOCK_HOME: home }) });
+    expect(tried.code, tried.stderr).toBe(3);
+    expect(tried.json.approval_id).toMatch(/^apr-/);
+    await runCli(['db', 'stop'], { env: cliEnv({ AIRLOCK_HOME: home }) });
+  }, 300_000);
 });

@@ -86,4 +86,10 @@ async function startServing(options: ServeOptions): Promise<void> {
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+  // A launcher (npx, npm run) that is killed does not always pass the signal on, and
+  // the server would keep listening as an orphan: stop with the parent.
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) void stop();
+  }, 500).unref();
 }
