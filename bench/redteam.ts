@@ -183,7 +183,11 @@ try {
     if (index === 0) console.log(widths.map((width) => '-'.repeat(width)).join('  '));
   }
   console.log('');
-  console.log(`${SCENARIOS.length} scenarios; data changed in ${rows.slice(1).filter((row) => row[5] === 'YES').length}. Paused proposals wait in "airlock inbox" (nothing runs without a reviewer).`);
+  // The harness runs on a throwaway AIRLOCK_HOME (or its own schema on DATABASE_URL) and removes it: say where the pauses went.
+  const where = started
+    ? 'on a throwaway embedded database, removed afterwards: your own "airlock inbox" does not show them'
+    : `on DATABASE_URL, whose "airlock inbox" lists them until rejected or expired (their target schema ${S} is dropped)`;
+  console.log(`${SCENARIOS.length} scenarios; data changed in ${rows.slice(1).filter((row) => row[5] === 'YES').length}. Proposals that paused waited for a reviewer ${where}; nothing ran without one.`);
   if (changedAny) process.exitCode = 1;
 } finally {
   await client.query(`DROP SCHEMA IF EXISTS ${S} CASCADE`).catch(() => {});

@@ -166,6 +166,13 @@ export function judgeDecision(
       };
     }
   }
+  if (!approval.tokenRequired && decision.token && decision.token.trim() !== approval.confirmationToken) {
+    // Nobody types a token for nothing: one that matches no action here is a reviewer about to approve the wrong thing.
+    return {
+      outcome: 'refused',
+      reason: `this ${approval.tier} action needs no confirmation token, and the one given is not this action's: check with "airlock show ${approval.approvalId}" that this is the action you mean, then approve it without --token`,
+    };
+  }
   // An edit is held to the same checks as an approval of the action it replaces;
   // the edited SQL then goes through classify and permit again.
   if (decision.type === 'edit') return { outcome: 'edited', reviewer, sql: decision.editedSql! };

@@ -163,6 +163,9 @@ const LEDGER_SQL = `
   -- A trashed table's indexes and owned sequences, renamed so that the next table of the
   -- same name can be trashed too: [{ "kind": "index"|"sequence", "original", "trashed" }].
   ALTER TABLE airlock.backups ADD COLUMN IF NOT EXISTS renamed jsonb;
+  -- The undo that put it back (in the restore's own transaction), for "airlock backups".
+  ALTER TABLE airlock.backups ADD COLUMN IF NOT EXISTS undone_by text;
+  ALTER TABLE airlock.backups ADD COLUMN IF NOT EXISTS undone_at timestamptz;
   -- Rows a cleanup removed, and tables a migration dropped, wait here until undone or pruned.
   CREATE SCHEMA IF NOT EXISTS airlock_backup;
   CREATE SCHEMA IF NOT EXISTS airlock_trash;

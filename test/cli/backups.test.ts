@@ -55,4 +55,18 @@ describe('airlock backups', () => {
     expect(undo.json.error).toMatch(/is gone \(pruned, or removed by hand\)/);
     expect(Number((await target.query('SELECT count(*) FROM events')).rows[0].count)).toBe(85);
   });
+
+  it('a backup that was undone is listed as undone, with the undo that did it', async () => {
+    const cleanup = await runCli(['cleanup', '--table', 'events', '--where', 'id BETWEEN 80 AND 84', '--env', 'development', '--as', 'dev', '--json'], { env: env() });
+    expect(cleanup.code, cleanup.stderr).toBe(0);
+    const actionId = cleanup.json.action_id as string;
+    const before = (await runCli(['backups', '--json'], { env: env() })).json.backups.find((b: { action_id: string }) => b.action_id === actionId);
+    expect(before).toMatchObject({ undone: false });
+    const undo = await runCli(['undo', actionId, '--as', 'dev', '--json'], { env: env() });
+    expect(undo.code, undo.stderr).toBe(0);
+    const after = (await runCli(['backups', '--json'], { env: env() })).json.backups.find((b: { action_id: string }) => b.action_id === actionId);
+    expect(after).toMatchObject({ undone: true, undone_by: `undo-${actionId}`, undone_at: expect.any(String) });
+    const text = await runCli(['backups'], { env: env() });
+    expect(text.stdout).toMatch(new RegExp(`${actionId} .* UNDONE by undo-${actionId}`));
+  });
 });

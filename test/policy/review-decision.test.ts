@@ -58,6 +58,13 @@ describe('judgeDecision', () => {
     expect(judgeDecision({ type: 'approve', reviewer: 'dev' }, dev).outcome).toBe('approved');
   });
 
+  it('a token given where none is needed must still be this action’s: another one means the wrong action', () => {
+    const dev = { ...pending, environment: 'development', tokenRequired: false, fourEyes: false };
+    expect(judgeDecision({ type: 'approve', reviewer: 'dev', token: dev.confirmationToken }, dev).outcome).toBe('approved');
+    const wrong = judgeDecision({ type: 'approve', reviewer: 'dev', token: '20261122-drop-u-ffff' }, dev);
+    expect(wrong.outcome === 'refused' && wrong.reason).toMatch(/needs no confirmation token, and the one given is not this action's/);
+  });
+
   it('where the policy names roles, only a reviewer holding one may approve', () => {
     const guarded = { ...pending, roles: ['dba'] };
     const reviewers = { alice: { roles: ['dba'] }, bob: { roles: ['developer'] } };

@@ -16,6 +16,8 @@ interface BackupRow {
   environment: string | null;
   thread_id: string;
   created_at: Date;
+  undone_by: string | null;
+  undone_at: Date | null;
 }
 
 function quotedTable(table: string): string {
@@ -46,9 +48,18 @@ export function registerBackups(program: Command): void {
           thread_id: row.thread_id,
           created_at: row.created_at.toISOString(),
           age: age(row.created_at, now),
+          undone: row.undone_by !== null,
+          ...(row.undone_by ? { undone_by: row.undone_by, undone_at: row.undone_at?.toISOString() ?? null } : {}),
         }));
         const text = list.length
-          ? list.map((b) => `${b.action_id ?? '-'}  ${b.age.padStart(4)}  ${b.kind.padEnd(5)} ${b.source} → ${b.backup} (${b.rows} rows)`).join('\n')
+          ? list
+              .map(
+                (b) =>
+                  `${b.action_id ?? '-'}  ${b.age.padStart(4)}  ${b.kind.padEnd(5)} ${b.source} → ${b.backup} (${b.rows} rows)${
+                    b.undone_by ? `  UNDONE by ${b.undone_by}` : ''
+                  }`,
+              )
+              .join('\n')
           : 'No backups.';
         return { json: { backups: list }, text, exitCode: ExitCode.done };
       }),

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
-import { review } from '../../runtime/review.ts';
+import { loadApproval, review } from '../../runtime/review.ts';
 import { reviewerFrom } from '../identity.ts';
 import { readSql } from '../read-sql.ts';
-import { runCommand } from '../output.ts';
+import { note, runCommand } from '../output.ts';
 import { renderOutcome } from '../render-outcome.ts';
 
 export function registerApprove(program: Command): void {
@@ -16,7 +16,12 @@ export function registerApprove(program: Command): void {
     .action(async (id: string, options: { as?: string; token?: string; json?: boolean }) =>
       runCommand(options, async () => {
         const reviewer = reviewerFrom(options.as, 'approve');
-        return renderOutcome(await review(id, { type: 'approve', reviewer, ...(options.token ? { token: options.token } : {}) }));
+        const approval = options.token ? await loadApproval(id) : undefined;
+        const outcome = await review(id, { type: 'approve', reviewer, ...(options.token ? { token: options.token } : {}) });
+        if (approval && !approval.token_required) {
+          note(`note: ${id} is a ${approval.tier} action and needs no confirmation token; the --token given matched it, and was not needed`);
+        }
+        return renderOutcome(outcome);
       }),
     );
 }

@@ -187,6 +187,10 @@ async function runInTransaction(
       ...(backups.length ? { backups, actionId: owner.actionId } : {}),
       durationMs: Date.now() - started,
     };
+    if (state.undoOf) {
+      // In the restore's own transaction: a backup is marked undone exactly when its rows are back.
+      await client.query('UPDATE airlock.backups SET undone_by = $2, undone_at = $3 WHERE action_id = $1', [state.undoOf, owner.threadId, owner.createdAt]);
+    }
     if (!readOnly) {
       await client.query('UPDATE airlock.ledger SET result = $2 WHERE idempotency_key = $1', [
         idempotencyKey,
