@@ -71,7 +71,7 @@ describe.each(['before-execute', 'during-backup', 'after-commit', 'after-checkpo
       const { rows: backups } = await db.query('SELECT count(*)::int AS n FROM airlock.backups WHERE thread_id = ANY($1)', [threads]);
       expect(backups).toEqual([{ n: REPETITIONS }]);
     }
-  });
+  }, 300_000); // 40 airlock processes; on a busy 2-core machine that is more than the default 90 s
 });
 
 describe('airlock resume', () => {
