@@ -34,33 +34,16 @@ export function archiveTableFor(table: string): string {
 }
 
 const str = (sval: string) => ({ String: { sval } });
+const quote = (identifier: string) => `"${identifier.replace(/"/g, '""')}"`;
 
 /** The statements that move the rows into the archive table, tagged with the thread that moved them: built as trees. */
 function archiveStatements(relation: RangeVar, where: unknown, threadId: string): string {
   const archive = { ...relation, relname: `${relation.relname}_archive` };
   const source = [relation.schemaname!, relation.relname!];
-  const create = {
-    CreateStmt: {
-      relation: archive,
-      tableElts: [
-        { TableLikeClause: { relation, options: 2 /* CREATE_TABLE_LIKE_DEFAULTS */ } },
-        { ColumnDef: { colname: 'airlock_thread_id', typeName: { names: [str('text')], typemod: -1 }, is_local: true, constraints: [{ Constraint: { contype: 'CONSTR_NOTNULL' } }] } },
-        {
-          ColumnDef: {
-            colname: 'airlock_archived_at',
-            typeName: { names: [str('timestamptz')], typemod: -1 },
-            is_local: true,
-            constraints: [
-              { Constraint: { contype: 'CONSTR_NOTNULL' } },
-              { Constraint: { contype: 'CONSTR_DEFAULT', raw_expr: { FuncCall: { funcname: [str('now')], funcformat: 'COERCE_EXPLICIT_CALL' } } } },
-            ],
-          },
-        },
-      ],
-      oncommit: 'ONCOMMIT_NOOP',
-      if_not_exists: true,
-    },
-  };
+  // No filter in it, only names Airlock quotes itself (pgsql-deparser 18.3 drops a qualified LIKE table's name).
+  const create = `CREATE TABLE IF NOT EXISTS ${quote(archive.schemaname!)}.${quote(archive.relname!)} (LIKE ${quote(relation.schemaname!)}.${quote(
+    relation.relname!,
+  )} INCLUDING DEFAULTS, airlock_thread_id text NOT NULL, airlock_archived_at timestamptz NOT NULL DEFAULT now())`;
   const insert = {
     InsertStmt: {
       relation: archive,
@@ -79,7 +62,7 @@ function archiveStatements(relation: RangeVar, where: unknown, threadId: string)
       override: 'OVERRIDING_NOT_SET',
     },
   };
-  return `${statementSql(create)};\n${statementSql(insert)};`;
+  return `${create};\n${statementSql(insert)};`;
 }
 
 function qualifiedTable(relation: { schemaname?: string; relname?: string }): string {

@@ -21,6 +21,7 @@ export const UNSTABLE_PREDICATE = 'unstable-predicate';
 
 /** Why this filter can pick different rows on two evaluations; undefined when it cannot. */
 export function unstablePredicate(filter: unknown): string | undefined {
+  const reasons = new Set<string>();
   const stack: unknown[] = [filter];
   while (stack.length) {
     const value = stack.pop();
@@ -35,20 +36,20 @@ export function unstablePredicate(filter: unknown): string | undefined {
         const parts = ((child as Node).funcname ?? []) as { String?: { sval?: string } }[];
         const name = parts.at(-1)?.String?.sval?.toLowerCase();
         if (name && VOLATILE_FUNCTIONS.has(name)) {
-          return `${name}() can answer differently each time it is called, so the count, the backup and the delete could each pick other rows`;
+          reasons.add(`${name}() can answer differently each time it is called, so the count, the approval and the delete could each pick other rows`);
         }
       } else if (key === 'RangeTableSample') {
-        return 'TABLESAMPLE picks a different sample on each scan';
+        reasons.add('TABLESAMPLE picks a different sample on each scan');
       } else if (key === 'SelectStmt') {
         const select = child as Node;
         if (select.limitCount || select.limitOffset) {
-          return 'LIMIT/OFFSET picks rows by an order Airlock cannot prove total (without ORDER BY, or with ties in it, each evaluation may pick other rows)';
+          reasons.add('LIMIT/OFFSET picks rows by an order Airlock cannot prove total (without ORDER BY, or with ties in it, each evaluation may pick other rows)');
         }
       }
       if (child && typeof child === 'object') stack.push(child);
     }
   }
-  return undefined;
+  return reasons.size ? [...reasons].sort().join('; ') : undefined;
 }
 
 /** The refusal line for a cleanup: the reason, and what to write instead. */
