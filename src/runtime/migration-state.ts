@@ -70,6 +70,8 @@ export const MigrationState = MigrationInput.extend({
   cleanup: z.object({ table: z.string(), predicate: z.string(), mode: z.enum(['delete', 'archive']) }).optional(),
   /** What the dry-run measured: rows affected, the table's size, the share, samples. */
   blastRadius: z.custom<BlastRadius>().optional(),
+  /** What each DROP … CASCADE would take with it, from the catalogue (shown to the reviewer). */
+  cascade: z.array(z.object({ statement: z.number(), objects: z.array(z.string()) })).optional(),
   /** Execution found a different number of rows than was approved: measure and ask again. */
   recount: z.object({ approved: z.number(), found: z.number(), statement: z.number().optional() }).optional(),
   /** Why the thread ended the way it did, for the person reading the output. */

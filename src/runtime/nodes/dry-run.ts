@@ -3,6 +3,8 @@ import type pg from 'pg';
 import { actionHash } from '../../policy/action-identity.ts';
 import { describeRadius, percentOf, type BlastRadius, type StatementRadius } from '../../policy/blast-radius.ts';
 import { judgeCaps } from '../../policy/cap-judgement.ts';
+import { cascadeRefusal, cascadeRoots, type CascadeRoot } from '../../policy/cascade-reach.ts';
+import { reachOfCascade } from '../cascade-reach.ts';
 import { planCleanup } from '../../policy/cleanup-request.ts';
 import { permit as decidePermit } from '../../policy/permit.ts';
 import { changesRows, isUpsert, rowChangeOf, upsertSourceSql, type RangeVar } from '../../policy/row-change.ts';
@@ -71,6 +73,17 @@ function targetsOf(state: MigrationState, threadId: string): Target[] {
   return targets;
 }
 
+/** The DROP … CASCADE statements of a migration, with the objects they name. */
+function cascadesOf(state: MigrationState): { statement: number; roots: CascadeRoot[] }[] {
+  if (state.cleanup || !state.classification) return [];
+  const parsed = parseSql(state.sql);
+  if (!parsed.ok) return [];
+  return parsed.statements.flatMap((statement, index) => {
+    const roots = cascadeRoots(statement.kind, statement.node);
+    return roots.length ? [{ statement: index + 1, roots }] : [];
+  });
+}
+
 /** Why the dry-run could not measure, and what to write instead. */
 function adviceFor(problem: string): string {
   if (/read-only transaction/i.test(problem)) {
@@ -91,7 +104,8 @@ export async function dryRun(state: MigrationState, config: LangGraphRunnableCon
   await loadSqlParser();
   const threadId = threadIdOf(config);
   const targets = targetsOf(state, threadId);
-  if (targets.length === 0) return {};
+  const cascades = cascadesOf(state);
+  if (targets.length === 0 && cascades.length === 0) return {};
   const airlock = await useAirlock();
   const environment = state.resolvedEnvironment ?? state.environment;
   const caps = state.permission ? airlock.policy.policy.environments[state.permission.policyEnvironment]?.blastRadius : undefined;
@@ -101,10 +115,23 @@ export async function dryRun(state: MigrationState, config: LangGraphRunnableCon
   const measured: (StatementRadius & { samples: Record<string, unknown>[] })[] = [];
   const unmeasured: string[] = [];
   const failed: { statement: number; table: string; problem: string }[] = [];
+  const cascade: { statement: number; objects: string[] }[] = [];
+  let cascadeRefused: string | undefined;
   let problem: string | undefined;
   try {
     await client.query('BEGIN READ ONLY');
     await client.query("SELECT set_config('statement_timeout', $1, true)", [airlock.settings.statementTimeout]);
+    for (const { statement, roots } of cascades) {
+      await client.query('SAVEPOINT airlock_cascade');
+      try {
+        const objects = await reachOfCascade(client, roots);
+        cascadeRefused ??= cascadeRefusal(statement, objects);
+        if (objects.length) cascade.push({ statement, objects: objects.map((object) => object.description) });
+      } catch (error) {
+        await client.query('ROLLBACK TO SAVEPOINT airlock_cascade').catch(() => {});
+        cascadeRefused ??= `statement ${statement}'s CASCADE could not be enumerated from the catalogue (${describeDatabaseError(error)}): name each object to drop instead of CASCADE`;
+      }
+    }
     for (const target of targets) {
       if (target.createdHere) {
         // Acts on a table an earlier statement creates: it holds no rows before the migration runs.
@@ -183,7 +210,7 @@ export async function dryRun(state: MigrationState, config: LangGraphRunnableCon
       escalated = destructive;
     }
   }
-  const reason = problem ?? unmeasurable ?? overCap;
+  const reason = problem ?? cascadeRefused ?? unmeasurable ?? overCap;
   const totalRows = measured.reduce((sum, one) => sum + one.rows, 0);
   const where = `${environment} on ${state.target}`;
   await appendAudit(airlock.databases.state, {
@@ -196,13 +223,15 @@ export async function dryRun(state: MigrationState, config: LangGraphRunnableCon
       ? `Blocked in ${where}: ${reason}. Nothing was changed.`
       : `Dry-run in ${where} (rolled back): ${measured.map((one) => describeRadius(one)).join('; ')}, in ${Date.now() - started} ms.${
           unmeasured.length ? ` Not measured: ${unmeasured.join('; ')}.` : ''
-        }${restoring ? ` Caps not applied: this restores ${state.undoOf} from its unchanged backup.` : ''}${
+        }${cascade.length ? ` CASCADE reaches: ${cascade.map((one) => `statement ${one.statement}: ${one.objects.join(', ')}`).join('; ')}.` : ''}${restoring ? ` Caps not applied: this restores ${state.undoOf} from its unchanged backup.` : ''}${
           escalated ? ` ${escalated}.` : ''
         }`,
     detail: {
       ...(state.cleanup ? { table: state.cleanup.table, predicate: state.cleanup.predicate } : {}),
       ...(radius ? { blastRadius: { ...radius, samples: radius.samples.length } } : {}),
       ...(unmeasured.length ? { unmeasured } : {}),
+      ...(cascade.length ? { cascade } : {}),
+      ...(cascadeRefused ? { rule: 'cascade-reaches-data' } : {}),
       ...(unmeasurable ? { rule: 'blast-radius-unmeasured', failed } : overCap ? { rule: 'blast-radius-cap' } : {}),
       ...(escalated ? { rule: 'small-table-floor', escalated } : {}),
     },
@@ -213,6 +242,7 @@ export async function dryRun(state: MigrationState, config: LangGraphRunnableCon
     // The approval is bound to the number of rows measured here.
     ...(radius ? { actionHash: actionHash({ sql: state.sql, environment, target: state.target ?? '', blastRadius: totalRows }) } : {}),
     ...(escalated && permission ? { permission } : {}),
+    ...(cascade.length ? { cascade } : {}),
     ...(reason ? { status: 'blocked' as const, reason } : {}),
   };
 }
