@@ -29,7 +29,8 @@ const named = (val: Node, name: string): Node => ({ ResTarget: { name, val } });
 function changeOf(kind: string, node: Node): Node {
   if (kind === 'DeleteStmt') return text('DELETE');
   if (kind === 'UpdateStmt') return text('UPDATE');
-  if (kind === 'MergeStmt') return { FuncCall: { funcname: [str('merge_action')], funcformat: 'COERCE_EXPLICIT_CALL' } };
+  // merge_action() is its own node in the tree (MergeSupportFunc, result type text, oid 25), not a FuncCall.
+  if (kind === 'MergeStmt') return { MergeSupportFunc: { msftype: 25 } };
   if (isUpsert(kind, node)) {
     return {
       CaseExpr: {

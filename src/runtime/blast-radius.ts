@@ -26,8 +26,9 @@ async function inSavepoint<T>(client: pg.PoolClient, budgetMs: number, restoreTi
     await client.query('RELEASE SAVEPOINT airlock_measure');
     return value;
   } catch (error) {
-    if (!isCanceled(error)) throw error;
+    // Back to the savepoint first, whatever failed: otherwise the next query only says "transaction is aborted".
     await client.query('ROLLBACK TO SAVEPOINT airlock_measure');
+    if (!isCanceled(error)) throw error;
     return undefined;
   } finally {
     await client.query("SELECT set_config('statement_timeout', $1, true)", [restoreTimeout]);
