@@ -32,3 +32,30 @@ export function statementSql(statement: Node): string {
   }
   return sql;
 }
+
+/** The tree without source positions, which differ between a tree and the re-parse of its SQL. */
+function withoutLocations(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutLocations);
+  if (!value || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value).sort()) {
+    if (key === 'location' || key === 'stmt_location' || key === 'stmt_len') continue;
+    out[key] = withoutLocations((value as Record<string, unknown>)[key]);
+  }
+  return out;
+}
+
+/**
+ * A statement that will run, as SQL that parses back to exactly this tree
+ * (source positions aside). For what executes, a fixed point is not enough:
+ * the SQL run must be the statement reviewed, node for node. The tree must be
+ * shaped as the parser shapes it (build additions by parsing a template).
+ */
+export function exactStatementSql(statement: Node): string {
+  const sql = statementSql(statement);
+  const again = (parseSync(sql) as { stmts: { stmt: Node }[] }).stmts;
+  if (again.length !== 1 || JSON.stringify(withoutLocations(again[0]!.stmt)) !== JSON.stringify(withoutLocations(statement))) {
+    throw new DeparseMismatch(`Airlock could not turn this ${Object.keys(statement)[0]} back into SQL that is exactly the same statement: it was not run`);
+  }
+  return sql;
+}

@@ -1,4 +1,5 @@
-import { statementSql } from './deparse.ts';
+import { exactStatementSql } from './deparse.ts';
+import { parseSql } from './parse-sql.ts';
 import { isUpsert } from './row-change.ts';
 
 /**
@@ -20,26 +21,24 @@ import { isUpsert } from './row-change.ts';
 
 type Node = Record<string, unknown>;
 
-const str = (sval: string) => ({ String: { sval } });
-const columnRef = (...parts: string[]): Node => ({ ColumnRef: { fields: parts.map((part) => (part === '*' ? { A_Star: {} } : str(part))) } });
-const text = (value: string): Node => ({ A_Const: { sval: { sval: value } } });
-const named = (val: Node, name: string): Node => ({ ResTarget: { name, val } });
+// The RETURNING lists, parsed from constant templates so that they are shaped
+// exactly as the parser shapes them (the executed statement is checked node for node).
+const RETURNING_TEMPLATES: Record<string, string> = {
+  rows: 'DELETE FROM t RETURNING old.*',
+  DeleteStmt: "DELETE FROM t RETURNING 'DELETE' AS airlock_change, old AS airlock_old, new AS airlock_new",
+  UpdateStmt: "UPDATE t SET a = 1 RETURNING 'UPDATE' AS airlock_change, old AS airlock_old, new AS airlock_new",
+  MergeStmt: 'MERGE INTO t USING s ON true WHEN MATCHED THEN DELETE RETURNING merge_action() AS airlock_change, old AS airlock_old, new AS airlock_new',
+  InsertStmt:
+    "INSERT INTO t VALUES (1) ON CONFLICT (a) DO UPDATE SET a = 1 RETURNING CASE WHEN old.ctid IS NULL THEN 'INSERT' ELSE 'UPDATE' END AS airlock_change, old AS airlock_old, new AS airlock_new",
+};
 
-/** What happened to a returned row: a constant for DELETE/UPDATE, merge_action() for MERGE, and for an upsert whether an old row was there. */
-function changeOf(kind: string, node: Node): Node {
-  if (kind === 'DeleteStmt') return text('DELETE');
-  if (kind === 'UpdateStmt') return text('UPDATE');
-  // merge_action() is its own node in the tree (MergeSupportFunc, result type text, oid 25), not a FuncCall.
-  if (kind === 'MergeStmt') return { MergeSupportFunc: { msftype: 25 } };
-  if (isUpsert(kind, node)) {
-    return {
-      CaseExpr: {
-        args: [{ CaseWhen: { expr: { NullTest: { arg: columnRef('old', 'ctid'), nulltesttype: 'IS_NULL' } }, result: text('INSERT') } }],
-        defresult: text('UPDATE'),
-      },
-    };
-  }
-  throw new Error(`${kind} does not change existing rows`);
+/** What the capture returns for each changed row: the row itself (a cleanup), or what happened to it with its old and new values. */
+function returningFor(kind: string, node: Node, shape: 'rows' | 'changed'): unknown {
+  if (shape === 'changed' && !RETURNING_TEMPLATES[kind]) throw new Error(`${kind} does not change existing rows`);
+  if (shape === 'changed' && kind === 'InsertStmt' && !isUpsert(kind, node)) throw new Error('a plain INSERT changes no existing rows');
+  const parsed = parseSql(RETURNING_TEMPLATES[shape === 'rows' ? 'rows' : kind]!);
+  if (!parsed.ok) throw new Error('a RETURNING template does not parse');
+  return parsed.statements[0]!.node.returningClause;
 }
 
 export interface CaptureTarget {
@@ -62,11 +61,8 @@ export interface CaptureTarget {
  */
 export function captureSql(statement: { kind: string; node: Node }, target: CaptureTarget): string {
   const { kind, node } = statement;
-  const returning =
-    target.shape === 'rows'
-      ? [{ ResTarget: { val: columnRef('old', '*') } }]
-      : [named(changeOf(kind, node), 'airlock_change'), named(columnRef('old'), 'airlock_old'), named(columnRef('new'), 'airlock_new')];
-  const dml = statementSql({ [kind]: { ...node, returningClause: { exprs: returning } } });
+  // What runs is checked to be exactly the reviewed statement, plus this RETURNING list.
+  const dml = exactStatementSql({ [kind]: { ...node, returningClause: returningFor(kind, node, target.shape) } });
   if (target.shape === 'rows') {
     return [
       `WITH airlock_changed AS (${dml})`,

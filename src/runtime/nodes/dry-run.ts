@@ -9,6 +9,7 @@ import { planCleanup } from '../../policy/cleanup-request.ts';
 import { permit as decidePermit } from '../../policy/permit.ts';
 import { changesRows, isUpsert, rowChangeOf, upsertSourceSql, type RangeVar } from '../../policy/row-change.ts';
 import { gatherFacts } from '../../policy/tree-facts.ts';
+import { captureSql } from '../../policy/effect-capture.ts';
 import { loadSqlParser, parseSql } from '../../policy/parse-sql.ts';
 import { useAirlock } from '../airlock.ts';
 import { appendAudit } from '../audit.ts';
@@ -276,6 +277,12 @@ async function measureOne(
     const change = rowChangeOf({ kind: target.kind, node: target.node }, columns);
     if (!change) return { problem: 'it changes no existing rows' };
     if (!change.ok) return { problem: change.problem };
+    // Execution runs it as one statement that also keeps what it changes, rebuilt from the tree: that must be possible.
+    try {
+      captureSql({ kind: target.kind, node: target.node }, { backup: 'airlock_backup.airlock_probe', shape: state.cleanup ? 'rows' : 'changed' });
+    } catch (error) {
+      return { problem: `${(error as Error).message} (it could not be kept for undo as written): write the change in a plainer form` };
+    }
     const radius = await measureBlastRadius(client, change.change, {
       budgetMs: options.budgetMs,
       statementTimeout: options.statementTimeout,
