@@ -14,6 +14,16 @@ import pg from 'pg';
 import { describeRadius } from '../src/policy/blast-radius.ts';
 import { fingerprintOf } from '../src/runtime/backup.ts';
 import { DEFAULT_COUNT_BUDGET_MS, measureBlastRadius } from '../src/runtime/blast-radius.ts';
+import { planCleanup } from '../src/policy/cleanup-request.ts';
+import { loadSqlParser } from '../src/policy/parse-sql.ts';
+
+await loadSqlParser();
+/** The measuring queries the dry-run builds for a cleanup of the bench table (from the parse tree). */
+function changeOf(predicate: string) {
+  const plan = planCleanup('airlock_bench.items', predicate);
+  if (!plan.ok) throw new Error(plan.error);
+  return plan.change;
+}
 import { ensureEmbeddedPostgres, stopEmbeddedPostgres } from '../src/runtime/embedded-postgres.ts';
 import { migrateStateSchema } from '../src/runtime/schema.ts';
 
@@ -62,7 +72,7 @@ try {
     const [radius, dryRunMs] = await timed(() =>
       measureBlastRadius(
         client,
-        { table: 'airlock_bench.items', from: 'airlock_bench.items', ref: 'airlock_bench.items', where: predicate },
+        changeOf(predicate),
         { budgetMs: DEFAULT_COUNT_BUDGET_MS, statementTimeout: '10min', label: `dry-run ${label}` },
       ),
     );

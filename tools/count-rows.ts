@@ -22,10 +22,10 @@ export function countRowsTool() {
         const filter = where?.trim() || 'true';
         const plan = planCleanup(qualified, filter);
         if (!plan.ok) throw new ToolRefusal(plan.error.replace('--where', 'where').replace('--table', 'table'), 'unsafe-filter');
-        const { rows } = await client.query<{ rows: string; total: string }>(
-          `SELECT count(*) FILTER (WHERE (${filter})) AS rows, count(*) AS total FROM ${resolved.sql}`,
-        );
-        return answer({ table: qualified, where: filter, rows: Number(rows[0]!.rows), total: Number(rows[0]!.total) });
+        // The counting queries the cleanup's dry-run uses, built from the filter's parse tree (never its text).
+        const counted = await client.query<{ rows: string }>(plan.change.arms[0]!.count);
+        const total = await client.query<{ rows: string }>(plan.change.tableRows);
+        return answer({ table: qualified, where: filter, rows: Number(counted.rows[0]!.rows), total: Number(total.rows[0]!.rows) });
       });
     },
     { name: 'count_rows', description: 'Count the rows matching an SQL filter, and the total. Read-only.', schema: CountRowsInput },

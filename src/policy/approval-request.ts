@@ -34,6 +34,8 @@ export const ApprovalRequest = z.object({
   howToDecide: z.string(),
   /** The blast radius the dry-run measured, when it measured one. */
   blastRadius: z.custom<BlastRadius>().optional(),
+  /** What each DROP … CASCADE takes with it, from the catalogue. */
+  cascade: z.array(z.object({ statement: z.number(), objects: z.array(z.string()) })).optional(),
   /** What is kept before it runs, and the command that undoes it. */
   undo: z.string().optional(),
   /** Why the previous answer was refused, when the step asks again. */

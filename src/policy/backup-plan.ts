@@ -1,10 +1,12 @@
 import type { StatementVerdict } from './classify.ts';
 import { archiveTableFor } from './cleanup-request.ts';
+import { changesRows } from './row-change.ts';
 
-// Statements that destroy rows or objects a backup can hold: the rows a DELETE
-// removes, the values an UPDATE overwrites, a TRUNCATEd or DROPped table, a
-// dropped or retyped column.
-const DESTROYING_KINDS = new Set(['DeleteStmt', 'UpdateStmt', 'TruncateStmt', 'DropStmt', 'AlterTableStmt', 'MergeStmt']);
+// Statements that destroy what a whole-table copy can hold: a TRUNCATEd or
+// DROPped table, a dropped or retyped column. (What a DELETE, UPDATE, MERGE or
+// upsert removes or overwrites is kept from the statement's own RETURNING, at
+// every tier: see effect-capture.ts.)
+const DESTROYING_KINDS = new Set(['TruncateStmt', 'DropStmt', 'AlterTableStmt']);
 
 /**
  * The tables to copy aside before a destructive migration runs, so that what
@@ -52,12 +54,19 @@ export function undoPathFor(
   const kept: string[] = [];
   let byHand = 0;
   for (const [index, statement] of statements.entries()) {
+    const node = nodes[index];
+    if (node && changesRows(statement.kind, node)) {
+      const relation = node.relation as { schemaname?: string; relname?: string };
+      kept.push(
+        `the rows statement ${index + 1} deletes or overwrites in ${relation.schemaname || 'public'}.${relation.relname} kept in airlock_backup.${actionId}_s${index + 1}, from the statement's own RETURNING`,
+      );
+      continue;
+    }
     if (statement.tier !== 'destructive') continue;
     if (dropsTables(statement)) {
       kept.push(`${statement.tables.join(', ')} moved to airlock_trash instead of dropped`);
       continue;
     }
-    const node = nodes[index];
     const drops = droppedColumns(statement, node);
     if (drops.length && drops.length === ((node?.cmds as unknown[] | undefined)?.length ?? 0)) {
       kept.push(`${drops.map((drop) => `${drop.table}.${drop.column}`).join(', ')} kept with the primary key in airlock_backup (the whole table is copied if it has none)`);

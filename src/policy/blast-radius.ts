@@ -12,8 +12,16 @@ export interface BlastRadius {
   duration_ms: number;
   /** The table measured (a migration's statement with the largest share). */
   table?: string;
-  /** A migration: each DELETE/UPDATE measured, 1-based statement numbers. */
+  /** A migration: each statement that changes rows, measured, 1-based statement numbers. */
   statements?: StatementRadius[];
+  /** MERGE and INSERT … ON CONFLICT: the rows each arm deletes, updates or inserts (`rows` is deleted + updated). */
+  arms?: ArmRadius[];
+}
+
+export interface ArmRadius {
+  action: 'delete' | 'update' | 'insert';
+  label: string;
+  rows: number;
 }
 
 export interface StatementRadius {
@@ -23,12 +31,23 @@ export interface StatementRadius {
   table_rows: number;
   pct: number;
   estimated: boolean;
+  arms?: ArmRadius[];
 }
 
 /** The figures as a reviewer reads them; an estimate says so. */
-export function describeRadius(radius: Pick<BlastRadius, 'rows' | 'table_rows' | 'pct' | 'estimated' | 'table'>): string {
+export function describeRadius(radius: Pick<BlastRadius, 'rows' | 'table_rows' | 'pct' | 'estimated' | 'table' | 'arms'>): string {
   const about = radius.estimated ? 'about ' : '';
-  return `${about}${radius.rows} of ${radius.table_rows} rows (${radius.pct}%)${radius.table ? ` in ${radius.table}` : ''}${radius.estimated ? ', estimated by EXPLAIN' : ''}`;
+  const arms = radius.arms?.length ? ` [${armSummary(radius.arms)}]` : '';
+  return `${about}${radius.rows} of ${radius.table_rows} rows (${radius.pct}%)${radius.table ? ` in ${radius.table}` : ''}${arms}${radius.estimated ? ', estimated by EXPLAIN' : ''}`;
+}
+
+/** `3 deleted, 5 updated, 2 inserted`: what a MERGE or an upsert does, by action. */
+export function armSummary(arms: ArmRadius[]): string {
+  const total = (action: ArmRadius['action']) => arms.filter((arm) => arm.action === action).reduce((sum, arm) => sum + arm.rows, 0);
+  return (['delete', 'update', 'insert'] as const)
+    .filter((action) => arms.some((arm) => arm.action === action))
+    .map((action) => `${total(action)} ${action === 'delete' ? 'deleted' : action === 'update' ? 'updated' : 'inserted'}`)
+    .join(', ');
 }
 
 export function percentOf(rows: number, total: number): number {

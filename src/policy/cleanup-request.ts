@@ -1,5 +1,8 @@
 import { parseSql } from './parse-sql.ts';
 import { classifyStatement } from './classify.ts';
+import { statementSql } from './deparse.ts';
+import { rowChangeOf, type RangeVar, type RowChange } from './row-change.ts';
+import { unstablePredicate, unstablePredicateRefusal } from './stable-predicate.ts';
 
 /**
  * A cleanup (`--table T --where PREDICATE`) becomes one DELETE; in `archive`
@@ -11,12 +14,18 @@ import { classifyStatement } from './classify.ts';
 export type CleanupMode = 'delete' | 'archive';
 
 export type CleanupPlan =
-  | { ok: true; table: string; predicate: string; sql: string; archiveTable?: string }
+  | {
+      ok: true;
+      table: string;
+      predicate: string;
+      sql: string;
+      archiveTable?: string;
+      /** The DELETE as a parse tree: what execution runs (with its backup taken from the effect). */
+      statement: { kind: 'DeleteStmt'; node: Record<string, unknown> };
+      /** The queries that measure it, built from that tree. */
+      change: RowChange;
+    }
   | { ok: false; error: string; code?: 'parse-error' };
-
-function quote(identifier: string): string {
-  return `"${identifier.replace(/"/g, '""')}"`;
-}
 
 /** Where archive mode puts a table's rows: `<schema>.<table>_archive`. */
 export function archiveTableFor(table: string): string {
@@ -24,15 +33,36 @@ export function archiveTableFor(table: string): string {
   return `${schema}.${name}_archive`;
 }
 
-/** The statements that move the rows into the archive table, tagged with the thread that moved them. */
-function archiveStatements(table: string, predicate: string, threadId: string): string {
-  const [schema, name] = table.split('.') as [string, string];
-  const source = `${quote(schema)}.${quote(name)}`;
-  const archive = `${quote(schema)}.${quote(`${name}_archive`)}`;
-  return [
-    `CREATE TABLE IF NOT EXISTS ${archive} (LIKE ${source} INCLUDING DEFAULTS, airlock_thread_id text NOT NULL, airlock_archived_at timestamptz NOT NULL DEFAULT now());`,
-    `INSERT INTO ${archive} SELECT ${source}.*, '${threadId.replace(/'/g, "''")}' FROM ${source} WHERE (${predicate});`,
-  ].join('\n');
+const str = (sval: string) => ({ String: { sval } });
+const quote = (identifier: string) => `"${identifier.replace(/"/g, '""')}"`;
+
+/** The statements that move the rows into the archive table, tagged with the thread that moved them: built as trees. */
+function archiveStatements(relation: RangeVar, where: unknown, threadId: string): string {
+  const archive = { ...relation, relname: `${relation.relname}_archive` };
+  const source = [relation.schemaname!, relation.relname!];
+  // No filter in it, only names Airlock quotes itself (pgsql-deparser 18.3 drops a qualified LIKE table's name).
+  const create = `CREATE TABLE IF NOT EXISTS ${quote(archive.schemaname!)}.${quote(archive.relname!)} (LIKE ${quote(relation.schemaname!)}.${quote(
+    relation.relname!,
+  )} INCLUDING DEFAULTS, airlock_thread_id text NOT NULL, airlock_archived_at timestamptz NOT NULL DEFAULT now())`;
+  const insert = {
+    InsertStmt: {
+      relation: archive,
+      selectStmt: {
+        SelectStmt: {
+          targetList: [
+            { ResTarget: { val: { ColumnRef: { fields: [...source.map(str), { A_Star: {} }] } } } },
+            { ResTarget: { val: { A_Const: { sval: { sval: threadId } } } } },
+          ],
+          fromClause: [{ RangeVar: relation }],
+          whereClause: where,
+          limitOption: 'LIMIT_OPTION_DEFAULT',
+          op: 'SETOP_NONE',
+        },
+      },
+      override: 'OVERRIDING_NOT_SET',
+    },
+  };
+  return `${create};\n${statementSql(insert)};`;
 }
 
 function qualifiedTable(relation: { schemaname?: string; relname?: string }): string {
@@ -64,8 +94,22 @@ export function planCleanup(table: string, predicate: string, mode: CleanupMode 
       error: `--where must only read (it is ${verdict.tier}: ${verdict.rules.join(', ')}): no subqueries that write and no functions that might`,
     };
   }
+  const unstable = unstablePredicate(select.whereClause);
+  if (unstable) return { ok: false, error: unstablePredicateRefusal(unstable) };
   const qualified = qualifiedTable(from[0].RangeVar);
-  const remove = `DELETE FROM ${table} WHERE (${predicate});`;
+  // Built from the tree, never by splicing the filter's text (a trailing -- comment would swallow the rest).
+  const { location: _location, ...written } = from[0].RangeVar as RangeVar & { location?: number };
+  const target: RangeVar = { ...written, schemaname: written.schemaname || 'public' };
+  const node = { relation: target, whereClause: select.whereClause };
+  let remove: string;
+  try {
+    remove = `${statementSql({ DeleteStmt: node })};`;
+  } catch (error) {
+    return { ok: false, error: `--where cannot be turned into a DELETE Airlock can check: ${(error as Error).message}` };
+  }
+  const measured = rowChangeOf({ kind: 'DeleteStmt', node });
+  if (!measured?.ok) return { ok: false, error: `--where cannot be measured: ${measured?.problem ?? 'no table'}` };
+  const deleteTree = { kind: 'DeleteStmt' as const, node };
   // The statement that will run must be exactly one DELETE of that table, whatever the filter's text did.
   const check = parseSql(remove);
   const only = check.ok && check.statements.length === 1 ? check.statements[0] : undefined;
@@ -73,11 +117,11 @@ export function planCleanup(table: string, predicate: string, mode: CleanupMode 
   if (!relation || qualifiedTable(relation) !== qualified) {
     return { ok: false, error: '--where must be a filter on the table, and nothing else' };
   }
-  if (mode === 'delete') return { ok: true, table: qualified, predicate, sql: remove };
-  const sql = `${archiveStatements(qualified, predicate, threadId)}\n${remove}`;
+  if (mode === 'delete') return { ok: true, table: qualified, predicate, sql: remove, statement: deleteTree, change: measured.change };
+  const sql = `${archiveStatements(target, select.whereClause, threadId)}\n${remove}`;
   const archived = parseSql(sql);
   if (!archived.ok || archived.statements.map((statement) => statement.kind).join(',') !== 'CreateStmt,InsertStmt,DeleteStmt') {
     return { ok: false, error: '--where must be a filter on the table, and nothing else' };
   }
-  return { ok: true, table: qualified, predicate, sql, archiveTable: archiveTableFor(qualified) };
+  return { ok: true, table: qualified, predicate, sql, archiveTable: archiveTableFor(qualified), statement: deleteTree, change: measured.change };
 }

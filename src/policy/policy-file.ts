@@ -44,6 +44,8 @@ export const EnvironmentPolicy = z
         maxPercent: z.number().gt(0).max(100).optional(),
         /** How long the dry-run may count exactly (default 2000 ms); past it, EXPLAIN's estimate is used, marked "estimated". */
         countBudgetMs: z.number().int().positive().optional(),
+        /** Tables with fewer rows than this (default 100) are judged by maxRows; over maxPercent there, the action needs a destructive-tier approval instead of being blocked. */
+        smallTableRows: z.number().int().min(0).max(1_000_000_000).optional(),
       })
       .strict()
       .optional(),

@@ -4,7 +4,8 @@ import { faultPoint } from './fault-injection.ts';
 /**
  * What was kept, where, and of what kind: `rows` a cleanup removed, `archived`
  * rows a cleanup moved to its archive table, a `table` a migration dropped, a
- * dropped `column`'s values by primary key, or a whole-table `copy`.
+ * dropped `column`'s values by primary key, a whole-table `copy`, or the rows
+ * a migration's DELETE/UPDATE/MERGE/upsert `changed` (old values, tagged).
  */
 export interface Backup {
   source: string;
@@ -16,7 +17,7 @@ export interface Backup {
   /** A trashed table's indexes and owned sequences, under the names they have in the trash. */
   renamed?: TrashedName[];
 }
-export type BackupKind = 'rows' | 'archived' | 'table' | 'column' | 'copy';
+export type BackupKind = 'rows' | 'archived' | 'table' | 'column' | 'copy' | 'changed';
 
 /** An object that travelled to the trash with its table, renamed there so that names never collide. */
 export interface TrashedName {
@@ -56,7 +57,7 @@ export async function fingerprintOf(client: pg.PoolClient | pg.Pool, table: stri
   return rows[0]!.fingerprint;
 }
 
-async function register(client: pg.PoolClient, owner: BackupOwner, backup: Backup, fingerprinted = true): Promise<Backup> {
+export async function register(client: pg.PoolClient, owner: BackupOwner, backup: Backup, fingerprinted = true): Promise<Backup> {
   const fingerprint = fingerprinted ? await fingerprintOf(client, quoted(client, backup.backup).sql) : null;
   await client.query(
     `INSERT INTO airlock.backups (idempotency_key, thread_id, source_table, backup_table, row_count, action_id, kind, environment, source_column, fingerprint, created_at, renamed)
@@ -85,21 +86,6 @@ export async function backUpTables(client: pg.PoolClient, tables: string[], owne
     backups.push(await register(client, owner, { source: table, backup: `airlock.${backup}`, rows: copied.rowCount ?? 0, kind: 'copy' }));
   }
   return backups;
-}
-
-/** The rows a cleanup is about to delete (or archive), kept exactly, in `airlock_backup.<action>`. */
-export async function backUpRows(
-  client: pg.PoolClient,
-  table: string,
-  predicate: string,
-  owner: BackupOwner,
-  kind: 'rows' | 'archived' = 'rows',
-): Promise<Backup> {
-  const source = quoted(client, table);
-  const copied = await client.query(
-    `CREATE TABLE airlock_backup.${client.escapeIdentifier(owner.actionId)} AS SELECT * FROM ${source.sql} WHERE (${predicate})`,
-  );
-  return register(client, owner, { source: table, backup: `airlock_backup.${owner.actionId}`, rows: copied.rowCount ?? 0, kind });
 }
 
 /**
@@ -153,7 +139,7 @@ export async function moveToTrash(client: pg.PoolClient, table: string, owner: B
 }
 
 /** The primary key's columns of a table, in key order; empty when it has none. */
-async function primaryKeyOf(client: pg.PoolClient, table: string): Promise<string[]> {
+export async function primaryKeyOf(client: pg.PoolClient, table: string): Promise<string[]> {
   const { rows } = await client.query<{ column: string }>(
     `SELECT a.attname AS column
        FROM pg_index i

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import yoctoSpinner from 'yocto-spinner';
 import { percentOf, type BlastRadius } from '../policy/blast-radius.ts';
+import type { RowChange } from '../policy/row-change.ts';
 
 const SAMPLE_ROWS = 5;
 const SAMPLE_COLUMNS = 6;
@@ -8,37 +9,26 @@ const SAMPLE_COLUMNS = 6;
 const PROGRESS_AFTER_MS = 300;
 export const DEFAULT_COUNT_BUDGET_MS = 2000;
 
-/** What to measure: the rows of `table` that `from … where` picks. */
-export interface Measurement {
-  /** The table whose rows are affected, schema-qualified and quoted. */
-  table: string;
-  /** The FROM list of the measuring SELECT: the table (maybe with an alias), and for a join its other tables. */
-  from: string;
-  /** How the FROM list names the table: its alias, or the table itself. */
-  ref: string;
-  where: string | undefined;
-  /** DELETE … USING / UPDATE … FROM: count the table's rows once each, not once per joined row. */
-  join?: boolean;
-  /** A WITH clause the filter refers to. */
-  withClause?: string;
-}
-
 const QUERY_CANCELED = '57014';
 
 function isCanceled(error: unknown): boolean {
   return (error as { code?: string }).code === QUERY_CANCELED;
 }
 
+// statement_timeout is an int of milliseconds: a larger budget is no budget at all (and Postgres refuses it).
+const MAX_TIMEOUT_MS = 2_147_483_647;
+
 async function inSavepoint<T>(client: pg.PoolClient, budgetMs: number, restoreTimeout: string, work: () => Promise<T>): Promise<T | undefined> {
   await client.query('SAVEPOINT airlock_measure');
-  await client.query("SELECT set_config('statement_timeout', $1, true)", [`${Math.max(1, Math.round(budgetMs))}ms`]);
+  await client.query("SELECT set_config('statement_timeout', $1, true)", [`${Math.min(MAX_TIMEOUT_MS, Math.max(1, Math.round(budgetMs)))}ms`]);
   try {
     const value = await work();
     await client.query('RELEASE SAVEPOINT airlock_measure');
     return value;
   } catch (error) {
-    if (!isCanceled(error)) throw error;
+    // Back to the savepoint first, whatever failed: otherwise the next query only says "transaction is aborted".
     await client.query('ROLLBACK TO SAVEPOINT airlock_measure');
+    if (!isCanceled(error)) throw error;
     return undefined;
   } finally {
     await client.query("SELECT set_config('statement_timeout', $1, true)", [restoreTimeout]);
@@ -73,44 +63,49 @@ function spinnerFor(label: string, estimate: number, budgetMs: number): { stop: 
 }
 
 /**
- * Measure what an action would touch, inside the caller's read-only
- * transaction (which the caller rolls back): EXPLAIN first, then an exact
- * count within `budgetMs`. When the exact count would take longer, the
- * planner's figures are used and the result says `estimated`.
+ * Measure what a statement that changes rows would touch, inside the caller's
+ * read-only transaction (which the caller rolls back): EXPLAIN first, then an
+ * exact count of each arm (MERGE clause, ON CONFLICT) within `budgetMs`. When
+ * the exact counts would take longer, the planner's figures are used and the
+ * result says `estimated`. Every query here was built from the parse tree
+ * (row-change.ts), never from the user's text. `rows` is what the statement
+ * removes or overwrites (deleted + updated); inserted rows are reported per arm.
  */
 export async function measureBlastRadius(
   client: pg.PoolClient,
-  target: Measurement,
+  change: RowChange,
   options: { budgetMs: number; statementTimeout: string; label: string },
 ): Promise<BlastRadius> {
   const started = Date.now();
-  const withSql = target.withClause ? `${target.withClause} ` : '';
-  const filter = target.where ? ` WHERE (${target.where})` : '';
-  const matching = `${withSql}SELECT ${target.join ? `DISTINCT ${target.ref}.ctid` : '1'} FROM ${target.from}${filter}`;
-  const estimate = { rows: await plannedRows(client, matching), table_rows: await plannedRows(client, `SELECT 1 FROM ${target.table}`) };
-  const progress = spinnerFor(options.label, estimate.rows, options.budgetMs);
-  let exact: { rows: number; table_rows: number } | undefined;
+  const planned = [];
+  for (const arm of change.arms) planned.push(await plannedRows(client, arm.matching));
+  const plannedTable = await plannedRows(client, change.tableRows);
+  const destroying = (rows: number[]) => change.arms.reduce((sum, arm, index) => sum + (arm.action === 'insert' ? 0 : rows[index]!), 0);
+  const progress = spinnerFor(options.label, destroying(planned), options.budgetMs);
+  let exact: { arms: number[]; table_rows: number } | undefined;
   try {
     exact = await inSavepoint(client, options.budgetMs, options.statementTimeout, async () => {
-      const { rows } = await client.query<{ rows: string; table_rows: string }>(
-        `SELECT (SELECT count(*) FROM (${matching}) AS matching) AS rows, (SELECT count(*) FROM ${target.table}) AS table_rows`,
-      );
-      return { rows: Number(rows[0]!.rows), table_rows: Number(rows[0]!.table_rows) };
+      const arms = [];
+      for (const arm of change.arms) arms.push(Number((await client.query<{ rows: string }>(arm.count)).rows[0]!.rows));
+      const { rows } = await client.query<{ rows: string }>(change.tableRows);
+      return { arms, table_rows: Number(rows[0]!.rows) };
     });
   } finally {
     progress.stop();
   }
-  const counted = exact ?? { rows: estimate.rows, table_rows: Math.max(estimate.table_rows, estimate.rows) };
+  const perArm = exact?.arms ?? planned;
+  const rows = destroying(perArm);
+  const tableRows = exact ? exact.table_rows : Math.max(plannedTable, rows);
   // Samples are bounded by the same budget: a rare filter on a huge table may need a long scan to find five.
-  const sampleSql = target.join
-    ? `${withSql}SELECT * FROM ${target.table} WHERE ctid IN (SELECT ${target.ref}.ctid FROM ${target.from}${filter}) LIMIT ${SAMPLE_ROWS}`
-    : `${withSql}SELECT ${target.ref}.* FROM ${target.from}${filter} LIMIT ${SAMPLE_ROWS}`;
-  const samples = (await inSavepoint(client, options.budgetMs, options.statementTimeout, () => client.query(sampleSql)))?.rows ?? [];
+  const samples = (await inSavepoint(client, options.budgetMs, options.statementTimeout, () => client.query(change.sample)))?.rows ?? [];
+  const simple = change.arms.length === 1 && change.kind !== 'MergeStmt';
   return {
-    ...counted,
-    pct: percentOf(counted.rows, counted.table_rows),
+    rows,
+    table_rows: tableRows,
+    pct: percentOf(rows, tableRows),
     estimated: exact === undefined,
     samples: samples.map((row) => Object.fromEntries(Object.entries(row).slice(0, SAMPLE_COLUMNS))),
     duration_ms: Date.now() - started,
+    ...(simple ? {} : { arms: change.arms.map((arm, index) => ({ action: arm.action, label: arm.label, rows: perArm[index]! })) }),
   };
 }

@@ -20,10 +20,14 @@ export const ExecutionResult = z.object({
   rows: z.array(z.record(z.string(), z.unknown())).optional(),
   /** Tables copied aside (in schema airlock of the target) before a destructive migration ran. */
   backups: z
-    .array(z.object({ source: z.string(), backup: z.string(), rows: z.number(), kind: z.enum(['rows', 'archived', 'table', 'column', 'copy']).optional() }))
+    .array(z.object({ source: z.string(), backup: z.string(), rows: z.number(), kind: z.enum(['rows', 'archived', 'table', 'column', 'copy', 'changed']).optional() }))
     .optional(),
   /** The id `airlock undo` takes, when the action kept what it destroyed. */
   actionId: z.string().optional(),
+  /** Each statement that changed rows, as its own execution reported it: rows deleted, updated, inserted, and kept in its backup. */
+  changes: z
+    .array(z.object({ statement: z.number(), backup: z.string(), deleted: z.number(), updated: z.number(), inserted: z.number(), kept: z.number() }))
+    .optional(),
   /** A cleanup: the rows execution counted exactly, just before removing them. */
   counted: z.number().optional(),
   /** A replay without a named target: the statements ran and were rolled back. */
@@ -66,6 +70,8 @@ export const MigrationState = MigrationInput.extend({
   cleanup: z.object({ table: z.string(), predicate: z.string(), mode: z.enum(['delete', 'archive']) }).optional(),
   /** What the dry-run measured: rows affected, the table's size, the share, samples. */
   blastRadius: z.custom<BlastRadius>().optional(),
+  /** What each DROP … CASCADE would take with it, from the catalogue (shown to the reviewer). */
+  cascade: z.array(z.object({ statement: z.number(), objects: z.array(z.string()) })).optional(),
   /** Execution found a different number of rows than was approved: measure and ask again. */
   recount: z.object({ approved: z.number(), found: z.number(), statement: z.number().optional() }).optional(),
   /** Why the thread ended the way it did, for the person reading the output. */

@@ -18,6 +18,38 @@ interface BackupRecord {
   /** kind `column`: the backup's key columns and the column's type, read at undo time. */
   key?: string[];
   type?: string;
+  /** kind `changed`: the source's primary key, the columns to put back, and how many rows of each change the backup holds. */
+  primaryKey?: string[];
+  columns?: string[];
+  changeCounts?: Record<string, number>;
+}
+
+/**
+ * Undo a migration statement's changes from its backup (kind `changed`): take
+ * out the rows it inserted, put back the old values of the rows it updated
+ * (both by primary key), insert again the rows it deleted.
+ */
+function undoChangedSql(backup: BackupRecord): string {
+  const source = qualified(backup.source_table);
+  const kept = qualified(backup.backup_table);
+  const key = backup.primaryKey ?? [];
+  const columns = backup.columns ?? [];
+  const counts = backup.changeCounts ?? {};
+  if (key.length === 0 && ((counts.UPDATE ?? 0) > 0 || (counts.INSERT ?? 0) > 0)) {
+    throw badInput(
+      `${backup.source_table} has no primary key, so the rows ${backup.backup_table} holds cannot be matched back to the rows that were updated or inserted: restore from it by hand`,
+    );
+  }
+  const match = key.map((column) => `t.${quote(column)} = b.${quote(column)}`).join(' AND ');
+  const list = columns.map(quote).join(', ');
+  const sql = [];
+  if ((counts.INSERT ?? 0) > 0) sql.push(`DELETE FROM ${source} AS t USING ${kept} AS b WHERE b.airlock_change = 'INSERT' AND ${match};`);
+  if ((counts.UPDATE ?? 0) > 0) {
+    const set = columns.map((column) => `${quote(column)} = b.${quote(column)}`).join(', ');
+    sql.push(`UPDATE ${source} AS t SET ${set} FROM ${kept} AS b WHERE b.airlock_change = 'UPDATE' AND ${match};`);
+  }
+  if ((counts.DELETE ?? 0) > 0) sql.push(`INSERT INTO ${source} (${list}) SELECT ${list} FROM ${kept} WHERE airlock_change = 'DELETE';`);
+  return sql.join('\n');
 }
 
 function quote(name: string): string {
@@ -31,8 +63,11 @@ function qualified(table: string): string {
 
 /** The SQL that puts back what an action kept: its rows, or its table. */
 function undoSqlFor(backups: BackupRecord[]): string {
-  return backups
+  // A migration's row changes are put back last and in reverse order, after its tables and columns are back.
+  const ordered = [...backups.filter((backup) => backup.kind !== 'changed'), ...backups.filter((backup) => backup.kind === 'changed').reverse()];
+  return ordered
     .map((backup) => {
+      if (backup.kind === 'changed') return undoChangedSql(backup);
       if (backup.kind === 'rows') return `INSERT INTO ${qualified(backup.source_table)} SELECT * FROM ${qualified(backup.backup_table)};`;
       if (backup.kind === 'archived') {
         // Back from the backup, and out of the archive table (the rows this thread put there).
@@ -148,6 +183,27 @@ export async function undoPlan(actionId: string): Promise<{ sql: string; environ
     );
     backup.key = columns.filter((column) => column.name !== backup.source_column).map((column) => column.name);
     backup.type = columns.find((column) => column.name === backup.source_column)?.type;
+  }
+  for (const backup of rows.filter((one) => one.kind === 'changed')) {
+    const db = airlock.databases.target;
+    const { rows: columns } = await db.query<{ name: string }>(
+      `SELECT b.attname AS name FROM pg_attribute b
+         JOIN pg_attribute s ON s.attrelid = $2::regclass AND s.attname = b.attname AND s.attnum > 0 AND NOT s.attisdropped AND s.attgenerated = ''
+        WHERE b.attrelid = $1::regclass AND b.attnum > 0 AND NOT b.attisdropped AND b.attname <> 'airlock_change' ORDER BY b.attnum`,
+      [qualified(backup.backup_table), qualified(backup.source_table)],
+    );
+    const { rows: key } = await db.query<{ name: string }>(
+      `SELECT a.attname AS name FROM pg_index i JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, position) ON true
+         JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
+        WHERE i.indrelid = $1::regclass AND i.indisprimary ORDER BY k.position`,
+      [qualified(backup.source_table)],
+    );
+    const { rows: counts } = await db.query<{ change: string; n: string }>(
+      `SELECT airlock_change AS change, count(*) AS n FROM ${qualified(backup.backup_table)} GROUP BY 1`,
+    );
+    backup.columns = columns.map((column) => column.name);
+    backup.primaryKey = key.map((column) => column.name);
+    backup.changeCounts = Object.fromEntries(counts.map((row) => [row.change, Number(row.n)]));
   }
   return { sql: undoSqlFor(rows), environment: rows[0]!.environment ?? 'production' };
 }

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.ts';
+import { expectBackupKeysMatch, rowsById } from '../holes/helpers.ts';
 import { openSandbox, type Sandbox } from '../helpers/database.ts';
 import { cliEnv } from '../helpers/cli.ts';
 import { STRICT_POLICY, writePolicy } from '../helpers/policy-file.ts';
@@ -40,10 +41,13 @@ describe('airlock cleanup', () => {
     const show = await runCli(['show', paused.json.approval_id, '--json']);
     expect(show.json.blast_radius).toMatchObject({ rows: 30, table_rows: 1000 });
     expect(await db.count('sessions')).toBe(1000);
+    const keysBefore = await rowsById(db, 'sessions');
     const approved = await runCli(['approve', paused.json.approval_id, '--as', 'alice', '--token', show.json.confirmation_token, '--json']);
     expect(approved.code, approved.stderr).toBe(0);
     expect(approved.json.statements).toEqual([{ kind: 'DeleteStmt', command: 'DELETE', rowCount: 30 }]);
     expect(await db.count('sessions')).toBe(970);
+    // The backup holds exactly the removed rows, by key.
+    await expectBackupKeysMatch(db, keysBefore, await rowsById(db, 'sessions'), `airlock_backup.${approved.json.action_id}`);
   });
 
   it('refuses a filter that writes, smuggles a statement, or names an unknown table: nothing changes', async () => {
@@ -70,8 +74,10 @@ describe('airlock cleanup', () => {
       ['cleanup', '--table', `${db.schema}.sessions`, '--where', "created_at < now() - interval '30 days'", '--env', 'production', '--as', 'dev', '--json'],
     );
     const token = (await runCli(['show', paused.json.approval_id, '--json'])).json.confirmation_token;
+    const keysBefore = await rowsById(db, 'sessions');
     const approved = await runCli(['approve', paused.json.approval_id, '--as', 'alice', '--token', token, '--json']);
     expect(approved.code, approved.stderr).toBe(0);
+    await expectBackupKeysMatch(db, keysBefore, await rowsById(db, 'sessions'), `airlock_backup.${approved.json.action_id}`);
     expect(approved.json.backups).toEqual([{ source: `${db.schema}.sessions`, backup: `airlock_backup.${approved.json.action_id}`, rows: 30, kind: 'rows' }]);
     expect(await db.count('sessions')).toBe(970);
 

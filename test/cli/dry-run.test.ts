@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cliEnv, runCli } from '../helpers/cli.ts';
+import { expectBackupKeysMatch, rowsById } from '../holes/helpers.ts';
 import { openSandbox, type Sandbox } from '../helpers/database.ts';
 import { STRICT_POLICY, writePolicy } from '../helpers/policy-file.ts';
 
@@ -51,8 +52,10 @@ describe('dry-run of a large table: EXPLAIN first, an estimate when the exact co
     expect(history.json.audit.find((a: any) => a.step === 'dry-run').message).toMatch(/estimated by EXPLAIN/);
     expect(await db.count('events')).toBe(300_000);
 
+    const keysBefore = await rowsById(db, 'events');
     const approved = await runCli(['approve', paused.json.approval_id, '--as', 'alice', '--token', showJson.json.confirmation_token, '--json'], { env });
     expect(approved.code, approved.stderr).toBe(0);
+    await expectBackupKeysMatch(db, keysBefore, await rowsById(db, 'events'), `airlock_backup.${approved.json.action_id}`);
     expect(approved.json.statements).toEqual([{ kind: 'DeleteStmt', command: 'DELETE', rowCount: 3000 }]);
     expect(await db.count('events')).toBe(297_000);
   });

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.ts';
+import { expectBackupKeysMatch, rowsById } from '../holes/helpers.ts';
 import { openSandbox, type Sandbox } from '../helpers/database.ts';
 
 let db: Sandbox;
@@ -31,7 +32,9 @@ describe('archive mode', () => {
     const undoPath = show.json.undo as string;
     expect(undoPath).toMatch(/^the rows are kept in airlock_backup\.(act_[0-9a-f]{12}), moved to .*sessions_archive; undo: airlock undo act_[0-9a-f]{12} --as NAME$/);
     expect((await runCli(['show', paused.json.approval_id])).stdout).toContain(`Kept before it runs: ${undoPath}`);
+    const keysBefore = await rowsById(db, 'sessions');
     const approved = await approveWithToken(paused.json.approval_id);
+    await expectBackupKeysMatch(db, keysBefore, await rowsById(db, 'sessions'), `airlock_backup.${approved.json.action_id}`);
     expect(undoPath).toContain(`airlock undo ${approved.json.action_id} --as NAME`); // the path shown is the one taken
     const history = await runCli(['history', approved.json.thread_id, '--json']);
     expect(history.json.audit.find((a: any) => a.step === 'approve' && a.outcome === 'pending_approval').message).toContain(undoPath);
@@ -89,9 +92,11 @@ describe('DROP COLUMN', () => {
 describe('a backup changed since the action ran', () => {
   it('is refused by undo (exit 4), and nothing changes', async () => {
     const paused = await runCli(['cleanup', '--table', `${db.schema}.sessions`, '--where', OLD, '--env', 'production', '--as', 'dev', '--json']);
+    const keysBefore = await rowsById(db, 'sessions');
     const approved = await approveWithToken(paused.json.approval_id);
     expect(approved.code, approved.stderr).toBe(0);
     const backup = `airlock_backup.${approved.json.action_id}`;
+    await expectBackupKeysMatch(db, keysBefore, await rowsById(db, 'sessions'), backup);
 
     // By hand, outside Airlock: one value changed, same number of rows.
     await db.query(`UPDATE ${backup} SET token = 'forged' WHERE id = 1`);

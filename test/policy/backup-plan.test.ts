@@ -40,8 +40,15 @@ describe('what is kept before an action runs, and how to undo it', () => {
 
   it('nothing destructive: nothing to say', () => {
     expect(plan('SELECT 1')).toBeUndefined();
-    expect(plan('UPDATE app.users SET email = lower(email) WHERE id = 1')).toBeUndefined();
     expect(plan('CREATE TABLE app.t (id int)')).toBeUndefined();
+  });
+
+  it('a DELETE, UPDATE or MERGE at any tier keeps the rows it changes, from its own RETURNING, and can be undone', () => {
+    // Issue 14, hole 7: a filtered UPDATE was "nothing destructive" and kept nothing.
+    expect(plan('UPDATE app.users SET email = lower(email) WHERE id = 1')).toBe(
+      "the rows statement 1 deletes or overwrites in app.users kept in airlock_backup.act_0123456789ab_s1, from the statement's own RETURNING; undo: airlock undo act_0123456789ab --as NAME",
+    );
+    expect(plan('SELECT 1; MERGE INTO app.t USING app.s ON t.id = s.id WHEN MATCHED THEN DELETE')).toMatch(/statement 2 deletes or overwrites in app.t kept in airlock_backup.act_0123456789ab_s2/);
   });
 
   it('the helpers: dropped columns, DROP TABLE, tables to copy', () => {

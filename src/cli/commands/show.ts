@@ -25,6 +25,7 @@ export function registerShow(program: Command): void {
           reasons: s.reasons,
         }));
         const radius = approval.action.blastRadius as BlastRadius | undefined;
+        const cascade = (approval.action.cascade ?? []) as { statement: number; objects: string[] }[];
         const rules = [...new Set(statements.flatMap((s) => s.rules))];
         const json = {
           approval_id: approval.approval_id,
@@ -41,6 +42,7 @@ export function registerShow(program: Command): void {
           requested_at: approval.requested_at.toISOString(),
           token_required: approval.token_required,
           ...(approval.action.blastRadius ? { blast_radius: approval.action.blastRadius, samples: (approval.action.blastRadius as { samples?: unknown[] }).samples ?? [] } : {}),
+          ...(cascade.length ? { cascade } : {}),
           ...(approval.action.undo ? { undo: approval.action.undo } : {}),
           confirmation_token: approval.confirmation_token,
           ...(approval.decided_by
@@ -71,6 +73,7 @@ export function registerShow(program: Command): void {
                 ...(radius.samples.length ? ['Sample rows:', indent(radius.samples.map((row) => JSON.stringify(row)))] : []),
               ]
             : []),
+          ...cascade.map((one) => `CASCADE (statement ${one.statement}) also drops: ${one.objects.join(', ')}`),
           ...(approval.action.undo ? [`Kept before it runs: ${String(approval.action.undo)}`] : []),
           '',
           ...(approval.status === 'pending'

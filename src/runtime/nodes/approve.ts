@@ -34,6 +34,7 @@ function requestFor(approval: Approval, state: MigrationState, refused?: string)
     requestedBy: approval.requested_by,
     tokenRequired: approval.token_required,
     ...(state.blastRadius ? { blastRadius: state.blastRadius } : {}),
+    ...(state.cascade?.length ? { cascade: state.cascade } : {}),
     ...(approval.action.undo ? { undo: String(approval.action.undo) } : {}),
     howToDecide: `airlock approve ${approval.approval_id} --as REVIEWER${tokenHint}  |  airlock reject ${approval.approval_id} --as REVIEWER --reason TEXT`,
     ...(refused ? { refused } : {}),
@@ -74,6 +75,7 @@ export async function approve(state: MigrationState, config: LangGraphRunnableCo
       permit: state.permission,
       environmentSignals: state.environmentSignals,
       ...(state.blastRadius ? { blastRadius: state.blastRadius } : {}),
+      ...(state.cascade?.length ? { cascade: state.cascade } : {}),
       ...(undo ? { undo } : {}),
     },
     action_hash: state.actionHash!,
@@ -91,7 +93,7 @@ export async function approve(state: MigrationState, config: LangGraphRunnableCo
     outcome: 'pending_approval',
     message: `Paused for approval in ${approval.environment}: ${approval.summary}.${
       state.blastRadius ? ` Blast radius: ${describeRadius(state.blastRadius)}.` : ''
-    }${undo ? ` Kept before it runs: ${undo}.` : ''} A reviewer decides with "airlock show ${approvalId}", then approve or reject.`,
+    }${state.cascade?.length ? ` CASCADE also drops: ${state.cascade.map((one) => one.objects.join(', ')).join('; ')}.` : ''}${undo ? ` Kept before it runs: ${undo}.` : ''} A reviewer decides with "airlock show ${approvalId}", then approve or reject.`,
     detail: { tier: approval.tier, tokenRequired: approval.token_required, ...(undo ? { undo } : {}) },
     eventKey: `${approvalId}:requested`,
   });

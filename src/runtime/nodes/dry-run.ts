@@ -1,43 +1,97 @@
 import type { LangGraphRunnableConfig } from '@langchain/langgraph';
 import type pg from 'pg';
 import { actionHash } from '../../policy/action-identity.ts';
-import { capExceeded, describeRadius, percentOf, type BlastRadius, type StatementRadius } from '../../policy/blast-radius.ts';
-import { dmlTarget } from '../../policy/dml-target.ts';
+import { describeRadius, percentOf, type BlastRadius, type StatementRadius } from '../../policy/blast-radius.ts';
+import { judgeCaps } from '../../policy/cap-judgement.ts';
+import { cascadeRefusal, cascadeRoots, type CascadeRoot } from '../../policy/cascade-reach.ts';
+import { reachOfCascade } from '../cascade-reach.ts';
+import { planCleanup } from '../../policy/cleanup-request.ts';
+import { permit as decidePermit } from '../../policy/permit.ts';
+import { changesRows, isUpsert, rowChangeOf, upsertSourceSql, type RangeVar } from '../../policy/row-change.ts';
+import { gatherFacts } from '../../policy/tree-facts.ts';
+import { captureSql } from '../../policy/effect-capture.ts';
 import { loadSqlParser, parseSql } from '../../policy/parse-sql.ts';
 import { useAirlock } from '../airlock.ts';
 import { appendAudit } from '../audit.ts';
-import { DEFAULT_COUNT_BUDGET_MS, measureBlastRadius, type Measurement } from '../blast-radius.ts';
+import { DEFAULT_COUNT_BUDGET_MS, measureBlastRadius } from '../blast-radius.ts';
 import { describeDatabaseError } from '../errors.ts';
 import type { MigrationState } from '../migration-state.ts';
 import { undoPlan } from '../undo-plan.ts';
 import { threadIdOf } from './thread-id.ts';
 
-interface Target extends Measurement {
+interface Target {
   /** 1-based statement number in a migration; 1 for a cleanup. */
   statement: number;
   name: string;
+  kind: string;
+  node: Record<string, unknown>;
+  /** Known beforehand not to be measurable, and why. */
+  problem?: string;
+  /** The table is created by an earlier statement of the same migration: no rows exist before it runs. */
+  createdHere?: boolean;
 }
 
-function quoted(table: string): string {
-  return table
-    .split('.')
-    .map((part) => `"${part.replace(/"/g, '""')}"`)
-    .join('.');
+function qualifiedOf(relation: RangeVar | undefined): string {
+  return `${relation?.schemaname || 'public'}.${relation?.relname ?? '?'}`;
 }
 
-/** What the dry-run measures: the cleanup's table and filter, or each DELETE/UPDATE of a migration. */
-function targetsOf(state: MigrationState): Target[] {
+/**
+ * What the dry-run measures: the cleanup's DELETE, or each statement of a
+ * migration that changes existing rows (DELETE, UPDATE, MERGE, INSERT … ON
+ * CONFLICT DO UPDATE), and any statement that changes rows from inside a WITH
+ * clause, which cannot be measured read-only.
+ */
+function targetsOf(state: MigrationState, threadId: string): Target[] {
   if (state.cleanup) {
-    const table = quoted(state.cleanup.table);
-    return [{ statement: 1, name: state.cleanup.table, table, from: table, ref: table, where: state.cleanup.predicate }];
+    const plan = planCleanup(state.cleanup.table, state.cleanup.predicate, state.cleanup.mode, threadId);
+    if (!plan.ok) return [{ statement: 1, name: state.cleanup.table, kind: 'DeleteStmt', node: {}, problem: plan.error }];
+    return [{ statement: 1, name: state.cleanup.table, kind: plan.statement.kind, node: plan.statement.node }];
   }
   if (!state.classification || state.classification.tier === 'read') return [];
   const parsed = parseSql(state.sql);
   if (!parsed.ok) return [];
+  const created = new Set<string>();
+  const targets: Target[] = [];
+  for (const [index, statement] of parsed.statements.entries()) {
+    const { kind, node } = statement;
+    if (kind === 'CreateStmt' || kind === 'CreateTableAsStmt') {
+      const relation = (kind === 'CreateStmt' ? node.relation : (node.into as { rel?: RangeVar } | undefined)?.rel) as RangeVar | undefined;
+      created.add(qualifiedOf(relation));
+    }
+    const relation = node.relation as RangeVar | undefined;
+    if (changesRows(kind, node)) {
+      targets.push({ statement: index + 1, name: relation?.relname ? `${relation.schemaname ? `${relation.schemaname}.` : ''}${relation.relname}` : '?', kind, node, createdHere: created.has(qualifiedOf(relation)) });
+    } else if (gatherFacts(node).nestedDml.some((nested) => changesRows(nested.kind, nested.node))) {
+      targets.push({
+        statement: index + 1,
+        name: kind,
+        kind,
+        node,
+        problem: 'it changes rows from inside a WITH clause, which a read-only dry-run cannot measure: write the DELETE/UPDATE/MERGE as a statement of its own',
+      });
+    }
+  }
+  return targets;
+}
+
+/** The DROP … CASCADE statements of a migration, with the objects they name. */
+function cascadesOf(state: MigrationState): { statement: number; roots: CascadeRoot[] }[] {
+  if (state.cleanup || !state.classification) return [];
+  const parsed = parseSql(state.sql);
+  if (!parsed.ok) return [];
   return parsed.statements.flatMap((statement, index) => {
-    const target = dmlTarget(statement);
-    return target ? [{ ...target, statement: index + 1, withClause: target.withClause }] : [];
+    const roots = cascadeRoots(statement.kind, statement.node);
+    return roots.length ? [{ statement: index + 1, roots }] : [];
   });
+}
+
+/** Why the dry-run could not measure, and what to write instead. */
+function adviceFor(problem: string): string {
+  if (/read-only transaction/i.test(problem)) {
+    return 'the statement calls something that writes (nextval(), a volatile function) even to be counted: compute that value first and write it as a constant';
+  }
+  if (/statement timeout|canceling statement/i.test(problem)) return 'the count did not finish in time: narrow the filter, or index the columns it uses';
+  return 'write it as a plain DELETE/UPDATE with a filter Airlock can count';
 }
 
 /**
@@ -49,10 +103,11 @@ function targetsOf(state: MigrationState): Target[] {
  */
 export async function dryRun(state: MigrationState, config: LangGraphRunnableConfig): Promise<Partial<MigrationState>> {
   await loadSqlParser();
-  const targets = targetsOf(state);
-  if (targets.length === 0) return {};
-  const airlock = await useAirlock();
   const threadId = threadIdOf(config);
+  const targets = targetsOf(state, threadId);
+  const cascades = cascadesOf(state);
+  if (targets.length === 0 && cascades.length === 0) return {};
+  const airlock = await useAirlock();
   const environment = state.resolvedEnvironment ?? state.environment;
   const caps = state.permission ? airlock.policy.policy.environments[state.permission.policyEnvironment]?.blastRadius : undefined;
   const budgetMs = caps?.countBudgetMs ?? DEFAULT_COUNT_BUDGET_MS;
@@ -60,16 +115,36 @@ export async function dryRun(state: MigrationState, config: LangGraphRunnableCon
   const started = Date.now();
   const measured: (StatementRadius & { samples: Record<string, unknown>[] })[] = [];
   const unmeasured: string[] = [];
+  const failed: { statement: number; table: string; problem: string }[] = [];
+  const cascade: { statement: number; objects: string[] }[] = [];
+  let cascadeRefused: string | undefined;
   let problem: string | undefined;
   try {
     await client.query('BEGIN READ ONLY');
     await client.query("SELECT set_config('statement_timeout', $1, true)", [airlock.settings.statementTimeout]);
+    for (const { statement, roots } of cascades) {
+      await client.query('SAVEPOINT airlock_cascade');
+      try {
+        const objects = await reachOfCascade(client, roots);
+        cascadeRefused ??= cascadeRefusal(statement, objects);
+        if (objects.length) cascade.push({ statement, objects: objects.map((object) => object.description) });
+      } catch (error) {
+        await client.query('ROLLBACK TO SAVEPOINT airlock_cascade').catch(() => {});
+        cascadeRefused ??= `statement ${statement}'s CASCADE could not be enumerated from the catalogue (${describeDatabaseError(error)}): name each object to drop instead of CASCADE`;
+      }
+    }
     for (const target of targets) {
-      const outcome = await measureOne(client, target, { budgetMs, statementTimeout: airlock.settings.statementTimeout, environment, state });
+      if (target.createdHere) {
+        // Acts on a table an earlier statement creates: it holds no rows before the migration runs.
+        unmeasured.push(`statement ${target.statement} (${target.name}): the migration creates this table, so no existing rows can be lost`);
+        continue;
+      }
+      const outcome = target.problem
+        ? { problem: target.problem }
+        : await measureOne(client, target, { budgetMs, statementTimeout: airlock.settings.statementTimeout, environment, state });
       if ('radius' in outcome) measured.push({ statement: target.statement, table: target.name, ...outcome.radius });
       else if (state.cleanup) problem = outcome.problem;
-      // A migration's statement may act on a table an earlier statement creates: not measurable beforehand.
-      else unmeasured.push(`statement ${target.statement} (${target.name}): ${outcome.problem}`);
+      else failed.push({ statement: target.statement, table: target.name, problem: outcome.problem });
     }
   } finally {
     await client.query('ROLLBACK').catch(() => {});
@@ -78,7 +153,10 @@ export async function dryRun(state: MigrationState, config: LangGraphRunnableCon
 
   let radius: BlastRadius | undefined;
   let overCap: string | undefined;
-  let restoring = false;
+  let destructive: string | undefined;
+  // An undo restores what an approved action removed: its size is that action's, not a new blast radius.
+  const restoring = state.undoOf ? await isUndoOf(state.undoOf, state.sql) : false;
+  const capsApply = !restoring && caps !== undefined && (caps.maxRows !== undefined || caps.maxPercent !== undefined);
   if (measured.length) {
     const worst = measured.reduce((a, b) => (b.pct > a.pct ? b : a));
     radius = {
@@ -89,19 +167,51 @@ export async function dryRun(state: MigrationState, config: LangGraphRunnableCon
       samples: worst.samples,
       duration_ms: Date.now() - started,
       table: worst.table,
-      ...(state.cleanup ? {} : { statements: measured.map(({ statement, table, rows, table_rows, pct, estimated }) => ({ statement, table, rows, table_rows, pct, estimated })) }),
+      ...(worst.arms ? { arms: worst.arms } : {}),
+      ...(state.cleanup
+        ? {}
+        : {
+            statements: measured.map(({ statement, table, rows, table_rows, pct, estimated, arms }) => ({
+              statement,
+              table,
+              rows,
+              table_rows,
+              pct,
+              estimated,
+              ...(arms ? { arms } : {}),
+            })),
+          }),
     };
-    // An undo restores what an approved action removed: its size is that action's, not a new blast radius.
-    restoring = state.undoOf ? await isUndoOf(state.undoOf, state.sql) : false;
     for (const one of restoring ? [] : measured) {
-      const over = capExceeded(one, environment, caps);
-      if (over) {
-        overCap = state.cleanup ? over : `statement ${one.statement} (${one.table}): ${over}`;
+      const verdict = judgeCaps(one, environment, caps);
+      const where = state.cleanup ? '' : `statement ${one.statement} (${one.table}): `;
+      if (verdict.outcome === 'blocked') {
+        overCap = `${where}${verdict.reason}`;
         break;
       }
+      if (verdict.outcome === 'destructive') destructive ??= `${where}${verdict.reason}`;
     }
   }
-  const reason = problem ?? overCap;
+  // Unmeasurable is not measured-as-fine: where caps apply, what cannot be measured does not run.
+  const unmeasurable =
+    failed.length && capsApply
+      ? `${failed
+          .map((one) => `statement ${one.statement} (${one.table}) could not be measured (blast-radius-unmeasured): ${one.problem}; ${adviceFor(one.problem)}`)
+          .join('; ')}. Where caps apply, Airlock does not run what it cannot measure`
+      : undefined;
+  for (const one of capsApply ? [] : failed) unmeasured.push(`statement ${one.statement} (${one.table}): ${one.problem}`);
+  // Over the percentage cap on a small table: the destructive tier's approval (its token, its roles), or its block.
+  let permission = state.permission;
+  let escalated: string | undefined;
+  if (destructive && !overCap && !unmeasurable && permission && state.classification?.tier !== 'destructive') {
+    const needed = decidePermit({ tier: 'destructive', environment, requester: state.requestedBy, tool: 'migrate' }, airlock.policy.policy);
+    if (needed.decision === 'block') overCap = `${destructive}, and destructive actions are blocked in ${environment}`;
+    else if (needed.decision === 'approve') {
+      permission = { ...needed, reason: `${destructive}: ${needed.reason}` };
+      escalated = destructive;
+    }
+  }
+  const reason = problem ?? cascadeRefused ?? unmeasurable ?? overCap;
   const totalRows = measured.reduce((sum, one) => sum + one.rows, 0);
   const where = `${environment} on ${state.target}`;
   await appendAudit(airlock.databases.state, {
@@ -114,12 +224,17 @@ export async function dryRun(state: MigrationState, config: LangGraphRunnableCon
       ? `Blocked in ${where}: ${reason}. Nothing was changed.`
       : `Dry-run in ${where} (rolled back): ${measured.map((one) => describeRadius(one)).join('; ')}, in ${Date.now() - started} ms.${
           unmeasured.length ? ` Not measured: ${unmeasured.join('; ')}.` : ''
-        }${restoring ? ` Caps not applied: this restores ${state.undoOf} from its unchanged backup.` : ''}`,
+        }${cascade.length ? ` CASCADE reaches: ${cascade.map((one) => `statement ${one.statement}: ${one.objects.join(', ')}`).join('; ')}.` : ''}${restoring ? ` Caps not applied: this restores ${state.undoOf} from its unchanged backup.` : ''}${
+          escalated ? ` ${escalated}.` : ''
+        }`,
     detail: {
       ...(state.cleanup ? { table: state.cleanup.table, predicate: state.cleanup.predicate } : {}),
       ...(radius ? { blastRadius: { ...radius, samples: radius.samples.length } } : {}),
       ...(unmeasured.length ? { unmeasured } : {}),
-      ...(overCap ? { rule: 'blast-radius-cap' } : {}),
+      ...(cascade.length ? { cascade } : {}),
+      ...(cascadeRefused ? { rule: 'cascade-reaches-data' } : {}),
+      ...(unmeasurable ? { rule: 'blast-radius-unmeasured', failed } : overCap ? { rule: 'blast-radius-cap' } : {}),
+      ...(escalated ? { rule: 'small-table-floor', escalated } : {}),
     },
     eventKey: `${threadId}:dry-run:${state.actionHash ?? ''}:${measured.map((one) => one.rows).join(',') || 'none'}`,
   });
@@ -127,6 +242,8 @@ export async function dryRun(state: MigrationState, config: LangGraphRunnableCon
     ...(radius ? { blastRadius: radius } : {}),
     // The approval is bound to the number of rows measured here.
     ...(radius ? { actionHash: actionHash({ sql: state.sql, environment, target: state.target ?? '', blastRadius: totalRows }) } : {}),
+    ...(escalated && permission ? { permission } : {}),
+    ...(cascade.length ? { cascade } : {}),
     ...(reason ? { status: 'blocked' as const, reason } : {}),
   };
 }
@@ -150,11 +267,23 @@ async function measureOne(
   const { state } = options;
   await client.query('SAVEPOINT airlock_target');
   try {
-    const exists = await client.query<{ found: boolean }>('SELECT to_regclass($1) IS NOT NULL AS found', [target.table]);
+    const relation = target.node.relation as RangeVar;
+    const tableSql = `${relation.schemaname ? `${client.escapeIdentifier(relation.schemaname)}.` : ''}${client.escapeIdentifier(relation.relname ?? '')}`;
+    const exists = await client.query<{ found: boolean }>('SELECT to_regclass($1) IS NOT NULL AS found', [tableSql]);
     if (!exists.rows[0]?.found) {
       return { problem: `there is no table ${target.name} in ${state.target}${state.cleanup ? ': check --table (and the schema)' : ''}` };
     }
-    const radius = await measureBlastRadius(client, target, {
+    const columns = isUpsert(target.kind, target.node) ? await upsertColumns(client, tableSql, target.node) : undefined;
+    const change = rowChangeOf({ kind: target.kind, node: target.node }, columns);
+    if (!change) return { problem: 'it changes no existing rows' };
+    if (!change.ok) return { problem: change.problem };
+    // Execution runs it as one statement that also keeps what it changes, rebuilt from the tree: that must be possible.
+    try {
+      captureSql({ kind: target.kind, node: target.node }, { backup: 'airlock_backup.airlock_probe', shape: state.cleanup ? 'rows' : 'changed' });
+    } catch (error) {
+      return { problem: `${(error as Error).message} (it could not be kept for undo as written): write the change in a plainer form` };
+    }
+    const radius = await measureBlastRadius(client, change.change, {
       budgetMs: options.budgetMs,
       statementTimeout: options.statementTimeout,
       label: `dry-run of ${target.name} in ${options.environment}`,
@@ -169,4 +298,14 @@ async function measureOne(
     await client.query('ROLLBACK TO SAVEPOINT airlock_target').catch(() => {});
     return { problem: `the dry-run failed: ${describeDatabaseError(error)}${state.cleanup ? '; check --where' : ''}` };
   }
+}
+
+/** The columns an upsert's proposed rows fill, when it does not name them: the table's first N, in order. */
+async function upsertColumns(client: pg.PoolClient, tableSql: string, node: Record<string, unknown>): Promise<string[]> {
+  const { rows } = await client.query<{ name: string }>(
+    `SELECT attname AS name FROM pg_attribute WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attnum`,
+    [tableSql],
+  );
+  const proposed = await client.query(upsertSourceSql(node));
+  return rows.map((row) => row.name).slice(0, proposed.fields.length);
 }

@@ -6,7 +6,10 @@ import { droppedColumns, dropsTables, tablesToBackUp } from '../../policy/backup
 import { loadSqlParser, parseSql } from '../../policy/parse-sql.ts';
 import { capExceeded, percentOf, recountAccepted } from '../../policy/blast-radius.ts';
 import type { EnvironmentPolicy } from '../../policy/policy-file.ts';
-import { backUpColumn, backUpRows, backUpTables, moveToTrash, type Backup, type BackupOwner } from '../backup.ts';
+import { backUpColumn, backUpTables, moveToTrash, type Backup, type BackupOwner } from '../backup.ts';
+import { changeAndKeep } from '../effect-backup.ts';
+import { planCleanup } from '../../policy/cleanup-request.ts';
+import { changesRows } from '../../policy/row-change.ts';
 import { useAirlock } from '../airlock.ts';
 import { summarise } from '../../policy/classify.ts';
 import { sendAlert } from '../alerts.ts';
@@ -18,6 +21,7 @@ import type { ExecutionResult, MigrationState } from '../migration-state.ts';
 import { threadIdOf } from './thread-id.ts';
 
 const MAX_ROWS_KEPT = 50;
+const COMMAND_OF: Record<string, string> = { DeleteStmt: 'DELETE', UpdateStmt: 'UPDATE', MergeStmt: 'MERGE', InsertStmt: 'INSERT' };
 
 
 /**
@@ -127,30 +131,40 @@ async function runInTransaction(
       createdAt: (await useAirlock()).clock(),
     };
     let counted: number | undefined;
-    if (!readOnly && state.cleanup && state.blastRadius) {
+    // A cleanup's DELETE, rebuilt from its table and filter: the same tree the dry-run measured.
+    const plan = state.cleanup ? planCleanup(state.cleanup.table, state.cleanup.predicate, state.cleanup.mode, state.threadId!) : undefined;
+    if (plan && !plan.ok) throw new Error(plan.error);
+    if (!readOnly && plan?.ok && state.blastRadius) {
       // Re-count inside the transaction: the rows must still be the ones that were approved.
-      const [schema, name] = state.cleanup.table.split('.') as [string, string];
-      const { rows: found } = await client.query<{ n: string }>(
-        `SELECT count(*) AS n FROM ${client.escapeIdentifier(schema)}.${client.escapeIdentifier(name)} WHERE (${state.cleanup.predicate})`,
-      );
-      counted = Number(found[0]!.n);
+      const { rows: found } = await client.query<{ rows: string }>(plan.change.arms[0]!.count);
+      counted = Number(found[0]!.rows);
       if (!countStillApproved(state.blastRadius, counted, caps)) {
         await client.query('ROLLBACK');
         return { ok: false, recount: { approved: state.blastRadius.rows, found: counted } };
       }
     }
     const backups: Backup[] = [];
-    if (!readOnly && state.cleanup) {
-      const kind = state.cleanup.mode === 'archive' ? 'archived' : 'rows';
-      backups.push(await backUpRows(client, state.cleanup.table, state.cleanup.predicate, owner, kind));
-    } else if (!readOnly) {
-      backups.push(...(await backUpForMigration(client, state, owner)));
-    }
+    if (!readOnly && !state.cleanup) backups.push(...(await backUpForMigration(client, state, owner)));
+    await loadSqlParser();
+    const parsed = parseSql(state.sql);
+    const nodes = parsed.ok ? parsed.statements.map((statement) => statement.node) : [];
+    const changes: NonNullable<ExecutionResult['changes']> = [];
     const results: ExecutionResult['statements'] = [];
     let rows: Record<string, unknown>[] | undefined;
     let trashed = 0;
     for (const [index, statement] of statements.entries()) {
       current = index;
+      if (plan?.ok && statement.kind !== 'CreateStmt') {
+        // The archive INSERT and the DELETE run as one statement that also keeps the rows it removes.
+        if (statement.kind !== 'DeleteStmt') continue;
+        const archive = plan.archiveTable ? { table: plan.archiveTable, threadId: state.threadId! } : undefined;
+        const captured = await changeAndKeep(client, plan.statement, owner, { shape: 'rows', ...(archive ? { archive } : {}) });
+        if (archive) results.push({ kind: 'InsertStmt', command: 'INSERT', rowCount: captured.archived });
+        results.push({ kind: 'DeleteStmt', command: 'DELETE', rowCount: captured.deleted });
+        backups.push(captured.backup);
+        changes.push({ statement: index + 1, backup: captured.backup.backup, deleted: captured.deleted, updated: 0, inserted: 0, kept: captured.kept });
+        continue;
+      }
       if (!state.cleanup && dropsTables(statement)) {
         // DROP TABLE moves the table to airlock_trash instead, so that it can be undone.
         const moved = [];
@@ -166,24 +180,41 @@ async function runInTransaction(
         // A table that is not there: let the DROP itself fail, or do nothing for IF EXISTS.
         backups.push(...moved);
       }
+      // A migration's DELETE/UPDATE/MERGE measured by the dry-run, with only reads before it: the same rows, or ask again.
+      const measured = state.cleanup ? undefined : state.blastRadius?.statements?.find((one) => one.statement === index + 1);
+      const onlyReadsBefore = statements.slice(0, index).every((earlier) => earlier.tier === 'read');
+      const node = nodes[index];
+      if (!state.cleanup && node && changesRows(statement.kind, node)) {
+        // It keeps the rows it deletes or overwrites from its own RETURNING, in the same execution.
+        const captured = await changeAndKeep(client, { kind: statement.kind, node }, owner, { shape: 'changed', statement: index + 1 });
+        results.push({ kind: statement.kind, command: COMMAND_OF[statement.kind] ?? null, rowCount: captured.total });
+        backups.push(captured.backup);
+        changes.push({
+          statement: index + 1,
+          backup: captured.backup.backup,
+          deleted: captured.deleted,
+          updated: captured.updated,
+          inserted: captured.inserted,
+          kept: captured.kept,
+        });
+        if (measured && onlyReadsBefore && !countStillApproved(measured, captured.destroyed, caps)) {
+          await client.query('ROLLBACK');
+          return { ok: false, recount: { approved: measured.rows, found: captured.destroyed, statement: index + 1 } };
+        }
+        continue;
+      }
       // One statement per round trip, on the extended protocol, which refuses a
       // string smuggling several statements (a COMMIT cannot end our transaction).
       const outcome = await client.query({ text: statement.text, queryMode: 'extended' } as pg.QueryConfig);
       results.push({ kind: statement.kind, command: outcome.command ?? null, rowCount: outcome.rowCount ?? null });
       if (outcome.fields?.length) rows = outcome.rows.slice(0, MAX_ROWS_KEPT);
-      // A migration's DELETE/UPDATE measured by the dry-run, with only reads before it: the same rows, or ask again.
-      const measured = state.cleanup ? undefined : state.blastRadius?.statements?.find((one) => one.statement === index + 1);
-      const onlyReadsBefore = statements.slice(0, index).every((earlier) => earlier.tier === 'read');
-      if (measured && onlyReadsBefore && !countStillApproved(measured, outcome.rowCount ?? 0, caps)) {
-        await client.query('ROLLBACK');
-        return { ok: false, recount: { approved: measured.rows, found: outcome.rowCount ?? 0, statement: index + 1 } };
-      }
     }
     current = -1;
     const result: ExecutionResult = {
       statements: results,
       ...(rows ? { rows } : {}),
       ...(counted === undefined ? {} : { counted }),
+      ...(changes.length ? { changes } : {}),
       ...(backups.length ? { backups, actionId: owner.actionId } : {}),
       durationMs: Date.now() - started,
     };
@@ -194,7 +225,12 @@ async function runInTransaction(
     if (!readOnly) {
       await client.query('UPDATE airlock.ledger SET result = $2 WHERE idempotency_key = $1', [
         idempotencyKey,
-        JSON.stringify({ statements: results, ...(backups.length ? { backups, actionId: owner.actionId } : {}), durationMs: result.durationMs }),
+        JSON.stringify({
+          statements: results,
+          ...(backups.length ? { backups, actionId: owner.actionId } : {}),
+          ...(changes.length ? { changes } : {}),
+          durationMs: result.durationMs,
+        }),
       ]);
     }
     if (!commit) {

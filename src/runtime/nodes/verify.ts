@@ -6,6 +6,8 @@ import { appendAudit } from '../audit.ts';
 import { describeDatabaseError } from '../errors.ts';
 import type { MigrationState } from '../migration-state.ts';
 import { threadIdOf } from './thread-id.ts';
+import { backupKeyProblems } from '../verify-backup-keys.ts';
+import { smokeQueryRefusal } from '../../policy/smoke-query.ts';
 
 interface CheckFailure {
   check: string;
@@ -36,6 +38,18 @@ export async function verify(state: MigrationState, config: LangGraphRunnableCon
     }
   }
 
+  // The backup holds exactly the rows removed or overwritten: by count and by key, not only the total.
+  if (state.result.changes?.length && !state.result.rolledBack) {
+    const client = await airlock.databases.target.connect();
+    try {
+      for (const problem of await backupKeyProblems(client, state.result)) failures.push({ check: 'backup-keys', problem });
+    } catch (error) {
+      failures.push({ check: 'backup-keys', problem: `it could not be checked: ${describeDatabaseError(error)}` });
+    } finally {
+      client.release();
+    }
+  }
+
   // After a rolled-back replay the smoke queries would only see the data as it was before.
   const smokeQueries =
     state.permission && !state.result.rolledBack
@@ -43,8 +57,9 @@ export async function verify(state: MigrationState, config: LangGraphRunnableCon
       : [];
   for (const smoke of smokeQueries) {
     const verdict = classifySql(smoke.sql);
-    if (verdict.tier !== 'read' || verdict.statements.length !== 1) {
-      failures.push({ check: smoke.name, problem: 'the smoke query is not one read-only statement: fix it in the policy file' });
+    const refusal = smokeQueryRefusal(smoke.sql);
+    if (verdict.tier !== 'read' || verdict.statements.length !== 1 || refusal) {
+      failures.push({ check: smoke.name, problem: `the smoke query is not one plain read-only SELECT${refusal ? ` (${refusal})` : ''}: fix it in the policy file` });
       continue;
     }
     const client = await airlock.databases.target.connect();
@@ -75,7 +90,11 @@ export async function verify(state: MigrationState, config: LangGraphRunnableCon
     actor: 'airlock',
     environment,
     outcome: reason ? 'failed' : 'verified',
-    message: reason ?? `Verified in ${environment}: ${smokeQueries.length} smoke quer${smokeQueries.length === 1 ? 'y' : 'ies'}${state.cleanup ? ' and the row count' : ''} as expected.`,
+    message:
+      reason ??
+      `Verified in ${environment}: ${smokeQueries.length} smoke quer${smokeQueries.length === 1 ? 'y' : 'ies'}${state.cleanup ? ' and the row count' : ''}${
+        state.result.changes?.length ? ', and the backup holds exactly the rows changed (by key)' : ''
+      } as expected.`,
     detail: { failures, undo: undo ?? null },
     eventKey: `${threadId}:verify:${state.actionHash ?? ''}`,
   });

@@ -1,0 +1,37 @@
+import { capExceeded, type BlastRadius } from './blast-radius.ts';
+import type { EnvironmentPolicy } from './policy-file.ts';
+
+/**
+ * Caps against a measured blast radius, with a floor under the percentage
+ * cap: on a table of fewer than `smallTableRows` rows (default 100) a share
+ * says little (one row of a one-row settings table is 100%), so such a table
+ * is judged by the row cap, and a share over the percentage cap needs the
+ * destructive tier's approval (a named reviewer, and the confirmation token
+ * where the policy asks for one) instead of being blocked outright. Pure.
+ */
+export const DEFAULT_SMALL_TABLE_ROWS = 100;
+
+export type CapVerdict =
+  | { outcome: 'within' }
+  | { outcome: 'blocked'; reason: string }
+  /** Over the percentage cap on a small table: approved as destructive. */
+  | { outcome: 'destructive'; reason: string };
+
+export function judgeCaps(
+  radius: Pick<BlastRadius, 'rows' | 'table_rows' | 'pct' | 'estimated'>,
+  environment: string,
+  caps: EnvironmentPolicy['blastRadius'],
+): CapVerdict {
+  if (!caps) return { outcome: 'within' };
+  const floor = caps.smallTableRows ?? DEFAULT_SMALL_TABLE_ROWS;
+  const small = radius.table_rows < floor;
+  const over = capExceeded(radius, environment, small ? { ...caps, maxPercent: undefined } : caps);
+  if (over) return { outcome: 'blocked', reason: over };
+  if (small && caps.maxPercent !== undefined && radius.pct > caps.maxPercent) {
+    return {
+      outcome: 'destructive',
+      reason: `${radius.rows} of ${radius.table_rows} rows (${radius.pct}%) is over ${environment}'s cap of ${caps.maxPercent}%, but the table has fewer than ${floor} rows (blastRadius.smallTableRows), so it is judged by the row cap and needs a destructive-tier approval (small-table-floor)`,
+    };
+  }
+  return { outcome: 'within' };
+}

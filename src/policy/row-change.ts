@@ -1,0 +1,296 @@
+import { statementSql } from './deparse.ts';
+import type { ParsedStatement } from './parse-sql.ts';
+
+/**
+ * Every statement that changes existing rows, as the read-only queries that
+ * measure it (issue 14, holes 2 and 5): DELETE and UPDATE (with USING/FROM),
+ * MERGE arm by arm (rows each WHEN clause deletes, updates or inserts), and
+ * INSERT … ON CONFLICT DO UPDATE (the rows that conflict, and are overwritten).
+ *
+ * The queries are built from the statement's parse tree and turned back into
+ * SQL with the deparser, never cut from the user's text. Pure; needs the
+ * parser loaded.
+ */
+
+type Node = Record<string, unknown>;
+export type ChangeAction = 'delete' | 'update' | 'insert';
+
+export interface RangeVar {
+  schemaname?: string;
+  relname?: string;
+  inh?: boolean;
+  relpersistence?: string;
+  alias?: { aliasname?: string; colnames?: unknown[] };
+}
+
+/** One way a statement changes rows: a SELECT giving one row per row it changes (once each). */
+export interface ChangeArm {
+  action: ChangeAction;
+  /** For people: `WHEN MATCHED AND … THEN DELETE` (MERGE), `ON CONFLICT DO UPDATE`… */
+  label: string;
+  /** The SELECT of the rows, for EXPLAIN's estimate. */
+  matching: string;
+  /** `SELECT count(*) AS rows FROM (matching)`. */
+  count: string;
+}
+
+export interface RowChange {
+  kind: string;
+  /** `schema.name` as written (unqualified: `name`), for messages. */
+  name: string;
+  /** The table as SQL, resolved by the search_path like the statement itself. */
+  table: string;
+  relation: RangeVar;
+  arms: ChangeArm[];
+  /** `SELECT count(*) AS rows FROM table`. */
+  tableRows: string;
+  /** A few of the existing rows it changes (or, for MERGE, that its join matches). */
+  sample: string;
+}
+
+export type RowChangeOutcome = { ok: true; change: RowChange } | { ok: false; name: string; problem: string };
+
+// ---- small tree builders ----
+
+const name = (sval: string) => ({ String: { sval } });
+const columnRef = (...parts: string[]): Node => ({ ColumnRef: { fields: parts.map((part) => (part === '*' ? { A_Star: {} } : name(part))) } });
+const constant = (ival: number): Node => ({ A_Const: { ival: ival === 0 ? {} : { ival } } });
+const target = (val: Node, as?: string): Node => ({ ResTarget: { ...(as ? { name: as } : {}), val } });
+const countStar: Node = { FuncCall: { funcname: [name('count')], agg_star: true, funcformat: 'COERCE_EXPLICIT_CALL' } };
+
+function and(...parts: (Node | undefined)[]): Node | undefined {
+  const present = parts.filter((part): part is Node => part !== undefined);
+  if (present.length <= 1) return present[0];
+  return { BoolExpr: { boolop: 'AND_EXPR', args: present } };
+}
+const not = (arg: Node): Node => ({ BoolExpr: { boolop: 'NOT_EXPR', args: [arg] } });
+const isTrue = (arg: Node): Node => ({ BooleanTest: { arg, booltesttype: 'IS_TRUE' } });
+const isNotTrue = (arg: Node): Node => ({ BooleanTest: { arg, booltesttype: 'IS_NOT_TRUE' } });
+const equals = (left: Node, right: Node): Node => ({ A_Expr: { kind: 'AEXPR_OP', name: [name('=')], lexpr: left, rexpr: right } });
+
+interface SelectParts {
+  targets: Node[];
+  from: Node[];
+  where?: Node;
+  withClause?: unknown;
+  distinct?: boolean;
+  limit?: number;
+}
+
+function select(parts: SelectParts): Node {
+  return {
+    SelectStmt: {
+      ...(parts.distinct ? { distinctClause: [{}] } : {}),
+      targetList: parts.targets,
+      fromClause: parts.from,
+      ...(parts.where ? { whereClause: parts.where } : {}),
+      ...(parts.withClause ? { withClause: parts.withClause } : {}),
+      ...(parts.limit !== undefined ? { limitCount: constant(parts.limit) } : {}),
+      limitOption: 'LIMIT_OPTION_DEFAULT',
+      op: 'SETOP_NONE',
+    },
+  };
+}
+
+const exists = (from: Node[], where: Node | undefined): Node => ({
+  SubLink: { subLinkType: 'EXISTS_SUBLINK', subselect: select({ targets: [target(constant(1))], from, where }) },
+});
+
+/** `SELECT count(*) AS rows FROM (<matching>) AS airlock_matching`. */
+function countOf(matching: Node): string {
+  return statementSql(
+    select({ targets: [target(countStar, 'rows')], from: [{ RangeSubselect: { subquery: matching, alias: { aliasname: 'airlock_matching' } } }] }),
+  );
+}
+
+/** The table without its alias, for `SELECT count(*) FROM table`. */
+function bareTable(relation: RangeVar): Node {
+  const { alias: _alias, ...rest } = relation;
+  return { RangeVar: { ...rest, inh: relation.inh ?? true, relpersistence: relation.relpersistence ?? 'p' } };
+}
+
+function displayName(relation: RangeVar): string {
+  return `${relation.schemaname ? `${relation.schemaname}.` : ''}${relation.relname}`;
+}
+
+/** How a query names the target's columns: its alias, else the table (qualified as written). */
+function refOf(relation: RangeVar): string[] {
+  if (relation.alias?.aliasname) return [relation.alias.aliasname];
+  return relation.schemaname ? [relation.schemaname, relation.relname!] : [relation.relname!];
+}
+
+/** Each target row once, even when a join matches it several times (a partitioned table's ctids repeat: with tableoid). */
+function rowIdentity(ref: string[]): Node[] {
+  return [target(columnRef(...ref, 'tableoid')), target(columnRef(...ref, 'ctid'))];
+}
+
+function arm(action: ChangeAction, label: string, matching: Node): ChangeArm {
+  return { action, label, matching: statementSql(matching), count: countOf(matching) };
+}
+
+function writesInCte(withClause: unknown): boolean {
+  const ctes = ((withClause as { ctes?: { CommonTableExpr?: { ctequery?: Node } }[] } | undefined)?.ctes ?? []);
+  return ctes.some((cte) => !('SelectStmt' in (cte.CommonTableExpr?.ctequery ?? {})));
+}
+
+const quote = (identifier: string) => `"${identifier.replace(/"/g, '""')}"`;
+
+function base(kind: string, relation: RangeVar, arms: ChangeArm[], sample: Node): RowChange {
+  return {
+    kind,
+    name: displayName(relation),
+    table: `${relation.schemaname ? `${quote(relation.schemaname)}.` : ''}${quote(relation.relname!)}`,
+    relation,
+    arms,
+    tableRows: statementSql(select({ targets: [target(countStar, 'rows')], from: [bareTable(relation)] })),
+    sample: statementSql(sample),
+  };
+}
+
+// ---- DELETE / UPDATE ----
+
+function deleteOrUpdate(kind: 'DeleteStmt' | 'UpdateStmt', node: Node): RowChange {
+  const relation = node.relation as RangeVar;
+  const joined = ((kind === 'DeleteStmt' ? node.usingClause : node.fromClause) ?? []) as Node[];
+  const ref = refOf(relation);
+  const from = [{ RangeVar: relation }, ...joined];
+  const where = node.whereClause as Node | undefined;
+  const withClause = node.withClause;
+  const join = joined.length > 0;
+  const matching = select({ targets: join ? rowIdentity(ref) : [target(constant(1))], from, where, withClause, distinct: join });
+  const action = kind === 'DeleteStmt' ? 'delete' : 'update';
+  const sample = select({ targets: [target(columnRef(...ref, '*'))], from, where, withClause, limit: 5 });
+  return base(kind, relation, [arm(action, kind === 'DeleteStmt' ? 'DELETE' : 'UPDATE', matching)], sample);
+}
+
+// ---- MERGE ----
+
+interface MergeWhen {
+  matchKind: 'MERGE_WHEN_MATCHED' | 'MERGE_WHEN_NOT_MATCHED_BY_SOURCE' | 'MERGE_WHEN_NOT_MATCHED_BY_TARGET';
+  commandType: 'CMD_UPDATE' | 'CMD_DELETE' | 'CMD_INSERT' | 'CMD_NOTHING';
+  condition?: Node;
+}
+
+const ACTION_OF: Record<string, ChangeAction | undefined> = { CMD_UPDATE: 'update', CMD_DELETE: 'delete', CMD_INSERT: 'insert' };
+const MATCH_LABEL: Record<MergeWhen['matchKind'], string> = {
+  MERGE_WHEN_MATCHED: 'WHEN MATCHED',
+  MERGE_WHEN_NOT_MATCHED_BY_SOURCE: 'WHEN NOT MATCHED BY SOURCE',
+  MERGE_WHEN_NOT_MATCHED_BY_TARGET: 'WHEN NOT MATCHED',
+};
+
+function merge(node: Node): RowChange {
+  const relation = node.relation as RangeVar;
+  const ref = refOf(relation);
+  const targetTable = { RangeVar: relation };
+  const source = node.sourceRelation as Node;
+  const on = node.joinCondition as Node;
+  const withClause = node.withClause;
+  const clauses = ((node.mergeWhenClauses ?? []) as { MergeWhenClause: MergeWhen }[]).map((clause) => clause.MergeWhenClause);
+  const arms: ChangeArm[] = [];
+  for (const matchKind of Object.keys(MATCH_LABEL) as MergeWhen['matchKind'][]) {
+    // A row takes the first clause of its kind whose condition is true: each arm excludes the ones before it.
+    const earlier: (Node | undefined)[] = [];
+    for (const [index, clause] of clauses.entries()) {
+      if (clause.matchKind !== matchKind) continue;
+      const reachable = earlier.every((condition) => condition !== undefined);
+      const action = ACTION_OF[clause.commandType];
+      if (reachable && action) {
+        const guards = and(clause.condition ? isTrue(clause.condition) : undefined, ...earlier.map((condition) => isNotTrue(condition!)));
+        const label = `${MATCH_LABEL[matchKind]}${clause.condition ? ' AND …' : ''} THEN ${clause.commandType.slice(4)} (clause ${index + 1})`;
+        const matching =
+          matchKind === 'MERGE_WHEN_MATCHED'
+            ? select({ targets: rowIdentity(ref), from: [targetTable, source], where: and(on, guards), withClause, distinct: true })
+            : matchKind === 'MERGE_WHEN_NOT_MATCHED_BY_SOURCE'
+              ? select({ targets: [target(constant(1))], from: [targetTable], where: and(not(exists([source], on)), guards), withClause })
+              : select({ targets: [target(constant(1))], from: [source], where: and(not(exists([targetTable], on)), guards), withClause });
+        arms.push(arm(action, label, matching));
+      }
+      earlier.push(clause.condition);
+    }
+  }
+  const sample = select({ targets: [target(columnRef(...ref, '*'))], from: [targetTable, source], where: on, withClause, limit: 5 });
+  return base('MergeStmt', relation, arms, sample);
+}
+
+// ---- INSERT … ON CONFLICT DO UPDATE ----
+
+interface OnConflict {
+  action?: string;
+  infer?: { indexElems?: { IndexElem?: { name?: string; expr?: unknown } }[]; conname?: string };
+  whereClause?: Node;
+}
+
+/** An INSERT whose conflicting rows are overwritten. */
+export function isUpsert(kind: string, node: Node): boolean {
+  return kind === 'InsertStmt' && (node.onConflictClause as OnConflict | undefined)?.action === 'ONCONFLICT_UPDATE';
+}
+
+/** The rows an upsert proposes (its VALUES or SELECT), as SQL: the runtime asks how many columns they have. */
+export function upsertSourceSql(node: Node): string {
+  return statementSql(
+    select({
+      targets: [target(columnRef('*'))],
+      from: [{ RangeSubselect: { subquery: node.selectStmt, alias: { aliasname: 'airlock_source' } } }],
+      withClause: node.withClause,
+      limit: 0,
+    }),
+  );
+}
+
+function upsert(node: Node, tableColumns: string[] | undefined): RowChange | string {
+  const relation = node.relation as RangeVar;
+  const conflict = node.onConflictClause as OnConflict;
+  if (conflict.infer?.conname) return 'ON CONFLICT ON CONSTRAINT cannot be measured here: name the conflict columns instead, ON CONFLICT (col, …)';
+  const elems = conflict.infer?.indexElems ?? [];
+  const keys = elems.map((elem) => elem.IndexElem?.name);
+  if (keys.length === 0 || keys.some((key) => !key)) {
+    return 'the ON CONFLICT target is an expression, which cannot be measured here: name plain conflict columns, ON CONFLICT (col, …)';
+  }
+  if (!node.selectStmt) return 'INSERT … DEFAULT VALUES ON CONFLICT cannot be measured here: give the values';
+  const written = ((node.cols ?? []) as { ResTarget?: { name?: string; indirection?: unknown } }[]).map((col) => (col.ResTarget?.indirection ? undefined : col.ResTarget?.name));
+  if (written.some((column) => !column)) return 'an INSERT into parts of a column (a[1], c.field) cannot be measured here: insert whole columns';
+  const columns = written.length ? (written as string[]) : tableColumns;
+  if (!columns) return 'the inserted columns are not named: write INSERT INTO t (col, …)';
+  // The proposed rows under the name ON CONFLICT gives them, so that its WHERE reads as written.
+  const ref = relation.alias?.aliasname ? [relation.alias.aliasname] : [relation.relname!];
+  const targetTable = { RangeVar: { ...relation, alias: { aliasname: ref[0] } } };
+  const proposed = { RangeSubselect: { subquery: node.selectStmt, alias: { aliasname: 'excluded', colnames: columns.map(name) } } };
+  const conflicts = and(...(keys as string[]).map((key) => equals(columnRef(...ref, key), columnRef('excluded', key))));
+  const withClause = node.withClause;
+  const updated = select({ targets: rowIdentity(ref), from: [targetTable, proposed], where: and(conflicts, conflict.whereClause), withClause, distinct: true });
+  const inserted = select({ targets: [target(constant(1))], from: [proposed], where: not(exists([targetTable], conflicts)), withClause });
+  const sample = select({ targets: [target(columnRef(...ref, '*'))], from: [targetTable, proposed], where: and(conflicts, conflict.whereClause), withClause, limit: 5 });
+  return base('InsertStmt', relation, [arm('update', 'ON CONFLICT DO UPDATE (rows that conflict)', updated), arm('insert', 'rows inserted', inserted)], sample);
+}
+
+/** Does this statement change existing rows (so that it needs a blast radius and a backup)? */
+export function changesRows(kind: string, node: Node): boolean {
+  return kind === 'DeleteStmt' || kind === 'UpdateStmt' || kind === 'MergeStmt' || isUpsert(kind, node);
+}
+
+/**
+ * The measuring queries of one statement that changes rows, or why it cannot
+ * be measured. `tableColumns`: the target's columns in order, for an upsert
+ * that does not name them. Undefined: the statement changes no existing rows.
+ */
+export function rowChangeOf(statement: Pick<ParsedStatement, 'kind' | 'node'>, tableColumns?: string[]): RowChangeOutcome | undefined {
+  const { kind, node } = statement;
+  if (!changesRows(kind, node)) return undefined;
+  const relation = node.relation as RangeVar | undefined;
+  const named = relation?.relname ? displayName(relation) : '?';
+  const fail = (problem: string): RowChangeOutcome => ({ ok: false, name: named, problem });
+  if (!relation?.relname) return fail('the statement names no table');
+  if (writesInCte(node.withClause)) {
+    return fail('its WITH clause changes rows too, which a read-only dry-run cannot measure: run each change as a statement of its own');
+  }
+  const where = node.whereClause as Node | undefined;
+  if (where && 'CurrentOfExpr' in where) return fail('WHERE CURRENT OF a cursor cannot be measured beforehand: write the filter that picks the rows');
+  try {
+    const built =
+      kind === 'MergeStmt' ? merge(node) : kind === 'InsertStmt' ? upsert(node, tableColumns) : deleteOrUpdate(kind as 'DeleteStmt' | 'UpdateStmt', node);
+    if (typeof built === 'string') return fail(built);
+    return { ok: true, change: built };
+  } catch (error) {
+    return fail(error instanceof Error ? error.message : String(error));
+  }
+}
