@@ -16,6 +16,7 @@ import { appendAudit } from '../audit.ts';
 import { DEFAULT_COUNT_BUDGET_MS, measureBlastRadius } from '../blast-radius.ts';
 import { describeDatabaseError } from '../errors.ts';
 import type { MigrationState } from '../migration-state.ts';
+import { refuseWhatCannotRun } from '../runnable-trial.ts';
 import { undoPlan } from '../undo-plan.ts';
 import { threadIdOf } from './thread-id.ts';
 
@@ -104,6 +105,9 @@ function adviceFor(problem: string): string {
 export async function dryRun(state: MigrationState, config: LangGraphRunnableConfig): Promise<Partial<MigrationState>> {
   await loadSqlParser();
   const threadId = threadIdOf(config);
+  // What cannot run against the target as it is now is refused before anything is measured or asked.
+  const cannotRun = await refuseWhatCannotRun(state, threadId);
+  if (cannotRun) return cannotRun;
   const targets = targetsOf(state, threadId);
   const cascades = cascadesOf(state);
   if (targets.length === 0 && cascades.length === 0) return {};
@@ -222,7 +226,9 @@ export async function dryRun(state: MigrationState, config: LangGraphRunnableCon
     outcome: reason ? 'blocked' : 'measured',
     message: reason
       ? `Blocked in ${where}: ${reason}. Nothing was changed.`
-      : `Dry-run in ${where} (rolled back): ${measured.map((one) => describeRadius(one)).join('; ')}, in ${Date.now() - started} ms.${
+      : `Dry-run in ${where} (rolled back): ${
+          measured.length ? measured.map((one) => describeRadius(one)).join('; ') : 'no rows measured'
+        }, in ${Date.now() - started} ms.${
           unmeasured.length ? ` Not measured: ${unmeasured.join('; ')}.` : ''
         }${cascade.length ? ` CASCADE reaches: ${cascade.map((one) => `statement ${one.statement}: ${one.objects.join(', ')}`).join('; ')}.` : ''}${restoring ? ` Caps not applied: this restores ${state.undoOf} from its unchanged backup.` : ''}${
           escalated ? ` ${escalated}.` : ''

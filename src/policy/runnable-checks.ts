@@ -1,0 +1,85 @@
+import type { ParsedStatement } from './parse-sql.ts';
+
+/**
+ * What the dry-run can learn, before anyone is asked, about whether a
+ * statement can run against the target as it is now: a DELETE from a table
+ * that is not there, or a DROP TABLE of one, would otherwise pause for
+ * approval and fail only after a reviewer approved it (issue 15).
+ *
+ * - a statement that reads or changes rows is EXPLAINed (plain EXPLAIN plans
+ *   it without running it: missing tables, columns, functions and type errors
+ *   show, with Postgres's own message);
+ * - DDL on existing relations (DROP without IF EXISTS, TRUNCATE, ALTER TABLE,
+ *   CREATE INDEX, CREATE TRIGGER, RENAME) needs each relation to exist.
+ *
+ * A statement on something the same text creates (or after the text changes
+ * search_path) is not checked: the target does not have it yet, and that is
+ * not a mistake.
+ */
+export type RunnableCheck =
+  | { statement: number; kind: string; check: 'explain'; node: Record<string, unknown> }
+  | { statement: number; kind: string; check: 'relation'; relation: string[] };
+
+type Node = Record<string, unknown>;
+interface RangeVar {
+  schemaname?: string;
+  relname?: string;
+}
+
+const PLANNED = new Set(['SelectStmt', 'InsertStmt', 'UpdateStmt', 'DeleteStmt', 'MergeStmt']);
+const DROPPED_RELATIONS = new Set(['OBJECT_TABLE', 'OBJECT_VIEW', 'OBJECT_MATVIEW', 'OBJECT_INDEX', 'OBJECT_SEQUENCE', 'OBJECT_FOREIGN_TABLE']);
+// Statements that make or rename relations: what comes after them may name what they made.
+const MAKES_RELATIONS = new Set(['CreateStmt', 'CreateTableAsStmt', 'ViewStmt', 'IndexStmt', 'CreateSeqStmt', 'RenameStmt', 'AlterObjectSchemaStmt', 'CreateForeignTableStmt']);
+
+function namesOf(relation: RangeVar | undefined): string[] | undefined {
+  if (!relation?.relname) return undefined;
+  return relation.schemaname ? [relation.schemaname, relation.relname] : [relation.relname];
+}
+
+function listNames(object: unknown): string[] | undefined {
+  const items = (object as { List?: { items?: { String?: { sval?: string } }[] } }).List?.items;
+  const names = items?.map((item) => item.String?.sval);
+  return names?.length && names.every((name): name is string => typeof name === 'string') ? names : undefined;
+}
+
+function relationsNeeded(kind: string, node: Node): string[][] {
+  const one = (relation: unknown) => {
+    const names = namesOf(relation as RangeVar | undefined);
+    return names ? [names] : [];
+  };
+  switch (kind) {
+    case 'DropStmt':
+      if (node.missing_ok || !DROPPED_RELATIONS.has(String(node.removeType))) return [];
+      return ((node.objects ?? []) as unknown[]).flatMap((object) => {
+        const names = listNames(object);
+        return names ? [names] : [];
+      });
+    case 'TruncateStmt':
+      return ((node.relations ?? []) as { RangeVar?: RangeVar }[]).flatMap((relation) => one(relation.RangeVar));
+    case 'AlterTableStmt':
+      return node.missing_ok ? [] : one(node.relation);
+    case 'IndexStmt':
+    case 'CreateTrigStmt':
+      return one(node.relation);
+    case 'RenameStmt':
+      return node.missing_ok || !node.relation ? [] : one(node.relation);
+    default:
+      return [];
+  }
+}
+
+/** The checks to run, statement by statement, for a parsed text. */
+export function runnableChecks(statements: ParsedStatement[]): RunnableCheck[] {
+  const checks: RunnableCheck[] = [];
+  for (const [index, { kind, node }] of statements.entries()) {
+    // Once the text points search_path elsewhere or runs code of its own, what follows may rely on it: stop.
+    if (kind === 'VariableSetStmt' && String(node.name).toLowerCase() === 'search_path') break;
+    if (kind === 'DoStmt' || kind === 'CreateFunctionStmt') break;
+    const statement = index + 1;
+    if (PLANNED.has(kind)) checks.push({ statement, kind, check: 'explain', node: { [kind]: node } });
+    else for (const relation of relationsNeeded(kind, node)) checks.push({ statement, kind, check: 'relation', relation });
+    // After it makes, renames or moves relations, what follows may name what it made: stop.
+    if (MAKES_RELATIONS.has(kind)) break;
+  }
+  return checks;
+}
