@@ -22,6 +22,31 @@ const WRITE_KINDS = new Set([
   'TransactionStmt', 'DropdbStmt',
 ]);
 
+/**
+ * Node kinds a statement of a read kind may contain and still be a read: the
+ * parts of a query that only compute (expressions, joins, subqueries, CTEs that
+ * select). Anything else in the tree (a locking clause, INTO, a DEFAULT, a
+ * node kind added in a later PostgreSQL) makes it at least a write
+ * (rule read-allow-list). Function calls and operators are judged separately,
+ * against PostgreSQL's catalogue (unknown-function, side-effect-function).
+ */
+export const READ_NODE_KINDS: ReadonlySet<string> = new Set([
+  // values and names
+  'Integer', 'Float', 'Boolean', 'String', 'BitString', 'List', 'A_Const', 'A_Star', 'ColumnRef', 'ParamRef', 'Alias',
+  'TypeName', 'TypeCast', 'CollateClause', 'A_Indices', 'A_Indirection', 'A_ArrayExpr', 'RowExpr', 'NamedArgExpr',
+  // expressions
+  'A_Expr', 'BoolExpr', 'NullTest', 'BooleanTest', 'CaseExpr', 'CaseWhen', 'CoalesceExpr', 'MinMaxExpr', 'SQLValueFunction',
+  'SubLink', 'FuncCall', 'GroupingFunc', 'GroupingSet', 'XmlExpr', 'XmlSerialize',
+  'JsonFormat', 'JsonReturning', 'JsonValueExpr', 'JsonIsPredicate', 'JsonBehavior', 'JsonOutput', 'JsonArgument', 'JsonFuncExpr',
+  'JsonTablePathSpec', 'JsonTable', 'JsonTableColumn', 'JsonKeyValue', 'JsonParseExpr', 'JsonScalarExpr', 'JsonSerializeExpr',
+  'JsonObjectConstructor', 'JsonArrayConstructor', 'JsonArrayQueryConstructor', 'JsonAggConstructor', 'JsonObjectAgg', 'JsonArrayAgg',
+  // the query's shape
+  'SelectStmt', 'ResTarget', 'RangeVar', 'JoinExpr', 'RangeSubselect', 'RangeFunction', 'RangeTableFunc', 'RangeTableFuncCol',
+  'RangeTableSample', 'SortBy', 'WindowDef', 'WithClause', 'CommonTableExpr', 'CTESearchClause', 'CTECycleClause',
+  // options of EXPLAIN and COPY … TO STDOUT
+  'DefElem',
+]);
+
 export function isKnownKind(kind: string): boolean {
   return READ_KINDS.has(kind) || WRITE_KINDS.has(kind);
 }

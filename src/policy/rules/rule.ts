@@ -28,6 +28,8 @@ export interface StatementContext {
   script: ScriptContext;
   /** The SQL a DO block or function body runs, when the statement has one. */
   routine?: RoutineBody;
+  /** Set when a limit stopped the classifier from looking further inside this statement (nesting-limit). */
+  limitExceeded?: string;
 }
 
 export interface RuleHit {
