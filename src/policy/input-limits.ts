@@ -19,7 +19,7 @@ export const INPUT_LIMITS = {
 export const INPUT_LIMIT_RULE = 'input-limit';
 
 function megabytes(bytes: number): string {
-  return `${(bytes / 1_000_000).toFixed(bytes < 10_000_000 ? 1 : 0)} MB`;
+  return `${(bytes / 1_000_000).toFixed(1)} MB`;
 }
 
 /** Why a text is too big to judge, or undefined. Cheap: no parsing. */
