@@ -177,6 +177,10 @@ function freshScript(statementCount: number, statements: ParsedStatement[]): Scr
     preparedNames: new Set(),
     lockTimeoutSet: false,
     statementTimeoutSet: false,
+    notValidConstraints: new Set(),
+    validatedNotNull: new Set(),
+    tablesWithValidatedConstraint: new Set(),
+    notNullChecks: new Map(),
   };
 }
 
@@ -188,9 +192,40 @@ function remember(script: ScriptContext, statement: ParsedStatement): void {
     script.createdTables.add(`${relation.schemaname || 'public'}.${relation.relname}`);
   } else if (kind === 'PrepareStmt') {
     script.preparedNames.add(String(node.name));
+  } else if (kind === 'AlterTableStmt') {
+    rememberConstraints(script, node);
   } else if (kind === 'VariableSetStmt') {
     if (node.name === 'lock_timeout') script.lockTimeoutSet = true;
     if (node.name === 'statement_timeout') script.statementTimeoutSet = true;
+  }
+}
+
+/** The column a `CHECK (column IS NOT NULL)` is about, or undefined. */
+function notNullCheckColumn(expression: unknown): string | undefined {
+  const test = (expression as { NullTest?: { nulltesttype?: string; arg?: { ColumnRef?: { fields?: { String?: { sval?: string } }[] } } } })?.NullTest;
+  if (test?.nulltesttype !== 'IS_NOT_NULL') return undefined;
+  const fields = test.arg?.ColumnRef?.fields ?? [];
+  return fields.length === 1 ? fields[0]?.String?.sval : undefined;
+}
+
+/** NOT VALID constraints added, and constraints validated: what SET NOT NULL and VALIDATE later in the text rely on. */
+function rememberConstraints(script: ScriptContext, node: Node): void {
+  const relation = node.relation as { schemaname?: string; relname?: string } | undefined;
+  if (!relation?.relname) return;
+  const table = `${relation.schemaname || 'public'}.${relation.relname}`;
+  for (const { AlterTableCmd: command = {} } of (node.cmds ?? []) as { AlterTableCmd?: Node }[]) {
+    if (command.subtype === 'AT_AddConstraint') {
+      const constraint = (command.def as { Constraint?: Node } | undefined)?.Constraint;
+      const name = typeof constraint?.conname === 'string' ? constraint.conname : undefined;
+      if (!constraint || !name || !constraint.skip_validation) continue;
+      script.notValidConstraints.add(name);
+      const column = constraint.contype === 'CONSTR_CHECK' ? notNullCheckColumn(constraint.raw_expr) : undefined;
+      if (column) script.notNullChecks.set(name, `${table}.${column}`);
+    } else if (command.subtype === 'AT_ValidateConstraint' && typeof command.name === 'string') {
+      const column = script.notNullChecks.get(command.name);
+      if (column?.startsWith(`${table}.`)) script.validatedNotNull.add(column);
+      else if (!script.notValidConstraints.has(command.name)) script.tablesWithValidatedConstraint.add(table);
+    }
   }
 }
 

@@ -56,6 +56,16 @@ export function baselineTier(kind: string, node: Record<string, unknown>): Tier 
   return READ_KINDS.has(kind) ? 'read' : 'write';
 }
 
+/** An option's argument that turns it off: `(CONCURRENTLY false)`, `off`, `0`. */
+export function isFalse(arg: unknown): boolean {
+  const value = arg as { Boolean?: { boolval?: boolean }; String?: { sval?: string }; Integer?: { ival?: number }; A_Const?: unknown } | undefined;
+  if (!value) return false;
+  if (value.Boolean) return !value.Boolean.boolval;
+  if (value.String) return ['false', 'off', 'no', '0'].includes(String(value.String.sval).toLowerCase());
+  if (value.Integer) return !value.Integer.ival;
+  return false;
+}
+
 /**
  * Statements PostgreSQL refuses to run inside a transaction block
  * (CREATE/DROP INDEX CONCURRENTLY, REINDEX CONCURRENTLY, VACUUM). Airlock runs
@@ -64,7 +74,9 @@ export function baselineTier(kind: string, node: Record<string, unknown>): Tier 
 export function cannotRunInTransaction(kind: string, node: Record<string, unknown>): boolean {
   if (kind === 'IndexStmt' || kind === 'DropStmt') return Boolean(node.concurrent);
   if (kind === 'ReindexStmt') {
-    return ((node.params ?? []) as { DefElem?: { defname?: string } }[]).some((param) => param.DefElem?.defname === 'concurrently');
+    return ((node.params ?? []) as { DefElem?: { defname?: string; arg?: unknown } }[]).some(
+      (param) => param.DefElem?.defname === 'concurrently' && !isFalse(param.DefElem.arg),
+    );
   }
   return kind === 'VacuumStmt';
 }

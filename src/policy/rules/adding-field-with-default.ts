@@ -20,6 +20,8 @@ export const addingFieldWithDefault: Rule = {
     for (const command of alterCommands(statement.node)) {
       if (command.subtype !== 'AT_AddColumn') continue;
       for (const constraint of columnConstraints(command.def)) {
+        // A STORED generated column is computed for every row now: a rewrite (a VIRTUAL one is not).
+        if (constraint.contype === 'CONSTR_GENERATED' && constraint.generated_kind !== 'v') return { detail: 'GENERATED … STORED' };
         if (constraint.contype !== 'CONSTR_DEFAULT') continue;
         const volatile = gatherFacts(constraint.raw_expr as Node).calls.find(isVolatile);
         if (volatile) return { detail: `${volatile.name}()` };

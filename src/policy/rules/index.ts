@@ -1,6 +1,7 @@
 import { addingFieldWithDefault } from './adding-field-with-default.ts';
 import { addingForeignKeyConstraint } from './adding-foreign-key-constraint.ts';
 import { addingNotNullableField } from './adding-not-nullable-field.ts';
+import { addingRequiredField } from './adding-required-field.ts';
 import { airlockBackups } from './airlock-backups.ts';
 import { airlockState } from './airlock-state.ts';
 import { banConcurrentIndexCreationInTransaction } from './ban-concurrent-index-creation-in-transaction.ts';
@@ -48,6 +49,7 @@ export const RULES: readonly Rule[] = [
   requireConcurrentIndexCreation,
   requireConcurrentIndexDeletion,
   addingNotNullableField,
+  addingRequiredField,
   addingFieldWithDefault,
   changingColumnType,
   constraintMissingNotValid,

@@ -17,6 +17,14 @@ export interface ScriptContext {
   /** `SET lock_timeout` / `SET statement_timeout` ran before this statement. */
   lockTimeoutSet: boolean;
   statementTimeoutSet: boolean;
+  /** Constraints added NOT VALID earlier in the text (validating them in the same transaction holds the lock all along). */
+  notValidConstraints: Set<string>;
+  /** `table.column` whose CHECK (column IS NOT NULL) was validated earlier in the text: SET NOT NULL then skips its scan. */
+  validatedNotNull: Set<string>;
+  /** Tables on which a constraint added elsewhere (an earlier migration) was validated earlier in the text. */
+  tablesWithValidatedConstraint: Set<string>;
+  /** CHECK (column IS NOT NULL) constraints added earlier in the text: name → `table.column`. */
+  notNullChecks: Map<string, string>;
 }
 
 export interface StatementContext {
