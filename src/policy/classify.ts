@@ -187,9 +187,11 @@ function freshScript(statementCount: number, statements: ParsedStatement[]): Scr
 /** What a statement tells the statements after it: tables it created, names it prepared, timeouts it set. */
 function remember(script: ScriptContext, statement: ParsedStatement): void {
   const { kind, node } = statement;
-  if (kind === 'CreateStmt') {
-    const relation = node.relation as { schemaname?: string; relname?: string };
-    script.createdTables.add(`${relation.schemaname || 'public'}.${relation.relname}`);
+  if (kind === 'CreateStmt' || kind === 'CreateTableAsStmt') {
+    const relation = (kind === 'CreateStmt' ? node.relation : (node.into as { rel?: unknown } | undefined)?.rel) as
+      | { schemaname?: string; relname?: string }
+      | undefined;
+    if (relation?.relname) script.createdTables.add(`${relation.schemaname || 'public'}.${relation.relname}`);
   } else if (kind === 'PrepareStmt') {
     script.preparedNames.add(String(node.name));
   } else if (kind === 'AlterTableStmt') {
