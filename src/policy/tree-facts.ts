@@ -10,7 +10,7 @@ export interface TreeFacts {
   calls: FunctionCall[];
   /** Operators used anywhere (`=`, `||`, `OPERATOR(public.===)`), with their schema when qualified. */
   operators: FunctionCall[];
-  /** Every node kind in the tree (`ColumnRef`, `FuncCall`…), nested data-modifying statements' subtrees left out. */
+  /** Every node kind in the tree (`ColumnRef`, `FuncCall`…) but nested data-modifying statements, which are judged on their own. */
   nodeKinds: Set<string>;
   /** Data-modifying statements nested inside this one (in CTEs). */
   nestedDml: { kind: string; node: Record<string, unknown> }[];
@@ -49,14 +49,11 @@ function isNodeKind(key: string): boolean {
 export function gatherFacts(root: Record<string, unknown>): TreeFacts {
   const facts: TreeFacts = { tables: new Set(), functions: new Set(), calls: [], operators: [], nodeKinds: new Set(), nestedDml: [] };
   const cteNames = new Set<string>();
-  // Each entry: a value, and whether it sits inside a nested data-modifying statement (judged on its own).
   const stack: unknown[] = [root];
-  const insideDml: boolean[] = [false];
   while (stack.length > 0) {
     const value = stack.pop();
-    const inDml = insideDml.pop()!;
     if (Array.isArray(value)) {
-      for (const item of value) if (item && typeof item === 'object') (stack.push(item), insideDml.push(inDml));
+      for (const item of value) if (item && typeof item === 'object') stack.push(item);
       continue;
     }
     if (!value || typeof value !== 'object') continue;
@@ -66,9 +63,8 @@ export function gatherFacts(root: Record<string, unknown>): TreeFacts {
     for (const key in node) {
       const child = node[key];
       if (!child || typeof child !== 'object') continue;
-      let childInDml = inDml;
       // SELECT … INTO's clause is a bare struct, not a wrapped node: named here so it is judged like one.
-      if (key === 'intoClause' && !inDml) facts.nodeKinds.add('IntoClause');
+      if (key === 'intoClause') facts.nodeKinds.add('IntoClause');
       if (isNodeKind(key)) {
         if (key === 'FuncCall') {
           const call = nameParts((child as { funcname?: unknown }).funcname);
@@ -85,14 +81,15 @@ export function gatherFacts(root: Record<string, unknown>): TreeFacts {
         } else if (key === 'CommonTableExpr') {
           const name = (child as { ctename?: string }).ctename;
           if (name) cteNames.add(name);
-        } else if (DML_KINDS.has(key) && child !== root) {
-          facts.nestedDml.push({ kind: key, node: child as Record<string, unknown> });
-          childInDml = true;
         }
-        if (!childInDml) facts.nodeKinds.add(key);
+        // A data-modifying statement inside is judged as a statement of its own (at least a write).
+        if (DML_KINDS.has(key)) {
+          if (child !== root) facts.nestedDml.push({ kind: key, node: child as Record<string, unknown> });
+        } else {
+          facts.nodeKinds.add(key);
+        }
       }
       stack.push(child);
-      insideDml.push(childInDml);
     }
   }
   for (const cte of cteNames) facts.tables.delete(`public.${cte}`);
