@@ -197,9 +197,21 @@ function remember(script: ScriptContext, statement: ParsedStatement): void {
   } else if (kind === 'AlterTableStmt') {
     rememberConstraints(script, node);
   } else if (kind === 'VariableSetStmt') {
+    if (node.name === 'search_path') rememberSearchPath(script, node);
     if (node.name === 'lock_timeout') script.lockTimeoutSet = true;
     if (node.name === 'statement_timeout') script.statementTimeoutSet = true;
   }
+}
+
+/**
+ * PostgreSQL searches pg_catalog first unless search_path names it later: then a
+ * function of an earlier schema with a built-in's name is what an unqualified call runs.
+ */
+function rememberSearchPath(script: ScriptContext, node: Node): void {
+  const schemas = ((node.args ?? []) as { A_Const?: { sval?: { sval?: string } } }[]).map((arg) => arg.A_Const?.sval?.sval ?? '?');
+  const catalogue = schemas.indexOf('pg_catalog');
+  if (catalogue > 0) script.schemaBeforeCatalogue = schemas[0];
+  else if (node.kind === 'VAR_RESET' || node.kind === 'VAR_SET_DEFAULT' || schemas.length > 0) delete script.schemaBeforeCatalogue;
 }
 
 /** The column a `CHECK (column IS NOT NULL)` is about, or undefined. */

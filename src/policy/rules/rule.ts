@@ -25,6 +25,8 @@ export interface ScriptContext {
   tablesWithValidatedConstraint: Set<string>;
   /** CHECK (column IS NOT NULL) constraints added earlier in the text: name → `table.column`. */
   notNullChecks: Map<string, string>;
+  /** A `SET search_path` earlier in the text puts this schema before pg_catalog: unqualified names may resolve there. */
+  schemaBeforeCatalogue?: string;
 }
 
 export interface StatementContext {

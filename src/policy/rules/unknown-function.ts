@@ -11,9 +11,12 @@ export const unknownFunction: Rule = {
   name: 'unknown-function',
   tier: 'write',
   message: 'this calls a function Airlock does not know to be read-only, and a function can change data: it is treated as a write',
-  check({ facts }) {
+  check({ facts, script }) {
     // Known side effects are side-effect-function's to report.
     for (const call of facts.calls) {
+      if (call.schema === undefined && script.schemaBeforeCatalogue !== undefined) {
+        return { detail: `${call.name}(): search_path puts ${script.schemaBeforeCatalogue} before pg_catalog, so it may not be the built-in` };
+      }
       const judged = judgeFunction(call);
       if (judged.verdict === 'unknown') return { detail: `${call.schema === undefined ? '' : `${call.schema}.`}${call.name}(): ${judged.why}` };
     }

@@ -11,11 +11,14 @@ ruleCases('unknown-function', {
     'SELECT a === b FROM t',
     // Volatile in pg_catalog and not known to only read.
     "SELECT pg_sleep(10)",
+    // The text itself puts another schema before pg_catalog: lower() may be evil.lower().
+    "SET search_path = evil, pg_catalog;\nSELECT lower('x')",
     'SELECT pg_stat_clear_snapshot()',
   ],
   silent: [
     'SELECT count(*) FROM users',
     'SELECT lower(email) FROM users',
+    "SET search_path = app;\nSELECT lower('x')",
     "SELECT pg_catalog.lower('X'), pg_catalog.count(*) FROM users",
     'SELECT now(), random(), gen_random_uuid(), clock_timestamp()',
     "SELECT jsonb_path_query(doc, '$.a') FROM t WHERE doc @> '{}' AND name ~~* 'x%'",
