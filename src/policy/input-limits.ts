@@ -42,15 +42,18 @@ const SHORTEST_DEEP_TEXT = Math.floor(INPUT_LIMITS.maxTreeDepth / 3);
  */
 export function treeTooDeep(tree: unknown, textLength: number): string | undefined {
   if (textLength < SHORTEST_DEEP_TEXT) return undefined;
-  const stack: [unknown, number][] = [[tree, 0]];
-  while (stack.length > 0) {
-    const [value, depth] = stack.pop()!;
-    if (depth > INPUT_LIMITS.maxTreeDepth) {
-      return `its parse tree nests more than ${INPUT_LIMITS.maxTreeDepth} levels deep`;
-    }
-    if (!value || typeof value !== 'object') continue;
-    for (const child of Array.isArray(value) ? value : Object.values(value)) {
-      if (child && typeof child === 'object') stack.push([child, depth + 1]);
+  const values: unknown[] = [tree];
+  const depths: number[] = [0];
+  while (values.length > 0) {
+    const value = values.pop() as Record<string, unknown>;
+    const depth = depths.pop()! + 1;
+    if (depth > INPUT_LIMITS.maxTreeDepth) return `its parse tree nests more than ${INPUT_LIMITS.maxTreeDepth} levels deep`;
+    for (const key in value) {
+      const child = value[key];
+      if (child && typeof child === 'object') {
+        values.push(child);
+        depths.push(depth);
+      }
     }
   }
   return undefined;
