@@ -21,6 +21,9 @@ export const unknownFunction: Rule = {
       if (judged.verdict === 'unknown') return { detail: `${call.schema === undefined ? '' : `${call.schema}.`}${call.name}(): ${judged.why}` };
     }
     for (const operator of facts.operators) {
+      if (operator.schema === undefined && script.schemaBeforeCatalogue !== undefined) {
+        return { detail: `operator ${operator.name}: search_path puts ${script.schemaBeforeCatalogue} before pg_catalog, so it may not be the built-in` };
+      }
       if (!isReadOnlyOperator(operator.schema, operator.name)) {
         return { detail: `operator ${operator.schema === undefined ? '' : `${operator.schema}.`}${operator.name}: not a built-in operator` };
       }

@@ -13,6 +13,7 @@ ruleCases('unknown-function', {
     "SELECT pg_sleep(10)",
     // The text itself puts another schema before pg_catalog: lower() may be evil.lower().
     "SET search_path = evil, pg_catalog;\nSELECT lower('x')",
+    'SET search_path = evil, pg_catalog;\nSELECT 1 + 1',
     'SELECT pg_stat_clear_snapshot()',
   ],
   silent: [
