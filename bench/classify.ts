@@ -115,5 +115,7 @@ console.log(`parser alone (parseSql): ${parserOnly.statementsPerSecond} statemen
 console.log(
   `without the ${corpus.length - withoutBodies.length} texts that hold DO blocks or function bodies: airlock ${plain.airlock} statements/s, parser alone ${plain.parser}`,
 );
+const ratio = airlock.statementsPerSecond / parserOnly.statementsPerSecond;
+console.log(`classify with the read allow-list and the function catalogue: ${ratio.toFixed(2)}x the parser's throughput in this run (target >= 0.5x: ${ratio >= 0.5 ? 'met' : 'NOT met'})`);
 console.log(`heap growth over the whole run: ${((heapAfter - heapBefore) / 1024 / 1024).toFixed(1)} MiB`);
 console.log(`target: >= 50000 statements/s on one core: ${airlock.statementsPerSecond >= 50_000 ? 'met' : 'NOT met'}`);

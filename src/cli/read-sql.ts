@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { INPUT_LIMITS, sqlTooLarge } from '../policy/input-limits.ts';
 import { badInput } from '../runtime/errors.ts';
 
 /** The text of a file, or of stdin for `-`; `what` names what is expected, for the error that says what to pass instead. */
@@ -16,9 +17,35 @@ export async function readInput(file: string, what: string): Promise<string> {
   }
 }
 
-/** SQL from a file, or from stdin for `-`. Empty input is refused: there is nothing to judge or run. */
+/**
+ * SQL from a file, or from stdin for `-`. Empty input is refused: there is
+ * nothing to judge or run. So is input over the size limit, before it is read
+ * whole or parsed (INPUT_LIMITS.maxSqlBytes; exit 2).
+ */
 export async function readSql(file: string): Promise<string> {
-  const sql = await readInput(file, 'SQL');
+  const limit = INPUT_LIMITS.maxSqlBytes;
+  if (file === '-' && !process.stdin.isTTY) {
+    const chunks: Buffer[] = [];
+    let bytes = 0;
+    for await (const chunk of process.stdin) {
+      bytes += (chunk as Buffer).length;
+      if (bytes > limit) {
+        process.stdin.destroy();
+        throw badInput(`${sqlTooLarge(bytes)?.replace('is ', 'is more than ')} (stdin): nothing was run`);
+      }
+      chunks.push(chunk as Buffer);
+    }
+    return nonEmpty(Buffer.concat(chunks).toString('utf8'), file);
+  }
+  if (file !== '-') {
+    const size = fs.statSync(file, { throwIfNoEntry: false })?.size ?? 0;
+    const tooLarge = sqlTooLarge(size);
+    if (tooLarge) throw badInput(`${file}: ${tooLarge}: nothing was run`);
+  }
+  return nonEmpty(await readInput(file, 'SQL'), file);
+}
+
+function nonEmpty(sql: string, file: string): string {
   if (!sql.trim()) throw badInput(`${file === '-' ? 'stdin' : file} holds no SQL: nothing to run`);
   return sql;
 }

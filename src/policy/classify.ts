@@ -1,7 +1,9 @@
+import { INPUT_LIMITS, sqlTooLarge, tooManyStatements, treeTooDeep } from './input-limits.ts';
 import { lockFor, strongerLock, type LockMode } from './lock-level.ts';
 import { parseSql, type ParsedStatement } from './parse-sql.ts';
 import { routineBody } from './routine-body.ts';
 import { RULES } from './rules/index.ts';
+import { nestingLimit } from './rules/nesting-limit.ts';
 import { explainRunsItsQuery } from './rules/explain-analyze-executes.ts';
 import type { Node, Rule, ScriptContext } from './rules/rule.ts';
 import { baselineTier, cannotRunInTransaction } from './statement-kinds.ts';
@@ -55,8 +57,9 @@ function rulesFor(kind: string): readonly Rule[] {
   return rules;
 }
 
-// Nesting deeper than this (a DO block in a function in a DO block…) is not unwrapped further.
-const MAX_DEPTH = 4;
+// Nesting deeper than this (a DO block in a function in a DO block…) is not unwrapped
+// further: a statement with more inside is forbidden (nesting-limit), never judged in part.
+const MAX_DEPTH = INPUT_LIMITS.maxRoutineDepth;
 // Kinds in which a nested data-modifying statement runs when the statement runs.
 const RUNS_NESTED_DML = new Set(['SelectStmt', 'InsertStmt', 'UpdateStmt', 'DeleteStmt', 'MergeStmt', 'CopyStmt', 'CreateTableAsStmt']);
 
@@ -83,21 +86,41 @@ function classifyStatementIn(statement: { kind: string; node: Node; text: string
 
   // `runsNow`: false for the bodies of PREPARE and CREATE FUNCTION, which run later, when called.
   const visit = (kind: string, node: Node, nested: boolean, depth: number, runsNow = true, text?: string): void => {
+    // Too deep to walk safely (the rules recurse): judged by the limit alone, before anything else looks at it.
+    const tooDeep = text === undefined ? undefined : treeTooDeep(node, text.length);
+    if (tooDeep) {
+      findings.push({ rule: nestingLimit.name, tier: nestingLimit.tier, message: nestingLimit.message, detail: tooDeep });
+      return;
+    }
     const facts = gatherFacts(node);
     for (const table of facts.tables) tables.add(table);
     if (kind === 'DropStmt') for (const name of droppedObjects(node)) tables.add(name);
     tiers.push(baselineTier(kind, node));
     const runsItsQuery = kind === 'ExplainStmt' && explainRunsItsQuery(node);
     if (runsNow) lock = strongerLock(lock, kind === 'ExplainStmt' && !runsItsQuery ? 'ACCESS SHARE' : lockFor(kind, node));
-    const routine = kind === 'DoStmt' || kind === 'CreateFunctionStmt' ? routineBody(kind, node, text) : undefined;
-    const context = { kind, node, facts: RUNS_NESTED_DML.has(kind) ? facts : { ...facts, nestedDml: [] }, nested, script, ...(routine ? { routine } : {}) };
+    const routine = (kind === 'DoStmt' || kind === 'CreateFunctionStmt') ? routineBody(kind, node, text) : undefined;
+    const unwrapsMore =
+      (RUNS_NESTED_DML.has(kind) && facts.nestedDml.length > 0) ||
+      runsItsQuery ||
+      kind === 'PrepareStmt' ||
+      (routine !== undefined && (routine.statements.length > 0 || (routine.trees?.length ?? 0) > 0));
+    const limitExceeded = depth >= MAX_DEPTH && unwrapsMore ? `more than ${MAX_DEPTH} levels of statements inside statements` : undefined;
+    const context = {
+      kind,
+      node,
+      facts: RUNS_NESTED_DML.has(kind) ? facts : { ...facts, nestedDml: [] },
+      nested,
+      script,
+      ...(routine ? { routine } : {}),
+      ...(limitExceeded ? { limitExceeded } : {}),
+    };
     for (const rule of rulesFor(kind)) {
       const hit = rule.check(context);
       if (!hit) continue;
       const { tier = rule.tier, detail } = hit === true ? {} : hit;
       findings.push({ rule: rule.name, tier, message: rule.message, ...(detail ? { detail } : {}) });
     }
-    if (depth >= MAX_DEPTH) return;
+    if (limitExceeded) return;
     // What this statement runs besides itself is judged like a statement of its own.
     if (RUNS_NESTED_DML.has(kind)) for (const dml of facts.nestedDml) visit(dml.kind, dml.node, true, depth + 1, runsNow);
     if (runsItsQuery || kind === 'PrepareStmt') {
@@ -133,7 +156,8 @@ function classifyStatementIn(statement: { kind: string; node: Node; text: string
     kind: statement.kind,
     tier: highestTier([...tiers, ...unique.map((finding) => finding.tier)]),
     tables: [...tables],
-    filtered: isFiltered(statement.kind, statement.node),
+    // A tree past the depth limit is not walked again (isTautology recurses).
+    filtered: !unique.some((finding) => finding.rule === nestingLimit.name) && isFiltered(statement.kind, statement.node),
     lock,
     outsideTransaction: cannotRunInTransaction(statement.kind, statement.node),
     rules: [...new Set(unique.map((finding) => finding.rule))],
@@ -153,20 +177,69 @@ function freshScript(statementCount: number, statements: ParsedStatement[]): Scr
     preparedNames: new Set(),
     lockTimeoutSet: false,
     statementTimeoutSet: false,
+    notValidConstraints: new Set(),
+    validatedNotNull: new Set(),
+    tablesWithValidatedConstraint: new Set(),
+    notNullChecks: new Map(),
   };
 }
 
 /** What a statement tells the statements after it: tables it created, names it prepared, timeouts it set. */
 function remember(script: ScriptContext, statement: ParsedStatement): void {
   const { kind, node } = statement;
-  if (kind === 'CreateStmt') {
-    const relation = node.relation as { schemaname?: string; relname?: string };
-    script.createdTables.add(`${relation.schemaname || 'public'}.${relation.relname}`);
+  if (kind === 'CreateStmt' || kind === 'CreateTableAsStmt') {
+    const relation = (kind === 'CreateStmt' ? node.relation : (node.into as { rel?: unknown } | undefined)?.rel) as
+      | { schemaname?: string; relname?: string }
+      | undefined;
+    if (relation?.relname) script.createdTables.add(`${relation.schemaname || 'public'}.${relation.relname}`);
   } else if (kind === 'PrepareStmt') {
     script.preparedNames.add(String(node.name));
+  } else if (kind === 'AlterTableStmt') {
+    rememberConstraints(script, node);
   } else if (kind === 'VariableSetStmt') {
+    if (node.name === 'search_path') rememberSearchPath(script, node);
     if (node.name === 'lock_timeout') script.lockTimeoutSet = true;
     if (node.name === 'statement_timeout') script.statementTimeoutSet = true;
+  }
+}
+
+/**
+ * PostgreSQL searches pg_catalog first unless search_path names it later: then a
+ * function of an earlier schema with a built-in's name is what an unqualified call runs.
+ */
+function rememberSearchPath(script: ScriptContext, node: Node): void {
+  const schemas = ((node.args ?? []) as { A_Const?: { sval?: { sval?: string } } }[]).map((arg) => arg.A_Const?.sval?.sval ?? '?');
+  const catalogue = schemas.indexOf('pg_catalog');
+  if (catalogue > 0) script.schemaBeforeCatalogue = schemas[0];
+  else if (node.kind === 'VAR_RESET' || node.kind === 'VAR_SET_DEFAULT' || schemas.length > 0) delete script.schemaBeforeCatalogue;
+}
+
+/** The column a `CHECK (column IS NOT NULL)` is about, or undefined. */
+function notNullCheckColumn(expression: unknown): string | undefined {
+  const test = (expression as { NullTest?: { nulltesttype?: string; arg?: { ColumnRef?: { fields?: { String?: { sval?: string } }[] } } } })?.NullTest;
+  if (test?.nulltesttype !== 'IS_NOT_NULL') return undefined;
+  const fields = test.arg?.ColumnRef?.fields ?? [];
+  return fields.length === 1 ? fields[0]?.String?.sval : undefined;
+}
+
+/** NOT VALID constraints added, and constraints validated: what SET NOT NULL and VALIDATE later in the text rely on. */
+function rememberConstraints(script: ScriptContext, node: Node): void {
+  const relation = node.relation as { schemaname?: string; relname?: string } | undefined;
+  if (!relation?.relname) return;
+  const table = `${relation.schemaname || 'public'}.${relation.relname}`;
+  for (const { AlterTableCmd: command = {} } of (node.cmds ?? []) as { AlterTableCmd?: Node }[]) {
+    if (command.subtype === 'AT_AddConstraint') {
+      const constraint = (command.def as { Constraint?: Node } | undefined)?.Constraint;
+      const name = typeof constraint?.conname === 'string' ? constraint.conname : undefined;
+      if (!constraint || !name || !constraint.skip_validation) continue;
+      script.notValidConstraints.add(name);
+      const column = constraint.contype === 'CONSTR_CHECK' ? notNullCheckColumn(constraint.raw_expr) : undefined;
+      if (column) script.notNullChecks.set(name, `${table}.${column}`);
+    } else if (command.subtype === 'AT_ValidateConstraint' && typeof command.name === 'string') {
+      const column = script.notNullChecks.get(command.name);
+      if (column?.startsWith(`${table}.`)) script.validatedNotNull.add(column);
+      else if (!script.notValidConstraints.has(command.name)) script.tablesWithValidatedConstraint.add(table);
+    }
   }
 }
 
@@ -177,6 +250,9 @@ export function classifyStatement(statement: ParsedStatement): StatementVerdict 
 
 /** Classify SQL text. Needs the parser loaded (`await loadSqlParser()`). */
 export function classifySql(sql: string): Classification {
+  // Checked before parsing: a UTF-8 character is at most 3 bytes per UTF-16 unit, so short texts skip the count.
+  const tooLarge = sql.length * 3 > INPUT_LIMITS.maxSqlBytes ? sqlTooLarge(Buffer.byteLength(sql, 'utf8')) : undefined;
+  if (tooLarge) return { tier: 'forbidden', statements: [], error: tooLarge };
   const parsed = parseSql(sql);
   if (!parsed.ok) {
     const where = parsed.line ? ` at line ${parsed.line}, column ${parsed.column}` : '';
@@ -185,6 +261,8 @@ export function classifySql(sql: string): Classification {
   if (parsed.statements.length === 0) {
     return { tier: 'forbidden', statements: [], error: 'no SQL statement found (the text is empty or only comments)' };
   }
+  const tooMany = tooManyStatements(parsed.statements.length);
+  if (tooMany) return { tier: 'forbidden', statements: [], error: tooMany };
   const script = freshScript(parsed.statements.length, parsed.statements);
   const statements = parsed.statements.map((statement) => {
     const verdict = classifyStatementIn(statement, script);

@@ -1,3 +1,4 @@
+import { hasOwnEntry } from './own-key.ts';
 import type { Policy } from './policy-file.ts';
 
 /**
@@ -45,16 +46,28 @@ export function signalsFromTarget(target: { host: string; database: string }, po
   const signals: EnvironmentSignal[] = [];
   for (const [source, text] of [['database host', target.host], ['database name', target.database]] as const) {
     const words = text.toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
-    const named = words.map((word) => canonicalEnvironment(word, policy)).find((word) => word in policy.environments);
+    const named = words.map((word) => canonicalEnvironment(word, policy)).find((word) => hasOwnEntry(policy.environments, word));
     if (named) signals.push({ source: `${source} ${text}`, value: named });
   }
   return signals;
 }
 
+// The policy file's own rule for environment names (policy-file.ts Name).
+const ENVIRONMENT_NAME = /^[a-z][a-z0-9_.-]*$/i;
+
 export function resolveEnvironment(signals: EnvironmentSignal[], policy: Policy): EnvironmentResolution {
   const present = signals.filter((signal) => signal.value.trim() !== '');
   if (present.length === 0) {
     return { ok: false, reason: 'no environment given: pass --env (production, staging, development…)', signals };
+  }
+  // A name that could never be a policy's environment (`__proto__`, a path, a space inside) is refused, not guessed at.
+  const malformed = present.find((signal) => !ENVIRONMENT_NAME.test(signal.value.trim()));
+  if (malformed) {
+    return {
+      ok: false,
+      reason: `${JSON.stringify(malformed.value)} (${malformed.source}) is not an environment name: use letters, digits, ".", "_" or "-", starting with a letter; nothing was run`,
+      signals,
+    };
   }
   const names = new Set(present.map((signal) => canonicalEnvironment(signal.value, policy)));
   if (names.size > 1) {

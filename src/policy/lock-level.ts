@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isFalse } from './statement-kinds.ts';
 
 /**
  * Table-level lock modes, weakest first, as in the PostgreSQL docs' table
@@ -57,7 +58,13 @@ const LOCK_STMT_MODES: LockMode[] = [
 ];
 
 function hasOption(options: unknown, name: string): boolean {
-  return Array.isArray(options) && options.some((option) => (option as { DefElem?: { defname?: string } }).DefElem?.defname === name);
+  return (
+    Array.isArray(options) &&
+    options.some((option) => {
+      const element = (option as { DefElem?: { defname?: string; arg?: unknown } }).DefElem;
+      return element?.defname === name && !isFalse(element.arg);
+    })
+  );
 }
 
 /** Does a CREATE TABLE declare a foreign key (in a column or as a table constraint)? */

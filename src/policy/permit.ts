@@ -1,4 +1,5 @@
 import type { Policy, EnvironmentPolicy } from './policy-file.ts';
+import { ownEntry } from './own-key.ts';
 import type { Tier } from './tier.ts';
 
 /** What the permit step decided, and everything the approve step needs to enforce it. */
@@ -24,7 +25,7 @@ export interface PermitRequest {
 const AGENT_PREFIX = 'agent:';
 
 function entryFor(environment: string, policy: Policy): { name: string; settings: EnvironmentPolicy; unknown: boolean } {
-  const settings = policy.environments[environment];
+  const settings = ownEntry(policy.environments, environment);
   if (settings) return { name: environment, settings, unknown: false };
   return { name: 'production', settings: policy.environments.production!, unknown: true };
 }
@@ -42,14 +43,14 @@ const READ_TOOLS = new Set(['list_tables', 'describe_table', 'sample_rows', 'cou
 function grants(tools: readonly string[], tool: string): boolean {
   if (tools.includes('*') || tools.includes(tool)) return true;
   if (READ_TOOLS.has(tool) && tools.includes('read')) return true;
-  return (SAME_GRANT[tool] ?? []).some((alias) => tools.includes(alias));
+  return (ownEntry(SAME_GRANT, tool) ?? []).some((alias) => tools.includes(alias));
 }
 
 /** May this agent call this tool in this environment? Undefined when it may. */
 export function agentRefusal(requester: string, tool: string, environment: string, policy: Policy): string | undefined {
   if (!requester.startsWith(AGENT_PREFIX) || Object.keys(policy.agents).length === 0) return undefined;
   const name = requester.slice(AGENT_PREFIX.length);
-  const grant = policy.agents[name];
+  const grant = ownEntry(policy.agents, name);
   if (!grant) return `${requester} is not an agent the policy knows (policy agents): add it, or run this as a person`;
   if (!grants(grant.tools, tool)) {
     return `${requester} may not call ${tool} (policy agents.${name}.tools: ${grant.tools.join(', ')})`;

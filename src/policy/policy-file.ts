@@ -40,10 +40,16 @@ export const EnvironmentPolicy = z
     /** Caps on what one cleanup may touch; over either, it is blocked outright. */
     blastRadius: z
       .object({
-        maxRows: z.number().int().positive().optional(),
+        // Bounded so that no value can turn a limit off by overflowing it (countBudgetMs: 3000000000 made every dry-run fail).
+        maxRows: z.number().int().positive().max(1_000_000_000_000, 'at most 1000000000000 rows').optional(),
         maxPercent: z.number().gt(0).max(100).optional(),
         /** How long the dry-run may count exactly (default 2000 ms); past it, EXPLAIN's estimate is used, marked "estimated". */
-        countBudgetMs: z.number().int().positive().optional(),
+        countBudgetMs: z
+          .number()
+          .int()
+          .positive()
+          .max(300_000, "at most 300000 ms (5 minutes): a longer exact count holds the dry-run's snapshot open; past the budget EXPLAIN's estimate is used")
+          .optional(),
         /** Tables with fewer rows than this (default 100) are judged by maxRows; over maxPercent there, the action needs a destructive-tier approval instead of being blocked. */
         smallTableRows: z.number().int().min(0).max(1_000_000_000).optional(),
       })
@@ -72,7 +78,7 @@ const PolicyShape = z
       .record(Name, z.object({ tools: z.array(z.string().min(1)).min(1), environments: z.array(z.string().min(1)).min(1) }).strict())
       .default({}),
     /** Pending approvals older than this expire, rejected, never executed. */
-    approvalTtlHours: z.number().positive().default(72),
+    approvalTtlHours: z.number().positive().max(8_760, 'at most 8760 hours (a year)').default(72),
     /** Where to POST a JSON event when a destructive action pauses and when it runs. */
     alerts: z
       .object({

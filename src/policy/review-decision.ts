@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Tier } from './tier.ts';
+import { ownEntry } from './own-key.ts';
 
 /** One decision in LangChain v1's HITL resume shape. */
 export const HitlDecision = z.discriminatedUnion('type', [
@@ -139,11 +140,11 @@ export function judgeDecision(
       reason: `${reviewer} requested this action and cannot also approve it in ${approval.environment}: ask another reviewer`,
     };
   }
-  if (Object.keys(reviewers).length > 0 && !reviewers[reviewer]) {
+  if (Object.keys(reviewers).length > 0 && !ownEntry(reviewers, reviewer)) {
     return { outcome: 'refused', reason: `${reviewer} is not a reviewer in the policy (policy reviewers): ask one of ${Object.keys(reviewers).join(', ')}` };
   }
   if (approval.roles) {
-    const held = reviewers[reviewer]?.roles ?? [];
+    const held = ownEntry(reviewers, reviewer)?.roles ?? [];
     if (!approval.roles.some((role) => held.includes(role))) {
       const has = held.length ? `has ${held.join(', ')}` : 'is not a reviewer in the policy';
       return {

@@ -20,11 +20,17 @@ afterAll(async () => {
   await scratch?.drop();
 });
 
+/** A cleanup in development: it removes rows, so it is destructive and runs once approved with its token. */
+async function approvedCleanup(where: string) {
+  const paused = await runCli(['cleanup', '--table', 'events', '--where', where, '--env', 'development', '--as', 'dev', '--json'], { env: env() });
+  expect(paused.code, paused.stderr).toBe(3);
+  const token = (await runCli(['show', paused.json.approval_id, '--json'], { env: env() })).json.confirmation_token;
+  return runCli(['approve', paused.json.approval_id, '--as', 'dev', '--token', token, '--json'], { env: env() });
+}
+
 describe('airlock backups', () => {
   it('lists what a cleanup kept, prunes only when asked, and an undo of a pruned backup is refused', async () => {
-    const cleanup = await runCli(['cleanup', '--table', 'events', '--where', "kind = 'debug'", '--env', 'development', '--as', 'dev', '--json'], {
-      env: env(),
-    });
+    const cleanup = await approvedCleanup("kind = 'debug'");
     expect(cleanup.code, cleanup.stderr).toBe(0);
     expect(cleanup.json.blast_radius).toMatchObject({ rows: 10, table_rows: 100, pct: 10 });
     const actionId = cleanup.json.action_id as string;
@@ -47,7 +53,7 @@ describe('airlock backups', () => {
   });
 
   it('an undo whose backup table was removed by hand is refused, and nothing changes', async () => {
-    const cleanup = await runCli(['cleanup', '--table', 'events', '--where', 'id > 95', '--env', 'development', '--as', 'dev', '--json'], { env: env() });
+    const cleanup = await approvedCleanup('id > 95');
     expect(cleanup.code, cleanup.stderr).toBe(0);
     await target.query(`DROP TABLE airlock_backup.${cleanup.json.action_id}`);
     const undo = await runCli(['undo', cleanup.json.action_id, '--as', 'dev', '--json'], { env: env() });

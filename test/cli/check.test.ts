@@ -26,7 +26,7 @@ describe('airlock check', () => {
     const destructive = await check('DELETE FROM users WHERE 1 = 1');
     expect(destructive.code).toBe(3);
     expect(destructive.json).toMatchObject({ tier: 'destructive', token_required: true, environment: 'production' });
-    expect(destructive.json.statements[0]).toMatchObject({ filtered: false, rules: ['tautological-where'] });
+    expect(destructive.json.statements[0]).toMatchObject({ filtered: false, rules: ['tautological-where', 'delete-removes-rows'] });
   });
 
   it('exits 4 when blocked: forbidden statements and what the policy blocks; unparseable SQL is forbidden (fail closed) and exits 2, bad input, as from every command', async () => {

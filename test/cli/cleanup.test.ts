@@ -133,7 +133,8 @@ describe('airlock cleanup', () => {
     const show = await runCli(['show', first.json.approval_id, '--json']);
     expect(show.json.blast_radius).toMatchObject({ rows: 35 });
     expect(show.json.confirmation_token).not.toBe(token);
-    const second = await runCli(['approve', first.json.approval_id, '--as', 'alice', '--json']);
+    // A cleanup removes rows: destructive, so the new approval needs its own token.
+    const second = await runCli(['approve', first.json.approval_id, '--as', 'alice', '--token', show.json.confirmation_token, '--json']);
     expect(second.code, second.stderr).toBe(0);
     expect(second.json.statements).toEqual([{ kind: 'DeleteStmt', command: 'DELETE', rowCount: 35 }]);
     expect(await db.count('sessions')).toBe(965);
@@ -156,7 +157,8 @@ describe('airlock cleanup', () => {
       { env },
     );
     expect(paused.code, paused.stderr).toBe(3);
-    const approved = await runCli(['approve', paused.json.approval_id, '--as', 'alice', '--json'], { env });
+    const cleanupToken = (await runCli(['show', paused.json.approval_id, '--json'], { env })).json.confirmation_token;
+    const approved = await runCli(['approve', paused.json.approval_id, '--as', 'alice', '--token', cleanupToken, '--json'], { env });
     expect(approved.code).toBe(1);
     expect(approved.json.status).toBe('failed');
     expect(approved.json.reason).toMatch(/sessions-still-complete: expected 1000, got "?970"?/);

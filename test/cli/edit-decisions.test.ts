@@ -20,12 +20,12 @@ describe('edit decisions', () => {
   it('an edit that lowers the tier is checked again and runs on the editor’s approval; the old SQL never runs', async () => {
     const original = await pause(`TRUNCATE ${db.schema}.t;`);
     const edited = await runCli(['edit', original.id, '-', '--as', 'alice', '--token', original.token, '--json'], {
-      input: `DELETE FROM ${db.schema}.t WHERE id = 1;`,
+      input: `UPDATE ${db.schema}.t SET id = 10 WHERE id = 1;`,
     });
     expect(edited.code, edited.stderr).toBe(0);
     expect(edited.json).toMatchObject({ status: 'completed', tier: 'write', thread_id: original.thread });
     expect(edited.json.approval_id).not.toBe(original.id);
-    expect(await db.count('t')).toBe(2);
+    expect((await db.query(`SELECT array_agg(id ORDER BY id) AS ids FROM ${db.schema}.t`)).rows[0].ids).toEqual([2, 3, 10]);
     const old = await runCli(['show', original.id, '--json']);
     expect(old.json).toMatchObject({ status: 'rejected', decided_by: 'alice', reason: expect.stringMatching(/^edited by alice/) });
     const history = await runCli(['history', original.thread, '--json']);
@@ -38,7 +38,7 @@ describe('edit decisions', () => {
   });
 
   it('an edit that raises the tier needs a new approval, and the old token is refused for it', async () => {
-    const original = await pause(`DELETE FROM ${db.schema}.t WHERE id = 1;`);
+    const original = await pause(`UPDATE ${db.schema}.t SET id = 10 WHERE id = 1;`);
     const edited = await runCli(['edit', original.id, '-', '--as', 'alice', '--json'], { input: `DROP TABLE ${db.schema}.t;` });
     expect(edited.code, edited.stderr).toBe(3);
     expect(edited.json).toMatchObject({ status: 'pending_approval', tier: 'destructive' });

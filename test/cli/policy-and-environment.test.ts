@@ -65,7 +65,7 @@ describe('the permit step on a real database', () => {
   it('enforces the policy file’s reviewer roles and agent grants', async () => {
     const policyEnv = env({ AIRLOCK_POLICY: writePolicy(STRICT_POLICY) });
     await runCli(['db', 'mark', 'production', '--as', 'ops'], { env: policyEnv });
-    const paused = await runCli(['migrate', '-', '--env', 'production', '--as', 'dev', '--json'], { input: 'DELETE FROM t WHERE id = 1;', env: policyEnv });
+    const paused = await runCli(['migrate', '-', '--env', 'production', '--as', 'dev', '--json'], { input: 'INSERT INTO t VALUES (3);', env: policyEnv });
     expect(paused.code, paused.stderr).toBe(3);
     const bob = await runCli(['approve', paused.json.approval_id, '--as', 'bob', '--json'], { env: policyEnv });
     expect(bob.code).toBe(2);
@@ -73,7 +73,7 @@ describe('the permit step on a real database', () => {
     expect(await count()).toBe(2);
     const alice = await runCli(['approve', paused.json.approval_id, '--as', 'alice', '--json'], { env: policyEnv });
     expect(alice.code, alice.stderr).toBe(0);
-    expect(await count()).toBe(1);
+    expect(await count()).toBe(3);
 
     const agent = await runCli(['migrate', '-', '--env', 'production', '--as', 'agent:cleanup-bot', '--json'], {
       input: 'SELECT 1;',

@@ -1,7 +1,10 @@
 import type { Command } from 'commander';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startMigration, threadOutcome, type RunOutcome } from '../../runtime/migration-runner.ts';
-import { badInput } from '../../runtime/errors.ts';
+import { INPUT_LIMIT_RULE } from '../../policy/input-limits.ts';
+import { useAirlock } from '../../runtime/airlock.ts';
+import { appendAudit } from '../../runtime/audit.ts';
+import { AirlockError, badInput } from '../../runtime/errors.ts';
 import { requesterFrom } from '../identity.ts';
 import { note, runCommand } from '../output.ts';
 import { readSql } from '../read-sql.ts';
@@ -23,7 +26,21 @@ export function registerMigrate(program: Command): void {
         if (!environment) {
           throw badInput('--env is required: name the environment this runs against, e.g. --env production (nothing was run)');
         }
-        const sql = await readSql(file);
+        const sql = await readSql(file).catch(async (error: unknown) => {
+          // A text over the input limits is refused before it is parsed, and the attempt is audited (without the text).
+          if (error instanceof AirlockError && error.message.includes(`(${INPUT_LIMIT_RULE})`)) {
+            const airlock = await useAirlock();
+            await appendAudit(airlock.databases.state, {
+              step: 'classify',
+              actor: requesterFrom(options.as),
+              environment,
+              outcome: 'blocked',
+              message: `Refused before parsing (${environment}): ${error.message}`,
+              detail: { rules: [INPUT_LIMIT_RULE], source: file },
+            });
+          }
+          throw error;
+        });
         const input = { sql, environment, requestedBy: requesterFrom(options.as) };
         let outcome = await startMigration(input, options.thread?.trim() || undefined);
         if (options.wait) outcome = await waitForDecision(outcome);

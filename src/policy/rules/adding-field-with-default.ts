@@ -1,13 +1,14 @@
+import { builtInVolatility, type FunctionCall } from '../catalogue/functions.ts';
 import { gatherFacts } from '../tree-facts.ts';
 import { alterCommands, columnConstraints, onNewTable, type Node, type Rule } from './rule.ts';
 
 // Defaults that are evaluated once (immutable or stable functions, constants)
 // are stored in the catalog since PostgreSQL 11; volatile ones rewrite the table.
-const NON_VOLATILE = new Set([
-  'now', 'current_timestamp', 'current_date', 'statement_timestamp', 'transaction_timestamp', 'lower', 'upper',
-  'length', 'coalesce', 'to_timestamp', 'to_date', 'make_date', 'make_interval', 'jsonb_build_object', 'json_build_object',
-  'jsonb_build_array', 'array', 'abs', 'round',
-]);
+// Volatility comes from pg_catalog itself; a function that is not a built-in may be volatile.
+function isVolatile(call: FunctionCall): boolean {
+  const volatility = builtInVolatility(call);
+  return volatility === undefined || volatility === 'v';
+}
 
 export const addingFieldWithDefault: Rule = {
   name: 'adding-field-with-default',
@@ -19,9 +20,11 @@ export const addingFieldWithDefault: Rule = {
     for (const command of alterCommands(statement.node)) {
       if (command.subtype !== 'AT_AddColumn') continue;
       for (const constraint of columnConstraints(command.def)) {
+        // A STORED generated column is computed for every row now: a rewrite (a VIRTUAL one is not).
+        if (constraint.contype === 'CONSTR_GENERATED' && constraint.generated_kind !== 'v') return { detail: 'GENERATED … STORED' };
         if (constraint.contype !== 'CONSTR_DEFAULT') continue;
-        const volatile = [...gatherFacts(constraint.raw_expr as Node).functions].filter((name) => !NON_VOLATILE.has(name));
-        if (volatile.length > 0) return { detail: `${volatile[0]}()` };
+        const volatile = gatherFacts(constraint.raw_expr as Node).calls.find(isVolatile);
+        if (volatile) return { detail: `${volatile.name}()` };
       }
     }
     return false;

@@ -1,4 +1,4 @@
-import { alterCommands, onNewTable, type Rule } from './rule.ts';
+import { alterCommands, columnConstraints, onNewTable, type Rule } from './rule.ts';
 
 export const addingForeignKeyConstraint: Rule = {
   name: 'adding-foreign-key-constraint',
@@ -9,7 +9,9 @@ export const addingForeignKeyConstraint: Rule = {
     if (statement.kind !== 'AlterTableStmt' || onNewTable(statement)) return false;
     return alterCommands(statement.node).some((command) => {
       const constraint = (command.def as { Constraint?: Record<string, unknown> } | undefined)?.Constraint;
-      return command.subtype === 'AT_AddConstraint' && constraint?.contype === 'CONSTR_FOREIGN' && !constraint.skip_validation;
+      if (command.subtype === 'AT_AddConstraint') return constraint?.contype === 'CONSTR_FOREIGN' && !constraint.skip_validation;
+      // ADD COLUMN … REFERENCES adds the same foreign key, with the same locks on both tables.
+      return command.subtype === 'AT_AddColumn' && columnConstraints(command.def).some((column) => column.contype === 'CONSTR_FOREIGN');
     });
   },
 };

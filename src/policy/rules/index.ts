@@ -1,30 +1,38 @@
 import { addingFieldWithDefault } from './adding-field-with-default.ts';
 import { addingForeignKeyConstraint } from './adding-foreign-key-constraint.ts';
 import { addingNotNullableField } from './adding-not-nullable-field.ts';
+import { addingRequiredField } from './adding-required-field.ts';
 import { airlockBackups } from './airlock-backups.ts';
 import { airlockState } from './airlock-state.ts';
 import { banConcurrentIndexCreationInTransaction } from './ban-concurrent-index-creation-in-transaction.ts';
 import { banDropColumn } from './ban-drop-column.ts';
 import { banDropConstraint } from './ban-drop-constraint.ts';
 import { banDropDatabase } from './ban-drop-database.ts';
+import { banDropIndex } from './ban-drop-index.ts';
 import { banDropObject } from './ban-drop-object.ts';
 import { banDropTable } from './ban-drop-table.ts';
-import { banTruncate } from './ban-truncate.ts';
 import { banTruncateCascade } from './ban-truncate-cascade.ts';
+import { banTruncate } from './ban-truncate.ts';
 import { changingColumnType } from './changing-column-type.ts';
 import { constraintMissingNotValid } from './constraint-missing-not-valid.ts';
 import { copyProgram } from './copy-program.ts';
+import { copyServerFile } from './copy-server-file.ts';
 import { dataModifyingCte } from './data-modifying-cte.ts';
+import { deleteRemovesRows } from './delete-removes-rows.ts';
 import { deleteWithoutWhere } from './delete-without-where.ts';
 import { dynamicSql } from './dynamic-sql.ts';
 import { explainAnalyzeExecutes } from './explain-analyze-executes.ts';
 import { mergeDelete } from './merge-delete.ts';
+import { nestingLimit } from './nesting-limit.ts';
+import { onConflictDoUpdate } from './on-conflict-do-update.ts';
 import { privilegeChange } from './privilege-change.ts';
+import { readAllowList } from './read-allow-list.ts';
 import { renamingColumn } from './renaming-column.ts';
 import { renamingTable } from './renaming-table.ts';
 import { requireConcurrentIndexCreation } from './require-concurrent-index-creation.ts';
 import { requireConcurrentIndexDeletion } from './require-concurrent-index-deletion.ts';
 import { requireTimeoutSettings } from './require-timeout-settings.ts';
+import { rowsOutOfReach } from './rows-out-of-reach.ts';
 import type { Rule } from './rule.ts';
 import { selectForUpdate } from './select-for-update.ts';
 import { selectInto } from './select-into.ts';
@@ -41,6 +49,7 @@ export const RULES: readonly Rule[] = [
   requireConcurrentIndexCreation,
   requireConcurrentIndexDeletion,
   addingNotNullableField,
+  addingRequiredField,
   addingFieldWithDefault,
   changingColumnType,
   constraintMissingNotValid,
@@ -65,6 +74,7 @@ export const RULES: readonly Rule[] = [
   airlockState,
   airlockBackups,
   copyProgram,
+  copyServerFile,
   dataModifyingCte,
   mergeDelete,
   selectInto,
@@ -72,7 +82,13 @@ export const RULES: readonly Rule[] = [
   banTruncate,
   banDropObject,
   banDropConstraint,
+  banDropIndex,
+  deleteRemovesRows,
+  rowsOutOfReach,
+  onConflictDoUpdate,
+  readAllowList,
   unknownFunction,
+  nestingLimit,
   unrecognisedStatement,
 ];
 

@@ -17,6 +17,16 @@ export interface ScriptContext {
   /** `SET lock_timeout` / `SET statement_timeout` ran before this statement. */
   lockTimeoutSet: boolean;
   statementTimeoutSet: boolean;
+  /** Constraints added NOT VALID earlier in the text (validating them in the same transaction holds the lock all along). */
+  notValidConstraints: Set<string>;
+  /** `table.column` whose CHECK (column IS NOT NULL) was validated earlier in the text: SET NOT NULL then skips its scan. */
+  validatedNotNull: Set<string>;
+  /** Tables on which a constraint added elsewhere (an earlier migration) was validated earlier in the text. */
+  tablesWithValidatedConstraint: Set<string>;
+  /** CHECK (column IS NOT NULL) constraints added earlier in the text: name → `table.column`. */
+  notNullChecks: Map<string, string>;
+  /** A `SET search_path` earlier in the text puts this schema before pg_catalog: unqualified names may resolve there. */
+  schemaBeforeCatalogue?: string;
 }
 
 export interface StatementContext {
@@ -28,6 +38,8 @@ export interface StatementContext {
   script: ScriptContext;
   /** The SQL a DO block or function body runs, when the statement has one. */
   routine?: RoutineBody;
+  /** Set when a limit stopped the classifier from looking further inside this statement (nesting-limit). */
+  limitExceeded?: string;
 }
 
 export interface RuleHit {
