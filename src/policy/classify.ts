@@ -8,6 +8,9 @@ import { baselineTier, cannotRunInTransaction } from './statement-kinds.ts';
 import { isTautology } from './tautology.ts';
 import { highestTier, type Tier } from './tier.ts';
 import { gatherFacts } from './tree-facts.ts';
+import { nextSearchPath, searchPathChanges } from './definitions.ts';
+import { judgeRoutine } from './routine-verdict.ts';
+import type { TargetCatalogue } from './target-catalogue.ts';
 
 /**
  * The classification engine behind `airlock check` and the `classify` node:
@@ -104,6 +107,13 @@ function classifyStatementIn(statement: { kind: string; node: Node; text: string
       const [innerKind, innerNode] = Object.entries((node.query ?? {}) as Record<string, Node>)[0] ?? [];
       if (innerKind && innerNode) visit(innerKind, innerNode, true, depth + 1, runsNow && kind !== 'PrepareStmt');
     }
+    // A rule's actions run later, on every statement the rule matches: judged like statements of their own.
+    if (kind === 'RuleStmt') {
+      for (const action of (node.actions ?? []) as Node[]) {
+        const [innerKind, innerNode] = Object.entries(action)[0] ?? [];
+        if (innerKind && innerNode) visit(innerKind, innerNode as Node, true, depth + 1, false);
+      }
+    }
     if (routine) {
       const bodyRunsNow = runsNow && kind === 'DoStmt';
       for (const tree of routine.trees ?? []) {
@@ -143,8 +153,11 @@ function classifyStatementIn(statement: { kind: string; node: Node; text: string
   };
 }
 
-function freshScript(statementCount: number, statements: ParsedStatement[]): ScriptContext {
+function freshScript(statementCount: number, statements: ParsedStatement[], catalogue?: TargetCatalogue): ScriptContext {
   return {
+    searchPath: null,
+    createdFunctions: new Map(),
+    ...(catalogue ? { catalogue } : {}),
     statementCount,
     hasTransactionBlock: statements.some(
       (s) => s.kind === 'TransactionStmt' && ['TRANS_STMT_BEGIN', 'TRANS_STMT_START'].includes(String(s.node.kind)),
@@ -167,7 +180,14 @@ function remember(script: ScriptContext, statement: ParsedStatement): void {
   } else if (kind === 'VariableSetStmt') {
     if (node.name === 'lock_timeout') script.lockTimeoutSet = true;
     if (node.name === 'statement_timeout') script.statementTimeoutSet = true;
+  } else if (kind === 'CreateFunctionStmt') {
+    // A trigger created later in the same text runs this body.
+    const verdict = judgeRoutine(kind, node, statement.text, script.catalogue);
+    const parts = ((node.funcname ?? []) as { String?: { sval?: string } }[]).map((part) => part.String?.sval ?? '');
+    if (verdict) script.createdFunctions.set(parts[parts.length - 1] ?? '', verdict);
   }
+  // SET search_path / set_config('search_path', …): later statements' names resolve through it.
+  script.searchPath = nextSearchPath(script.searchPath, searchPathChanges({ [kind]: node }));
 }
 
 /** Classify one parsed statement on its own (as if it were the whole text). */
@@ -175,8 +195,13 @@ export function classifyStatement(statement: ParsedStatement): StatementVerdict 
   return classifyStatementIn(statement, freshScript(1, [statement]));
 }
 
+export interface ClassifyOptions {
+  /** What the target database's catalogue says about the names the text uses (the classify step looks them up). */
+  catalogue?: TargetCatalogue;
+}
+
 /** Classify SQL text. Needs the parser loaded (`await loadSqlParser()`). */
-export function classifySql(sql: string): Classification {
+export function classifySql(sql: string, options: ClassifyOptions = {}): Classification {
   const parsed = parseSql(sql);
   if (!parsed.ok) {
     const where = parsed.line ? ` at line ${parsed.line}, column ${parsed.column}` : '';
@@ -185,7 +210,7 @@ export function classifySql(sql: string): Classification {
   if (parsed.statements.length === 0) {
     return { tier: 'forbidden', statements: [], error: 'no SQL statement found (the text is empty or only comments)' };
   }
-  const script = freshScript(parsed.statements.length, parsed.statements);
+  const script = freshScript(parsed.statements.length, parsed.statements, options.catalogue);
   const statements = parsed.statements.map((statement) => {
     const verdict = classifyStatementIn(statement, script);
     remember(script, statement);
