@@ -4,7 +4,8 @@ import { faultPoint } from './fault-injection.ts';
 /**
  * What was kept, where, and of what kind: `rows` a cleanup removed, `archived`
  * rows a cleanup moved to its archive table, a `table` a migration dropped, a
- * dropped `column`'s values by primary key, or a whole-table `copy`.
+ * dropped `column`'s values by primary key, a whole-table `copy`, or the old
+ * `definition` of a function, view, rule or trigger a CREATE OR REPLACE overwrote.
  */
 export interface Backup {
   source: string;
@@ -14,7 +15,7 @@ export interface Backup {
   /** A dropped column's name (kind `column`). */
   column?: string;
 }
-export type BackupKind = 'rows' | 'archived' | 'table' | 'column' | 'copy';
+export type BackupKind = 'rows' | 'archived' | 'table' | 'column' | 'copy' | 'definition';
 
 export interface BackupOwner {
   threadId: string;
@@ -45,7 +46,7 @@ export async function fingerprintOf(client: pg.PoolClient | pg.Pool, table: stri
   return rows[0]!.fingerprint;
 }
 
-async function register(client: pg.PoolClient, owner: BackupOwner, backup: Backup, fingerprinted = true): Promise<Backup> {
+export async function register(client: pg.PoolClient, owner: BackupOwner, backup: Backup, fingerprinted = true): Promise<Backup> {
   const fingerprint = fingerprinted ? await fingerprintOf(client, quoted(client, backup.backup).sql) : null;
   await client.query(
     `INSERT INTO airlock.backups (idempotency_key, thread_id, source_table, backup_table, row_count, action_id, kind, environment, source_column, fingerprint)

@@ -16,6 +16,8 @@ interface BackupRecord {
   /** kind `column`: the backup's key columns and the column's type, read at undo time. */
   key?: string[];
   type?: string;
+  /** kind `definition`: the SQL that restores the old definition, read at undo time. */
+  restore?: string;
 }
 
 function quote(name: string): string {
@@ -44,6 +46,8 @@ function undoSqlFor(backups: BackupRecord[]): string {
         const [, trashed] = backup.backup_table.split('.') as [string, string];
         return `ALTER TABLE ${qualified(backup.backup_table)} SET SCHEMA ${quote(schema)};\nALTER TABLE ${quote(schema)}.${quote(trashed)} RENAME TO ${quote(name)};`;
       }
+      // The SQL that puts back a definition a CREATE OR REPLACE overwrote, kept when it ran.
+      if (backup.kind === 'definition' && backup.restore) return backup.restore;
       if (backup.kind === 'column' && backup.source_column && backup.key?.length && backup.type) {
         const column = quote(backup.source_column);
         const match = backup.key.map((key) => `t.${quote(key)} = b.${quote(key)}`).join(' AND ');
@@ -117,6 +121,10 @@ export async function undoPlan(actionId: string): Promise<{ sql: string; environ
     );
     backup.key = columns.filter((column) => column.name !== backup.source_column).map((column) => column.name);
     backup.type = columns.find((column) => column.name === backup.source_column)?.type;
+  }
+  for (const backup of rows.filter((one) => one.kind === 'definition')) {
+    const { rows: kept } = await airlock.databases.target.query<{ restore: string }>(`SELECT restore FROM ${qualified(backup.backup_table)}`);
+    backup.restore = kept[0]?.restore;
   }
   return { sql: undoSqlFor(rows), environment: rows[0]!.environment ?? 'production' };
 }

@@ -6,6 +6,7 @@ import { droppedColumns, dropsTables, tablesToBackUp } from '../../policy/backup
 import { loadSqlParser, parseSql } from '../../policy/parse-sql.ts';
 import { capExceeded, percentOf, recountAccepted } from '../../policy/blast-radius.ts';
 import type { EnvironmentPolicy } from '../../policy/policy-file.ts';
+import { backUpDefinitions } from '../definition-backup.ts';
 import { backUpColumn, backUpRows, backUpTables, moveToTrash, type Backup, type BackupOwner } from '../backup.ts';
 import { useAirlock } from '../airlock.ts';
 import { summarise } from '../../policy/classify.ts';
@@ -144,6 +145,10 @@ async function runInTransaction(
       backups.push(await backUpRows(client, state.cleanup.table, state.cleanup.predicate, owner, kind));
     } else if (!readOnly) {
       backups.push(...(await backUpForMigration(client, state, owner)));
+      // CREATE OR REPLACE of a definition that exists: keep the old one for undo.
+      if (statements.some((statement) => statement.rules.includes('replace-existing-definition'))) {
+        backups.push(...(await backUpDefinitions(client, state.sql, owner)));
+      }
     }
     const results: ExecutionResult['statements'] = [];
     let rows: Record<string, unknown>[] | undefined;
