@@ -42,6 +42,8 @@ export function checkAgentSelect(sql: string): AgentSqlCheck {
   const checked = one(sql);
   if (!checked.ok || !('verdict' in checked)) return checked as AgentSqlCheck;
   const { verdict } = checked;
+  const secret = outsideSecrets(verdict.text);
+  if (secret) return secret;
   if (verdict.kind !== 'SelectStmt' || verdict.tier !== 'read') {
     const why = verdict.reasons.length ? `: ${verdict.reasons[0]}` : '';
     return {
@@ -50,7 +52,7 @@ export function checkAgentSelect(sql: string): AgentSqlCheck {
       error: `run_select runs one read-only SELECT; this is ${verdict.kind} (${verdict.tier})${why}. To change data, use propose_migration or propose_cleanup`,
     };
   }
-  return outsideSecrets(verdict.text) ?? outsideAirlock(verdict.tables) ?? { ok: true, text: verdict.text.replace(/;\s*$/, ''), tables: verdict.tables };
+  return outsideAirlock(verdict.tables) ?? { ok: true, text: verdict.text.replace(/;\s*$/, ''), tables: verdict.tables };
 }
 
 /** explain: one statement to plan (plain EXPLAIN never runs it; EXPLAIN ANALYZE is not offered). Pure; needs the parser loaded. */
