@@ -183,8 +183,11 @@ function remember(script: ScriptContext, statement: ParsedStatement): void {
   } else if (kind === 'CreateFunctionStmt') {
     // A trigger created later in the same text runs this body.
     const verdict = judgeRoutine(kind, node, statement.text, script.catalogue);
+    // By name alone: a trigger naming any schema's function of that name is judged by the worst of them.
     const parts = ((node.funcname ?? []) as { String?: { sval?: string } }[]).map((part) => part.String?.sval ?? '');
-    if (verdict) script.createdFunctions.set(parts[parts.length - 1] ?? '', verdict);
+    const name = parts[parts.length - 1] ?? '';
+    const earlier = script.createdFunctions.get(name);
+    if (verdict && (!earlier || highestTier([earlier.tier, verdict.tier]) !== earlier.tier)) script.createdFunctions.set(name, verdict);
   }
   // SET search_path / set_config('search_path', …): later statements' names resolve through it.
   script.searchPath = nextSearchPath(script.searchPath, searchPathChanges({ [kind]: node }));

@@ -97,6 +97,7 @@ export function searchPathValue(value: string): string[] {
 export function searchPathOfSet(set: Node): SearchPathChange | undefined {
   if (set.name !== 'search_path') return undefined;
   if (set.kind === 'VAR_SET_DEFAULT' || set.kind === 'VAR_RESET' || set.kind === 'VAR_RESET_ALL') return { reset: true };
+  if (set.kind === 'VAR_SET_CURRENT') return undefined; // a function's SET search_path FROM CURRENT keeps the path in force
   if (set.kind !== 'VAR_SET_VALUE') return { unknown: String(set.kind) };
   // Each item is one schema, already folded by the parser (`'a, b'` is one schema named "a, b": search_path quotes its items).
   const values = ((set.args ?? []) as unknown[]).map((arg) => constantText(arg));

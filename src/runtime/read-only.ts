@@ -63,9 +63,9 @@ function ensureReaderRole(pool: pg.Pool): Promise<boolean> {
 }
 
 /**
- * SELECT on every table and view of the application's schemas (every schema
- * but pg_*, information_schema and Airlock's own), granted as tables appear;
- * and no way into Airlock's schemas, even through PUBLIC.
+ * SELECT on every table of the application's schemas (every schema but pg_*,
+ * information_schema and Airlock's own) and on their security_invoker views,
+ * granted as tables appear; and no way into Airlock's schemas, even through PUBLIC.
  */
 async function syncReaderGrants(client: pg.PoolClient): Promise<void> {
   await client
@@ -79,7 +79,10 @@ async function syncReaderGrants(client: pg.PoolClient): Promise<void> {
           BEGIN EXECUTE format('GRANT USAGE ON SCHEMA %I TO ${READER_ROLE}', target.nspname); EXCEPTION WHEN OTHERS THEN NULL; END;
         END LOOP;
         FOR target IN SELECT c.oid::regclass AS rel FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-                       WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f')
+                       WHERE (c.relkind IN ('r', 'p', 'f')
+                              -- A view reads with its owner's rights (a superuser's view over pg_authid would leak
+                              -- it), and a materialized view holds its owner's results: only security_invoker views.
+                              OR (c.relkind = 'v' AND coalesce(c.reloptions::text[] && ARRAY['security_invoker=true', 'security_invoker=on'], false)))
                          AND n.nspname NOT LIKE 'pg\_%' AND n.nspname <> 'information_schema' AND n.nspname NOT IN (${OWN_SCHEMAS})
                          AND NOT has_table_privilege('${READER_ROLE}', c.oid, 'SELECT') LOOP
           BEGIN EXECUTE format('GRANT SELECT ON %s TO ${READER_ROLE}', target.rel); EXCEPTION WHEN OTHERS THEN NULL; END;

@@ -17,7 +17,7 @@ export const triggerFunctionBody: Rule = {
   check({ kind, node, script }) {
     const fn = triggerFunction(kind, node);
     if (!fn) return false;
-    const inScript = fn.schema === undefined || fn.schema === 'public' ? script.createdFunctions.get(fn.name) : undefined;
+    const inScript = script.createdFunctions.get(fn.name);
     const verdicts = inScript
       ? [inScript]
       : (lookUpFunction(script.catalogue, script.searchPath, fn, 0) ?? []).filter((found) => found.userDefined).flatMap((found) => (found.verdict ? [found.verdict] : []));
