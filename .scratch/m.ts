@@ -1,2 +1,0 @@
-import { maskSecrets } from '../src/policy/guardrails/secrets.ts';
-for (const t of ['{"rolpassword":"SCRAM-SHA-256$4096:c2FsdHNhbHQ=$abcDEF123+/=:xyzXYZ789+/="}', 'md5' + 'a'.repeat(32), 'tok eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c end', '"-----BEGIN RSA PRIVATE KEY-----\\nMIIEow\\nAAA"', 'Authorization: Basic dXNlcjpwYXNzd29yZDEyMzQ=', 'Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c']) console.log(maskSecrets(t));
