@@ -156,7 +156,7 @@ export function walk(root: unknown, visit: (key: string, node: Node) => void): v
 export function calledFunctions(root: Node): CalledFunction[] {
   const calls: CalledFunction[] = [];
   walk(root, (key, child) => {
-    if (key !== 'FuncCall') return;
+    if (key !== 'FuncCall' && key !== 'funccall') return; // funccall: CALL's procedure
     const parts = nameParts(child.funcname);
     if (parts.length === 0) return;
     calls.push({ ...written(parts), args: child.agg_star ? 0 : ((child.args ?? []) as unknown[]).length });

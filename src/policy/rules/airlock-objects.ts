@@ -87,7 +87,7 @@ export const airlockObjects: Rule = {
   tier: 'forbidden',
   message:
     "this reaches Airlock's own schemas (airlock, airlock_backup, airlock_trash) by a function, type, trigger, rule, sequence or view, or through search_path: Airlock's state and the functions that guard it are never changed through Airlock",
-  check({ kind, node, script }) {
+  check({ kind, node, script, facts }) {
     for (const change of searchPathChanges({ [kind]: node })) {
       if ('unknown' in change) return { detail: `search_path set to ${change.unknown}` };
       if ('to' in change) {
@@ -97,6 +97,11 @@ export const airlockObjects: Rule = {
     }
     const named = airlockNames(kind, node);
     if (named) return { detail: named };
+    // SELECT … FOR UPDATE on Airlock's tables locks its approvals and ledger rows: Airlock itself would wait.
+    if (kind === 'SelectStmt' && node.lockingClause) {
+      const locked = [...facts.tables].find((table) => isAirlockSchema(table.split('.')[0]));
+      if (locked) return { detail: `${locked} FOR UPDATE/SHARE` };
+    }
     // Through search_path, as the target resolves it.
     const { catalogue, searchPath } = script;
     if (!catalogue) return false;

@@ -29,6 +29,7 @@ ruleCases('airlock-objects', {
     'ALTER FUNCTION airlock.audit_chain() OWNER TO mallory',
     'ALTER DEFAULT PRIVILEGES IN SCHEMA airlock GRANT SELECT ON TABLES TO PUBLIC',
     'LOCK TABLE airlock_backup.act_1',
+    'SELECT * FROM airlock.approvals FOR UPDATE',
   ],
   silent: [
     'SELECT * FROM airlock.audit',

@@ -7,7 +7,7 @@ import { ruleCases } from './rule-cases.ts';
 
 ruleCases('user-defined-function', {
   // Without the target: names that cannot be built-ins.
-  fires: ['SELECT "Count"(1)', "SELECT public.lower('x')", 'SELECT app.cleanup()'],
+  fires: ['SELECT "Count"(1)', "SELECT public.lower('x')", 'SELECT app.cleanup()', 'CALL app.purge()'],
   silent: ["SELECT count(*), lower('x') FROM t", "SELECT pg_catalog.lower('X')", 'SELECT 1'],
 });
 
