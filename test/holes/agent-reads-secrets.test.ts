@@ -79,6 +79,18 @@ describe("hole 8: the agent's read path stays out of secrets and out of Airlock"
     expect(JSON.stringify(audit.json)).toMatch(/run_select.*refused.*reads-secrets/);
   });
 
+  it('a quoted user function named like a built-in ("Count", which takes locks) is not read-only: refused, the table unlocked', async () => {
+    await db.query(`CREATE FUNCTION ${db.schema}."Count"(x int) RETURNS int LANGUAGE plpgsql AS $$
+      BEGIN LOCK TABLE ${db.schema}.users IN ACCESS EXCLUSIVE MODE; RETURN x; END $$`);
+    const result = await agent([
+      { toolCalls: [{ name: 'run_select', args: { sql: `SELECT ${db.schema}."Count"(1)` } }] },
+      { toolCalls: [{ name: 'run_select', args: { sql: 'SELECT "Count"(1)' } }] },
+      { content: 'Refused.' },
+    ]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.json.tools.map((t: any) => `${t.outcome}:${t.rule}`)).toEqual(['refused:user-defined-function', 'refused:user-defined-function']);
+  });
+
   it('what a table does hold comes back with SCRAM and md5 hashes, JWTs and private keys masked', async () => {
     const result = await agent([
       { toolCalls: [{ name: 'run_select', args: { sql: `SELECT id, note FROM ${db.schema}.users WHERE id <= 4 ORDER BY id` } }] },

@@ -47,6 +47,11 @@ function airlockNames(kind: string, node: Node): string | undefined {
   if (hit) return hit;
   // Schema-level: CREATE SCHEMA airlock_x, ALTER … SET SCHEMA airlock, DROP/COMMENT/OWNER of the schema itself.
   if (kind === 'CreateSchemaStmt' && isAirlockSchema(String(node.schemaname ?? ''))) return String(node.schemaname);
+  // GRANT/REVOKE … ON ALL TABLES (FUNCTIONS, SEQUENCES) IN SCHEMA airlock, or on the schema itself.
+  if (kind === 'GrantStmt' && (node.targtype === 'ACL_TARGET_ALL_IN_SCHEMA' || node.objtype === 'OBJECT_SCHEMA')) {
+    const schema = ((node.objects ?? []) as { String?: { sval?: string } }[]).find((object) => isAirlockSchema(object.String?.sval));
+    if (schema) return `privileges IN SCHEMA ${schema.String!.sval}`;
+  }
   if (kind === 'AlterObjectSchemaStmt' && isAirlockSchema(String(node.newschema ?? ''))) return `SET SCHEMA ${String(node.newschema)}`;
   if (kind === 'AlterDefaultPrivilegesStmt') {
     for (const option of (node.options ?? []) as { DefElem?: { defname?: string; arg?: unknown } }[]) {

@@ -24,6 +24,9 @@ export const userDefinedFunction: Rule = {
       const written = `${call.schema ? `${call.schema}.` : ''}${call.name}()`;
       const candidates = lookUpFunction(script.catalogue, script.searchPath, call, call.args);
       let found: { tier: 'read' | 'write' | 'destructive' | 'forbidden'; detail: string } | undefined;
+      // Created earlier in the same text: not in the target yet, but its body is right there.
+      const earlier = script.createdFunctions.get(call.name);
+      if (earlier && earlier.tier !== 'read') found = { tier: earlier.tier, detail: `${written} is defined above: ${earlier.detail}` };
       if (candidates) {
         for (const fn of candidates) {
           if (!fn.userDefined) continue;
@@ -32,7 +35,7 @@ export const userDefinedFunction: Rule = {
             found = { tier, detail: `${written} is ${fn.schema}.${fn.name}${fn.verdict ? `: ${fn.verdict.detail}` : ''}` };
           }
         }
-      } else if ((call.schema !== undefined && call.schema !== 'pg_catalog') || call.name !== call.name.toLowerCase()) {
+      } else if (!found && ((call.schema !== undefined && call.schema !== 'pg_catalog') || call.name !== call.name.toLowerCase())) {
         found = { tier: 'write', detail: `${written} cannot be a built-in, and was not looked up in the target` };
       }
       if (found && found.tier !== 'read' && (!worst || highestTier([found.tier, worst.tier]) !== worst.tier)) worst = found;

@@ -30,6 +30,7 @@ ruleCases('airlock-objects', {
     'ALTER DEFAULT PRIVILEGES IN SCHEMA airlock GRANT SELECT ON TABLES TO PUBLIC',
     'LOCK TABLE airlock_backup.act_1',
     'SELECT * FROM airlock.approvals FOR UPDATE',
+    'GRANT SELECT ON ALL TABLES IN SCHEMA airlock TO PUBLIC',
   ],
   silent: [
     'SELECT * FROM airlock.audit',

@@ -7,7 +7,7 @@ import { ruleCases } from './rule-cases.ts';
 
 ruleCases('user-defined-function', {
   // Without the target: names that cannot be built-ins.
-  fires: ['SELECT "Count"(1)', "SELECT public.lower('x')", 'SELECT app.cleanup()', 'CALL app.purge()'],
+  fires: ['SELECT "Count"(1)', "SELECT public.lower('x')", 'SELECT app.cleanup()', 'CALL app.purge()', 'CREATE FUNCTION app.wipe() RETURNS void LANGUAGE sql AS $$ DELETE FROM users $$; SELECT wipe()'],
   silent: ["SELECT count(*), lower('x') FROM t", "SELECT pg_catalog.lower('X')", 'SELECT 1'],
 });
 
