@@ -1,9 +1,12 @@
+import { AIRLOCK_SCHEMAS } from './airlock-schemas.ts';
+import { secretReach } from './agent-secret-reach.ts';
 import { classifySql } from './classify.ts';
+import { parseSql } from './parse-sql.ts';
 
 /** What an agent's read tool may send: exactly one statement, of the right kind, that only reads. */
 export type AgentSqlCheck = { ok: true; text: string; tables: string[] } | { ok: false; rule: string; error: string };
 
-const AIRLOCK_SCHEMAS = ['airlock.', 'airlock_backup.', 'airlock_trash.'];
+const AIRLOCK_PREFIXES = [...AIRLOCK_SCHEMAS].map((schema) => `${schema}.`);
 
 function one(sql: string): AgentSqlCheck | { ok: true; verdict: ReturnType<typeof classifySql>['statements'][number] } {
   const classification = classifySql(sql);
@@ -19,8 +22,19 @@ function one(sql: string): AgentSqlCheck | { ok: true; verdict: ReturnType<typeo
 }
 
 function outsideAirlock(tables: string[]): AgentSqlCheck | undefined {
-  const own = tables.find((table) => AIRLOCK_SCHEMAS.some((schema) => table.startsWith(schema)));
+  const own = tables.find((table) => AIRLOCK_PREFIXES.some((schema) => table.startsWith(schema)));
   return own ? { ok: false, rule: 'airlock-state', error: `${own} is Airlock's own state: not for agents` } : undefined;
+}
+
+/** Password hashes, statistics, other sessions' queries, server files: refused by name, before the role is even asked. */
+function outsideSecrets(text: string): AgentSqlCheck | undefined {
+  const parsed = parseSql(text);
+  if (!parsed.ok) return undefined;
+  for (const statement of parsed.statements) {
+    const reach = secretReach(statement.kind, statement.node);
+    if (reach) return { ok: false, rule: 'reads-secrets', error: `${reach.name} is not for agents: ${reach.why}` };
+  }
+  return undefined;
 }
 
 /** run_select: one SELECT that only reads (no data-modifying CTE, no side-effect function, no SELECT INTO). Pure; needs the parser loaded. */
@@ -28,6 +42,8 @@ export function checkAgentSelect(sql: string): AgentSqlCheck {
   const checked = one(sql);
   if (!checked.ok || !('verdict' in checked)) return checked as AgentSqlCheck;
   const { verdict } = checked;
+  const secret = outsideSecrets(verdict.text);
+  if (secret) return secret;
   if (verdict.kind !== 'SelectStmt' || verdict.tier !== 'read') {
     const why = verdict.reasons.length ? `: ${verdict.reasons[0]}` : '';
     return {
@@ -47,5 +63,5 @@ export function checkAgentExplain(sql: string): AgentSqlCheck {
   if (!['SelectStmt', 'InsertStmt', 'UpdateStmt', 'DeleteStmt', 'MergeStmt'].includes(verdict.kind)) {
     return { ok: false, rule: 'explain-dml-only', error: `explain plans SELECT, INSERT, UPDATE, DELETE or MERGE, not ${verdict.kind}` };
   }
-  return outsideAirlock(verdict.tables) ?? { ok: true, text: verdict.text.replace(/;\s*$/, ''), tables: verdict.tables };
+  return outsideSecrets(verdict.text) ?? outsideAirlock(verdict.tables) ?? { ok: true, text: verdict.text.replace(/;\s*$/, ''), tables: verdict.tables };
 }

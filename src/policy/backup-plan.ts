@@ -67,6 +67,11 @@ export function undoPathFor(
       kept.push(`${statement.tables.join(', ')} moved to airlock_trash instead of dropped`);
       continue;
     }
+    if (statement.rules.includes('replace-existing-definition')) {
+      const replaced = statement.findings.find((finding) => finding.rule === 'replace-existing-definition')?.detail ?? 'the definition it replaces';
+      kept.push(`the old definition (${replaced.replace(/^replaces /, '')}) kept in airlock_backup`);
+      continue;
+    }
     const drops = droppedColumns(statement, node);
     if (drops.length && drops.length === ((node?.cmds as unknown[] | undefined)?.length ?? 0)) {
       kept.push(`${drops.map((drop) => `${drop.table}.${drop.column}`).join(', ')} kept with the primary key in airlock_backup (the whole table is copied if it has none)`);

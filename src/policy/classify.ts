@@ -10,6 +10,9 @@ import { baselineTier, cannotRunInTransaction } from './statement-kinds.ts';
 import { isTautology } from './tautology.ts';
 import { highestTier, type Tier } from './tier.ts';
 import { gatherFacts } from './tree-facts.ts';
+import { nextSearchPath, searchPathChanges } from './definitions.ts';
+import { judgeRoutine } from './routine-verdict.ts';
+import type { TargetCatalogue } from './target-catalogue.ts';
 
 /**
  * The classification engine behind `airlock check` and the `classify` node:
@@ -127,6 +130,13 @@ function classifyStatementIn(statement: { kind: string; node: Node; text: string
       const [innerKind, innerNode] = Object.entries((node.query ?? {}) as Record<string, Node>)[0] ?? [];
       if (innerKind && innerNode) visit(innerKind, innerNode, true, depth + 1, runsNow && kind !== 'PrepareStmt');
     }
+    // A rule's actions run later, on every statement the rule matches: judged like statements of their own.
+    if (kind === 'RuleStmt') {
+      for (const action of (node.actions ?? []) as Node[]) {
+        const [innerKind, innerNode] = Object.entries(action)[0] ?? [];
+        if (innerKind && innerNode) visit(innerKind, innerNode as Node, true, depth + 1, false);
+      }
+    }
     if (routine) {
       const bodyRunsNow = runsNow && kind === 'DoStmt';
       for (const tree of routine.trees ?? []) {
@@ -167,8 +177,11 @@ function classifyStatementIn(statement: { kind: string; node: Node; text: string
   };
 }
 
-function freshScript(statementCount: number, statements: ParsedStatement[]): ScriptContext {
+function freshScript(statementCount: number, statements: ParsedStatement[], catalogue?: TargetCatalogue): ScriptContext {
   return {
+    searchPath: null,
+    createdFunctions: new Map(),
+    ...(catalogue ? { catalogue } : {}),
     statementCount,
     hasTransactionBlock: statements.some(
       (s) => s.kind === 'TransactionStmt' && ['TRANS_STMT_BEGIN', 'TRANS_STMT_START'].includes(String(s.node.kind)),
@@ -200,7 +213,17 @@ function remember(script: ScriptContext, statement: ParsedStatement): void {
     if (node.name === 'search_path') rememberSearchPath(script, node);
     if (node.name === 'lock_timeout') script.lockTimeoutSet = true;
     if (node.name === 'statement_timeout') script.statementTimeoutSet = true;
+  } else if (kind === 'CreateFunctionStmt') {
+    // A trigger created later in the same text runs this body.
+    const verdict = judgeRoutine(kind, node, statement.text, script.catalogue);
+    // By name alone: a trigger naming any schema's function of that name is judged by the worst of them.
+    const parts = ((node.funcname ?? []) as { String?: { sval?: string } }[]).map((part) => part.String?.sval ?? '');
+    const name = parts[parts.length - 1] ?? '';
+    const earlier = script.createdFunctions.get(name);
+    if (verdict && (!earlier || highestTier([earlier.tier, verdict.tier]) !== earlier.tier)) script.createdFunctions.set(name, verdict);
   }
+  // SET search_path / set_config('search_path', …): later statements' names resolve through it.
+  script.searchPath = nextSearchPath(script.searchPath, searchPathChanges({ [kind]: node }));
 }
 
 /**
@@ -248,8 +271,13 @@ export function classifyStatement(statement: ParsedStatement): StatementVerdict 
   return classifyStatementIn(statement, freshScript(1, [statement]));
 }
 
+export interface ClassifyOptions {
+  /** What the target database's catalogue says about the names the text uses (the classify step looks them up). */
+  catalogue?: TargetCatalogue;
+}
+
 /** Classify SQL text. Needs the parser loaded (`await loadSqlParser()`). */
-export function classifySql(sql: string): Classification {
+export function classifySql(sql: string, options: ClassifyOptions = {}): Classification {
   // Checked before parsing: a UTF-8 character is at most 3 bytes per UTF-16 unit, so short texts skip the count.
   const tooLarge = sql.length * 3 > INPUT_LIMITS.maxSqlBytes ? sqlTooLarge(Buffer.byteLength(sql, 'utf8')) : undefined;
   if (tooLarge) return { tier: 'forbidden', statements: [], error: tooLarge };
@@ -263,7 +291,7 @@ export function classifySql(sql: string): Classification {
   }
   const tooMany = tooManyStatements(parsed.statements.length);
   if (tooMany) return { tier: 'forbidden', statements: [], error: tooMany };
-  const script = freshScript(parsed.statements.length, parsed.statements);
+  const script = freshScript(parsed.statements.length, parsed.statements, options.catalogue);
   const statements = parsed.statements.map((statement) => {
     const verdict = classifyStatementIn(statement, script);
     remember(script, statement);

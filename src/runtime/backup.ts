@@ -4,8 +4,9 @@ import { faultPoint } from './fault-injection.ts';
 /**
  * What was kept, where, and of what kind: `rows` a cleanup removed, `archived`
  * rows a cleanup moved to its archive table, a `table` a migration dropped, a
- * dropped `column`'s values by primary key, a whole-table `copy`, or the rows
- * a migration's DELETE/UPDATE/MERGE/upsert `changed` (old values, tagged).
+ * dropped `column`'s values by primary key, a whole-table `copy`, the rows
+ * a migration's DELETE/UPDATE/MERGE/upsert `changed` (old values, tagged), or the
+ * old `definition` of a function, view, rule or trigger a CREATE OR REPLACE overwrote.
  */
 export interface Backup {
   source: string;
@@ -17,7 +18,7 @@ export interface Backup {
   /** A trashed table's indexes and owned sequences, under the names they have in the trash. */
   renamed?: TrashedName[];
 }
-export type BackupKind = 'rows' | 'archived' | 'table' | 'column' | 'copy' | 'changed';
+export type BackupKind = 'rows' | 'archived' | 'table' | 'column' | 'copy' | 'changed' | 'definition';
 
 /** An object that travelled to the trash with its table, renamed there so that names never collide. */
 export interface TrashedName {

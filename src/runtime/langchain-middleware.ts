@@ -1,8 +1,9 @@
 import { AIMessage, HumanMessage, ToolMessage } from '@langchain/core/messages';
 import { createMiddleware } from 'langchain';
+import { secretReach } from '../policy/agent-secret-reach.ts';
 import { classifySql } from '../policy/classify.ts';
 import { checkText, maskSecrets } from '../policy/guardrails/index.ts';
-import { loadSqlParser } from '../policy/parse-sql.ts';
+import { loadSqlParser, parseSql } from '../policy/parse-sql.ts';
 import { agentRefusal } from '../policy/permit.ts';
 import type { Policy } from '../policy/policy-file.ts';
 import { readSettings } from './config.ts';
@@ -78,6 +79,12 @@ export function airlockMiddleware(options: AirlockMiddlewareOptions) {
         if (options.readOnlySqlTools?.includes(call.name) && (classification.statements.length !== 1 || classification.tier !== 'read')) {
           return denial(id, call.name, 'read-only-tool', `${call.name} takes exactly one read-only statement (this is ${classification.statements.length} statement(s), ${classification.tier})`);
         }
+        // Password hashes, statistics, query text: not for a read-only tool, whatever the database would allow.
+        const secret = options.readOnlySqlTools?.includes(call.name)
+          ? classification.statements.map((statement) => parseSql(statement.text)).flatMap((parsed) => (parsed.ok ? parsed.statements : []))
+              .map((statement) => secretReach(statement.kind, statement.node)).find(Boolean)
+          : undefined;
+        if (secret) return denial(id, call.name, 'reads-secrets', `${secret.name} is not for agents: ${secret.why}`);
       }
       const result = await handler(request);
       if (!ToolMessage.isInstance(result) || typeof result.content !== 'string') return result;

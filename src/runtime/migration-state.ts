@@ -20,7 +20,7 @@ export const ExecutionResult = z.object({
   rows: z.array(z.record(z.string(), z.unknown())).optional(),
   /** Tables copied aside (in schema airlock of the target) before a destructive migration ran. */
   backups: z
-    .array(z.object({ source: z.string(), backup: z.string(), rows: z.number(), kind: z.enum(['rows', 'archived', 'table', 'column', 'copy', 'changed']).optional() }))
+    .array(z.object({ source: z.string(), backup: z.string(), rows: z.number(), kind: z.enum(['rows', 'archived', 'table', 'column', 'copy', 'changed', 'definition']).optional() }))
     .optional(),
   /** The id `airlock undo` takes, when the action kept what it destroyed. */
   actionId: z.string().optional(),

@@ -22,6 +22,8 @@ interface BackupRecord {
   primaryKey?: string[];
   columns?: string[];
   changeCounts?: Record<string, number>;
+  /** kind `definition`: the SQL that restores the old definition, read at undo time. */
+  restore?: string;
 }
 
 /**
@@ -88,6 +90,8 @@ function undoSqlFor(backups: BackupRecord[]): string {
           ),
         ].join('\n');
       }
+      // The SQL that puts back a definition a CREATE OR REPLACE overwrote, kept when it ran.
+      if (backup.kind === 'definition' && backup.restore) return backup.restore;
       if (backup.kind === 'column' && backup.source_column && backup.key?.length && backup.type) {
         const column = quote(backup.source_column);
         const match = backup.key.map((key) => `t.${quote(key)} = b.${quote(key)}`).join(' AND ');
@@ -204,6 +208,10 @@ export async function undoPlan(actionId: string): Promise<{ sql: string; environ
     backup.columns = columns.map((column) => column.name);
     backup.primaryKey = key.map((column) => column.name);
     backup.changeCounts = Object.fromEntries(counts.map((row) => [row.change, Number(row.n)]));
+  }
+  for (const backup of rows.filter((one) => one.kind === 'definition')) {
+    const { rows: kept } = await airlock.databases.target.query<{ restore: string }>(`SELECT restore FROM ${qualified(backup.backup_table)}`);
+    backup.restore = kept[0]?.restore;
   }
   return { sql: undoSqlFor(rows), environment: rows[0]!.environment ?? 'production' };
 }

@@ -68,6 +68,19 @@ describe('Airlock as createAgent middleware, in a LangChain agent talking to a s
     expect(executed).toEqual(['run_sql: SELECT count(*) FROM users']);
   });
 
+  it('a read-only SQL tool is refused pg_authid and pg_stats by name (issue 14, hole 8): the tool never runs', async () => {
+    const { agent, executed } = await teamAgent([
+      { toolCalls: [{ name: 'run_sql', args: { sql: 'SELECT rolname, rolpassword FROM pg_authid' } }] },
+      { toolCalls: [{ name: 'run_sql', args: { sql: "SELECT most_common_vals FROM pg_catalog.pg_stats WHERE schemaname = 'airlock'" } }] },
+      { content: 'done' },
+    ]);
+    const result = await agent.invoke({ messages: [{ role: 'user', content: 'which roles exist in the database?' }] });
+    const answers = toolAnswers(result);
+    expect(answers[0]).toMatch(/^DENIED by Airlock \(reads-secrets\): pg_authid is not for agents/);
+    expect(answers[1]).toMatch(/^DENIED by Airlock \(reads-secrets\): pg_catalog\.pg_stats/);
+    expect(executed).toEqual([]);
+  });
+
   it('a tool the role does not hold is denied with the policy line that says so', async () => {
     const { agent, executed } = await teamAgent([{ toolCalls: [{ name: 'drop_table', args: { table: 'users' } }] }, { content: 'ok' }]);
     const result = await agent.invoke({ messages: [{ role: 'user', content: 'drop the old users table' }] });

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { classifySql } from '../../policy/classify.ts';
+import { recordingCatalogue } from '../../policy/target-catalogue.ts';
 import { resolveEnvironment } from '../../policy/environment.ts';
 import { loadSqlParser } from '../../policy/parse-sql.ts';
 import { permit } from '../../policy/permit.ts';
@@ -27,6 +28,13 @@ export function registerCheck(program: Command): void {
         const sql = await readSql(file);
         await loadSqlParser();
         const classification = classifySql(sql);
+        // check never connects: what only the target can tell (a function's body, whether a
+        // CREATE OR REPLACE overwrites something, where a name resolves) is judged at migrate.
+        const unanswered = recordingCatalogue('(not looked up)');
+        if (!classification.error) classifySql(sql, { catalogue: unanswered });
+        const targetNote = unanswered.asked.length
+          ? `Judged by the text alone: ${describeQuestions(unanswered.asked)} would be looked up in the target database by migrate, and may raise the tier there.`
+          : undefined;
         const signals = localSignals(options.env);
         const assumed = signals.length === 0;
         const resolution = resolveEnvironment(assumed ? [{ source: 'default', value: 'production' }] : signals, policy);
@@ -47,6 +55,8 @@ export function registerCheck(program: Command): void {
           ...('roles' in decision && decision.roles ? { roles: decision.roles } : {}),
           reason: decision.reason,
           policy: source,
+          looked_up_in_target: false,
+          ...(targetNote ? { target_note: targetNote } : {}),
         };
         const lines = [
           ...statements.map((s, index) =>
@@ -58,6 +68,7 @@ export function registerCheck(program: Command): void {
             ].join('\n'),
           ),
           ...(classification.error ? [`forbidden: ${classification.error}`] : []),
+          ...(targetNote ? [targetNote] : []),
           `Tier ${classification.tier}. In ${environment}${assumed ? ' (assumed: pass --env)' : ''}: ${decision.decision.toUpperCase()} — ${decision.reason}.`,
         ];
         // Text that does not parse is bad input (exit 2), as from migrate and cleanup; its tier is still forbidden.
@@ -65,4 +76,14 @@ export function registerCheck(program: Command): void {
         return { json, text: lines.join('\n'), exitCode };
       }),
     );
+}
+
+function describeQuestions(asked: { about: string }[]): string {
+  const kinds = new Set(asked.map((question) => question.about));
+  const parts = [
+    kinds.has('function') ? 'the functions it calls (their bodies)' : '',
+    kinds.has('existing') ? 'what CREATE OR REPLACE would overwrite' : '',
+    kinds.has('relation') || kinds.has('creation') ? 'where its unqualified names resolve' : '',
+  ].filter(Boolean);
+  return parts.join(', ');
 }

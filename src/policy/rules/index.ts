@@ -3,6 +3,7 @@ import { addingForeignKeyConstraint } from './adding-foreign-key-constraint.ts';
 import { addingNotNullableField } from './adding-not-nullable-field.ts';
 import { addingRequiredField } from './adding-required-field.ts';
 import { airlockBackups } from './airlock-backups.ts';
+import { airlockObjects } from './airlock-objects.ts';
 import { airlockState } from './airlock-state.ts';
 import { banConcurrentIndexCreationInTransaction } from './ban-concurrent-index-creation-in-transaction.ts';
 import { banDropColumn } from './ban-drop-column.ts';
@@ -28,6 +29,8 @@ import { onConflictDoUpdate } from './on-conflict-do-update.ts';
 import { privilegeChange } from './privilege-change.ts';
 import { readAllowList } from './read-allow-list.ts';
 import { renamingColumn } from './renaming-column.ts';
+import { replaceExistingDefinition } from './replace-existing-definition.ts';
+import { rewriteRule } from './rewrite-rule.ts';
 import { renamingTable } from './renaming-table.ts';
 import { requireConcurrentIndexCreation } from './require-concurrent-index-creation.ts';
 import { requireConcurrentIndexDeletion } from './require-concurrent-index-deletion.ts';
@@ -39,9 +42,11 @@ import { selectInto } from './select-into.ts';
 import { sideEffectFunction } from './side-effect-function.ts';
 import { tautologicalWhere } from './tautological-where.ts';
 import { transactionControl } from './transaction-control.ts';
+import { triggerFunctionBody } from './trigger-function-body.ts';
 import { unknownFunction } from './unknown-function.ts';
 import { unrecognisedStatement } from './unrecognised-statement.ts';
 import { updateWithoutWhere } from './update-without-where.ts';
+import { userDefinedFunction } from './user-defined-function.ts';
 
 /** Every rule, by name. Adding a rule is one file and one line here. */
 export const RULES: readonly Rule[] = [
@@ -73,6 +78,7 @@ export const RULES: readonly Rule[] = [
   transactionControl,
   airlockState,
   airlockBackups,
+  airlockObjects,
   copyProgram,
   copyServerFile,
   dataModifyingCte,
@@ -90,6 +96,11 @@ export const RULES: readonly Rule[] = [
   unknownFunction,
   nestingLimit,
   unrecognisedStatement,
+  // Behaviour defined now and run later: judged by what it will run
+  rewriteRule,
+  triggerFunctionBody,
+  replaceExistingDefinition,
+  userDefinedFunction,
 ];
 
 export type { Rule } from './rule.ts';

@@ -1,4 +1,6 @@
+import type { SearchPath } from '../definitions.ts';
 import type { RoutineBody } from '../routine-body.ts';
+import type { RoutineVerdict, TargetCatalogue } from '../target-catalogue.ts';
 import type { Tier } from '../tier.ts';
 import type { TreeFacts } from '../tree-facts.ts';
 
@@ -27,6 +29,12 @@ export interface ScriptContext {
   notNullChecks: Map<string, string>;
   /** A `SET search_path` earlier in the text puts this schema before pg_catalog: unqualified names may resolve there. */
   schemaBeforeCatalogue?: string;
+  /** The search_path the text itself set before this statement (null: the connection's own). */
+  searchPath: SearchPath;
+  /** Functions created earlier in the text, by name, with what their bodies do (a trigger may run one). */
+  createdFunctions: Map<string, RoutineVerdict>;
+  /** What the target database's catalogue says about the names used; absent when nothing was looked up. */
+  catalogue?: TargetCatalogue;
 }
 
 export interface StatementContext {

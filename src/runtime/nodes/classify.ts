@@ -1,18 +1,23 @@
 import { createHash } from 'node:crypto';
 import type { LangGraphRunnableConfig } from '@langchain/langgraph';
-import { classifySql, summarise } from '../../policy/classify.ts';
+import { summarise } from '../../policy/classify.ts';
 import { loadSqlParser } from '../../policy/parse-sql.ts';
 import { useAirlock } from '../airlock.ts';
 import { appendAudit } from '../audit.ts';
+import { classifyInTarget } from '../target-lookup.ts';
 import type { MigrationState } from '../migration-state.ts';
 import { threadIdOf } from './thread-id.ts';
 
-/** Parse and tier the SQL with the policy engine. Text that does not parse stops here (fail closed). */
+/**
+ * Parse and tier the SQL with the policy engine, with the names it uses looked
+ * up in the target (functions judged by their bodies, replaced definitions,
+ * search_path). Text that does not parse stops here (fail closed).
+ */
 export async function classify(state: MigrationState, config: LangGraphRunnableConfig): Promise<Partial<MigrationState>> {
   const airlock = await useAirlock();
   await loadSqlParser();
   const threadId = threadIdOf(config);
-  const classification = classifySql(state.sql);
+  const classification = await classifyInTarget(airlock.databases.target, state.sql, airlock.databases.targetIdentity);
   const rules = [...new Set(classification.statements.flatMap((statement) => statement.rules))];
   const reason = classification.error ? `${classification.error}: fix the SQL and submit it again` : undefined;
 

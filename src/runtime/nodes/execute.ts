@@ -6,6 +6,7 @@ import { droppedColumns, dropsTables, tablesToBackUp } from '../../policy/backup
 import { loadSqlParser, parseSql } from '../../policy/parse-sql.ts';
 import { capExceeded, percentOf, recountAccepted } from '../../policy/blast-radius.ts';
 import type { EnvironmentPolicy } from '../../policy/policy-file.ts';
+import { backUpDefinitions } from '../definition-backup.ts';
 import { backUpColumn, backUpTables, moveToTrash, type Backup, type BackupOwner } from '../backup.ts';
 import { changeAndKeep } from '../effect-backup.ts';
 import { planCleanup } from '../../policy/cleanup-request.ts';
@@ -144,7 +145,13 @@ async function runInTransaction(
       }
     }
     const backups: Backup[] = [];
-    if (!readOnly && !state.cleanup) backups.push(...(await backUpForMigration(client, state, owner)));
+    if (!readOnly && !state.cleanup) {
+      backups.push(...(await backUpForMigration(client, state, owner)));
+      // CREATE OR REPLACE of a definition that exists: keep the old one for undo.
+      if (statements.some((statement) => statement.rules.includes('replace-existing-definition'))) {
+        backups.push(...(await backUpDefinitions(client, state.sql, owner)));
+      }
+    }
     await loadSqlParser();
     const parsed = parseSql(state.sql);
     const nodes = parsed.ok ? parsed.statements.map((statement) => statement.node) : [];

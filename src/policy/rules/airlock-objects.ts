@@ -1,0 +1,131 @@
+import { isAirlockSchema } from '../airlock-schemas.ts';
+import {
+  calledFunctions,
+  constantText,
+  createsUnqualified,
+  nameParts,
+  searchPathChanges,
+  unqualifiedRelations,
+  walk,
+  type Node,
+} from '../definitions.ts';
+import { lookUpCreationSchema, lookUpFunction, lookUpRelation } from '../target-catalogue.ts';
+import type { Rule } from './rule.ts';
+
+// Fields under which a parse tree holds an object's qualified name as a list of parts
+// (functions called or defined, types, domains, operators, trigger functions…).
+const NAME_FIELDS = ['funcname', 'objname', 'defnames', 'names', 'domainname', 'typeName', 'collname', 'opname', 'conversion_name'];
+// Keys under which a statement holds the relation it creates, changes or locks.
+const TARGETS = ['relation', 'view', 'sequence', 'typevar', 'table'];
+// Sequence functions that take the sequence's name as a string: nextval('airlock.audit_audit_id_seq') moves Airlock's ids.
+const SEQUENCE_FUNCTIONS = new Set(['nextval', 'setval']);
+
+type RangeVar = { schemaname?: string; relname?: string };
+
+function qualifiedIn(parts: string[]): string | undefined {
+  return parts.length >= 2 && isAirlockSchema(parts[parts.length - 2]) ? parts.join('.') : undefined;
+}
+
+/** Names in Airlock's schemas that the statement defines, changes, calls or types with (reading its tables is left to airlock-state). */
+function airlockNames(kind: string, node: Node): string | undefined {
+  let hit: string | undefined;
+  walk({ [kind]: node }, (key, child) => {
+    if (hit) return;
+    for (const field of NAME_FIELDS) if (Array.isArray(child[field])) hit ??= qualifiedIn(nameParts(child[field]));
+    if (key === 'FuncCall') {
+      const name = nameParts(child.funcname).at(-1) ?? '';
+      const first = constantText(((child.args ?? []) as unknown[])[0]);
+      if (SEQUENCE_FUNCTIONS.has(name) && first !== undefined) {
+        const [schema] = first.split('.');
+        if (first.includes('.') && isAirlockSchema(schema)) hit = `${name}('${first}')`;
+      }
+    }
+    if (key === 'List' && (kind === 'DropStmt' || kind === 'CommentStmt' || kind === 'AlterOwnerStmt' || kind === 'RenameStmt' || kind === 'AlterObjectSchemaStmt')) {
+      hit ??= qualifiedIn(nameParts(child.items));
+    }
+  });
+  if (hit) return hit;
+  // Schema-level: CREATE SCHEMA airlock_x, ALTER … SET SCHEMA airlock, DROP/COMMENT/OWNER of the schema itself.
+  if (kind === 'CreateSchemaStmt' && isAirlockSchema(String(node.schemaname ?? ''))) return String(node.schemaname);
+  // GRANT/REVOKE … ON ALL TABLES (FUNCTIONS, SEQUENCES) IN SCHEMA airlock, or on the schema itself.
+  if (kind === 'GrantStmt' && (node.targtype === 'ACL_TARGET_ALL_IN_SCHEMA' || node.objtype === 'OBJECT_SCHEMA')) {
+    const schema = ((node.objects ?? []) as { String?: { sval?: string } }[]).find((object) => isAirlockSchema(object.String?.sval));
+    if (schema) return `privileges IN SCHEMA ${schema.String!.sval}`;
+  }
+  if (kind === 'AlterObjectSchemaStmt' && isAirlockSchema(String(node.newschema ?? ''))) return `SET SCHEMA ${String(node.newschema)}`;
+  if (kind === 'AlterDefaultPrivilegesStmt') {
+    for (const option of (node.options ?? []) as { DefElem?: { defname?: string; arg?: unknown } }[]) {
+      if (option.DefElem?.defname === 'schemas') {
+        const schema = ((option.DefElem.arg as { List?: { items?: { String?: { sval?: string } }[] } })?.List?.items ?? []).find((item) => isAirlockSchema(item.String?.sval));
+        if (schema) return `IN SCHEMA ${schema.String!.sval}`;
+      }
+    }
+  }
+  const schemaObject = node.object as { String?: { sval?: string } } | undefined;
+  if ((kind === 'CommentStmt' && node.objtype === 'OBJECT_SCHEMA') || (kind === 'AlterOwnerStmt' && node.objectType === 'OBJECT_SCHEMA')) {
+    if (isAirlockSchema(schemaObject?.String?.sval)) return schemaObject!.String!.sval;
+  }
+  // The relation the statement itself creates, changes or locks (INSERT and the like are airlock-backups' and airlock-state's).
+  const moveOutOfTrash = kind === 'AlterObjectSchemaStmt' && (node.relation as RangeVar | undefined)?.schemaname === 'airlock_trash';
+  const readsOnly = (kind === 'CopyStmt' && !node.is_from) || kind === 'SelectStmt' || kind === 'ExplainStmt';
+  if (!moveOutOfTrash && !readsOnly) {
+    for (const field of TARGETS) {
+      const relation = node[field] as RangeVar | undefined;
+      if (relation?.relname && isAirlockSchema(relation.schemaname)) return `${relation.schemaname}.${relation.relname}`;
+    }
+    for (const item of (node.relations ?? []) as { RangeVar?: RangeVar }[]) {
+      if (item.RangeVar?.relname && isAirlockSchema(item.RangeVar.schemaname)) return `${item.RangeVar.schemaname}.${item.RangeVar.relname}`;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Airlock's schemas hold its approvals, audit trail, ledger, checkpoints and
+ * backups, and the functions and triggers that guard them (the audit hash
+ * chain). Whatever resolves there is never changed through Airlock: by a
+ * qualified name, through a search_path the text sets itself, or through
+ * the connection's own search_path (looked up in the target).
+ */
+export const airlockObjects: Rule = {
+  name: 'airlock-objects',
+  tier: 'forbidden',
+  message:
+    "this reaches Airlock's own schemas (airlock, airlock_backup, airlock_trash) by a function, type, trigger, rule, sequence or view, or through search_path: Airlock's state and the functions that guard it are never changed through Airlock",
+  check({ kind, node, script, facts }) {
+    for (const change of searchPathChanges({ [kind]: node })) {
+      if ('unknown' in change) return { detail: `search_path set to ${change.unknown}` };
+      if ('to' in change) {
+        const own = change.to.find((schema) => isAirlockSchema(schema));
+        if (own) return { detail: `search_path set to include ${own}` };
+      }
+    }
+    const named = airlockNames(kind, node);
+    if (named) return { detail: named };
+    // SELECT … FOR UPDATE on Airlock's tables locks its approvals and ledger rows: Airlock itself would wait.
+    if (kind === 'SelectStmt' && node.lockingClause) {
+      const locked = [...facts.tables].find((table) => isAirlockSchema(table.split('.')[0]));
+      if (locked) return { detail: `${locked} FOR UPDATE/SHARE` };
+    }
+    // Through search_path, as the target resolves it.
+    const { catalogue, searchPath } = script;
+    if (!catalogue) return false;
+    const writes = !(kind === 'SelectStmt' && !node.intoClause && !node.lockingClause) && kind !== 'ExplainStmt';
+    if (writes) {
+      for (const relation of unqualifiedRelations({ [kind]: node })) {
+        const schema = lookUpRelation(catalogue, searchPath, relation);
+        if (isAirlockSchema(schema ?? undefined)) return { detail: `${relation.name} resolves to ${schema}.${relation.name} through search_path` };
+      }
+    }
+    for (const call of calledFunctions({ [kind]: node })) {
+      if (call.schema) continue;
+      const own = (lookUpFunction(catalogue, searchPath, call, call.args) ?? []).find((fn) => isAirlockSchema(fn.schema));
+      if (own) return { detail: `${call.name}() resolves to ${own.schema}.${own.name} through search_path` };
+    }
+    if (createsUnqualified(kind, node)) {
+      const schema = lookUpCreationSchema(catalogue, searchPath);
+      if (isAirlockSchema(schema ?? undefined)) return { detail: `an unqualified name is created in ${schema}, the first schema of search_path` };
+    }
+    return false;
+  },
+};
