@@ -87,6 +87,9 @@ export function planCleanup(table: string, predicate: string, mode: CleanupMode 
   if (statement!.kind !== 'SelectStmt' || from.length !== 1 || !from[0]?.RangeVar || select.op !== 'SETOP_NONE' || select.limitCount || select.groupClause) {
     return { ok: false, error: '--table must name one table and --where must be a plain filter on it' };
   }
+  // First, so that the reason given is this one even for functions the classifier also refuses (nextval()).
+  const unstable = unstablePredicate(select.whereClause);
+  if (unstable) return { ok: false, error: unstablePredicateRefusal(unstable) };
   const verdict = classifyStatement(statement!);
   if (verdict.tier !== 'read') {
     return {
@@ -94,8 +97,6 @@ export function planCleanup(table: string, predicate: string, mode: CleanupMode 
       error: `--where must only read (it is ${verdict.tier}: ${verdict.rules.join(', ')}): no subqueries that write and no functions that might`,
     };
   }
-  const unstable = unstablePredicate(select.whereClause);
-  if (unstable) return { ok: false, error: unstablePredicateRefusal(unstable) };
   const qualified = qualifiedTable(from[0].RangeVar);
   // Built from the tree, never by splicing the filter's text (a trailing -- comment would swallow the rest).
   const { location: _location, ...written } = from[0].RangeVar as RangeVar & { location?: number };

@@ -44,6 +44,8 @@ export interface RowChange {
   arms: ChangeArm[];
   /** `SELECT count(*) AS rows FROM table`. */
   tableRows: string;
+  /** `SELECT 1 FROM table`, for EXPLAIN's estimate of the table's size. */
+  tableScan: string;
   /** A few of the existing rows it changes (or, for MERGE, that its join matches). */
   sample: string;
 }
@@ -143,6 +145,7 @@ function base(kind: string, relation: RangeVar, arms: ChangeArm[], sample: Node)
     relation,
     arms,
     tableRows: statementSql(select({ targets: [target(countStar, 'rows')], from: [bareTable(relation)] })),
+    tableScan: statementSql(select({ targets: [target(constant(1))], from: [bareTable(relation)] })),
     sample: statementSql(sample),
   };
 }

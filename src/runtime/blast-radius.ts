@@ -79,7 +79,7 @@ export async function measureBlastRadius(
   const started = Date.now();
   const planned = [];
   for (const arm of change.arms) planned.push(await plannedRows(client, arm.matching));
-  const plannedTable = await plannedRows(client, change.tableRows);
+  const plannedTable = await plannedRows(client, change.tableScan);
   const destroying = (rows: number[]) => change.arms.reduce((sum, arm, index) => sum + (arm.action === 'insert' ? 0 : rows[index]!), 0);
   const progress = spinnerFor(options.label, destroying(planned), options.budgetMs);
   let exact: { arms: number[]; table_rows: number } | undefined;

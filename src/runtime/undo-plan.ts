@@ -207,6 +207,19 @@ export async function undoPlan(actionId: string): Promise<{ sql: string; environ
     );
     backup.columns = columns.map((column) => column.name);
     backup.primaryKey = key.map((column) => column.name);
+    if (key.length) {
+      // An UPDATE that changed a key (or a row deleted since) cannot be matched back: undo would quietly restore less.
+      const match = key.map((column) => `t.${quote(column.name)} = b.${quote(column.name)}`).join(' AND ');
+      const { rows: lost } = await db.query<{ n: string }>(
+        `SELECT count(*) AS n FROM ${qualified(backup.backup_table)} b WHERE b.airlock_change = 'UPDATE' AND NOT EXISTS (SELECT 1 FROM ${qualified(backup.source_table)} t WHERE ${match})`,
+      );
+      if (Number(lost[0]!.n) > 0) {
+        throw new AirlockError(
+          `${lost[0]!.n} of the rows ${actionId} updated are no longer in ${backup.source_table} under their old key (the update changed the key, or they were deleted since): airlock undo would restore only part of it. Nothing was changed; restore from ${backup.backup_table} by hand`,
+          ExitCode.blocked,
+        );
+      }
+    }
     backup.changeCounts = Object.fromEntries(counts.map((row) => [row.change, Number(row.n)]));
   }
   for (const backup of rows.filter((one) => one.kind === 'definition')) {

@@ -38,7 +38,7 @@ describe('dry-run of a large table: EXPLAIN first, an estimate when the exact co
     const env = policyWithBudget(1);
     const args = ['cleanup', '--table', `${db.schema}.events`, '--where', 'v < 10', '--env', 'production', '--as', 'dev'];
     const paused = await runCli([...args, '--json'], { env });
-    expect(paused.code, paused.stderr).toBe(3);
+    expect(paused.code, paused.stderr + JSON.stringify(paused.json)).toBe(3);
     expect(paused.json.blast_radius.estimated).toBe(true);
     expect(paused.json.blast_radius.rows).toBeGreaterThan(2000);
     expect(paused.json.blast_radius.rows).toBeLessThan(4000);

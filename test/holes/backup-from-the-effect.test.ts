@@ -85,4 +85,32 @@ describe('hole 7: the rows kept are the rows removed', () => {
     expect((await approveAs(undo.json.approval_id)).code).toBe(0);
     expect(await rowsById(db, 'sessions')).toEqual(before);
   });
+
+  it("a migration's DELETE with random() LIMIT 30 (the hole's filter): the 30 rows kept are exactly the 30 deleted", async () => {
+    const before = await rowsById(db, 'sessions');
+    const paused = await runCli(['migrate', '-', '--env', 'production', '--as', 'dev', '--json'], {
+      input: `DELETE FROM ${db.schema}.sessions WHERE id IN (SELECT id FROM ${db.schema}.sessions ORDER BY random() LIMIT 30)`,
+    });
+    expect(paused.code, paused.stderr).toBe(3);
+    expect(paused.json.blast_radius).toMatchObject({ rows: 30, table_rows: 1000 });
+    const approved = await approveAs(paused.json.approval_id);
+    expect(approved.code, approved.stderr + JSON.stringify(approved.json)).toBe(0);
+    const after = await rowsById(db, 'sessions');
+    expect(after.size).toBe(970);
+    await expectBackupKeysMatch(db, before, after, `airlock_backup.${approved.json.action_id}_s1`, { changeColumn: true });
+    // Byte for byte, as they were.
+    const kept = await db.query(`SELECT (b.id, b.note, b.created_at)::text AS row, b.id::text AS k FROM airlock_backup.${approved.json.action_id}_s1 b`);
+    for (const row of kept.rows) expect(row.row).toBe(before.get(row.k));
+  });
+
+  it('undo refuses an UPDATE that changed the key, rather than restoring part of it', async () => {
+    const paused = await runCli(['migrate', '-', '--env', 'production', '--as', 'dev', '--json'], {
+      input: `UPDATE ${db.schema}.sessions SET id = id + 5000 WHERE id <= 3`,
+    });
+    const approved = await approveAs(paused.json.approval_id);
+    expect(approved.code, approved.stderr + JSON.stringify(approved.json)).toBe(0);
+    const undo = await runCli(['undo', approved.json.action_id, '--as', 'dev', '--json']);
+    expect(undo.code).toBe(4);
+    expect(undo.json.error).toMatch(/no longer in .* under their old key/);
+  });
 });

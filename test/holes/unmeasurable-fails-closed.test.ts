@@ -63,3 +63,20 @@ describe('hole 6: a dry-run that cannot measure fails closed where caps apply', 
     expect(await db.count('users')).toBe(1000);
   });
 });
+
+describe('hole 6: a DO block that changes rows cannot be measured either', () => {
+  it('DO $$ BEGIN DELETE … END $$ in production is blocked, saying to write the statements out; nothing changes', async () => {
+    const db2 = await openSandbox();
+    try {
+      await db2.query(`CREATE TABLE ${db2.schema}.users (id int PRIMARY KEY); INSERT INTO ${db2.schema}.users SELECT generate_series(1, 100);`);
+      const blocked = await runCli(['migrate', '-', '--env', 'production', '--as', 'dev', '--json'], {
+        input: `DO $$ BEGIN DELETE FROM ${db2.schema}.users WHERE id > 1; END $$`,
+      });
+      expect(blocked.code, blocked.stderr).toBe(4);
+      expect(blocked.json.reason).toMatch(/blast-radius-unmeasured.*DO block changes rows \(DELETE\)/);
+      expect(await db2.count('users')).toBe(100);
+    } finally {
+      await db2.close();
+    }
+  });
+});

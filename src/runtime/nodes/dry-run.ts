@@ -10,6 +10,7 @@ import { permit as decidePermit } from '../../policy/permit.ts';
 import { changesRows, isUpsert, rowChangeOf, upsertSourceSql, type RangeVar } from '../../policy/row-change.ts';
 import { gatherFacts } from '../../policy/tree-facts.ts';
 import { captureSql } from '../../policy/effect-capture.ts';
+import { routineBody } from '../../policy/routine-body.ts';
 import { loadSqlParser, parseSql } from '../../policy/parse-sql.ts';
 import { useAirlock } from '../airlock.ts';
 import { appendAudit } from '../audit.ts';
@@ -62,6 +63,9 @@ function targetsOf(state: MigrationState, threadId: string): Target[] {
     const relation = node.relation as RangeVar | undefined;
     if (changesRows(kind, node)) {
       targets.push({ statement: index + 1, name: relation?.relname ? `${relation.schemaname ? `${relation.schemaname}.` : ''}${relation.relname}` : '?', kind, node, createdHere: created.has(qualifiedOf(relation)) });
+    } else if (kind === 'DoStmt') {
+      const problem = doBlockProblem(node, statement.text);
+      if (problem) targets.push({ statement: index + 1, name: 'DO block', kind, node, problem });
     } else if (gatherFacts(node).nestedDml.some((nested) => changesRows(nested.kind, nested.node))) {
       targets.push({
         statement: index + 1,
@@ -84,6 +88,24 @@ function cascadesOf(state: MigrationState): { statement: number; roots: CascadeR
     const roots = cascadeRoots(statement.kind, statement.node);
     return roots.length ? [{ statement: index + 1, roots }] : [];
   });
+}
+
+/** A DO block that changes rows (or runs SQL nobody can read beforehand) cannot be measured or backed up: why. */
+function doBlockProblem(node: Record<string, unknown>, text: string): string | undefined {
+  const body = routineBody('DoStmt', node, text);
+  if (!body) return undefined;
+  if (body.error || body.dynamic.length) return 'its DO block runs SQL that cannot be read before it runs, so its rows cannot be counted: write the statements out';
+  const inner = [
+    ...(body.trees ?? []).map((tree) => Object.entries(tree)[0] as [string, Record<string, unknown>]),
+    ...body.statements.flatMap((sql) => {
+      const parsed = parseSql(sql);
+      return parsed.ok ? parsed.statements.map((one) => [one.kind, one.node] as [string, Record<string, unknown>]) : [];
+    }),
+  ];
+  const changing = inner.find(([kind, tree]) => changesRows(kind, tree) || gatherFacts(tree).nestedDml.some((nested) => changesRows(nested.kind, nested.node)));
+  return changing
+    ? `its DO block changes rows (${changing[0].replace(/Stmt$/, '').toUpperCase()}) inside PL/pgSQL, which the dry-run cannot count and execution cannot back up: write the DELETE/UPDATE/MERGE out as statements of the migration`
+    : undefined;
 }
 
 /** Why the dry-run could not measure, and what to write instead. */
