@@ -63,7 +63,7 @@ describe('airlock backups', () => {
   });
 
   it('a backup that was undone is listed as undone, with the undo that did it', async () => {
-    const cleanup = await runCli(['cleanup', '--table', 'events', '--where', 'id BETWEEN 80 AND 84', '--env', 'development', '--as', 'dev', '--json'], { env: env() });
+    const cleanup = await approvedCleanup('id BETWEEN 80 AND 84');
     expect(cleanup.code, cleanup.stderr).toBe(0);
     const actionId = cleanup.json.action_id as string;
     const before = (await runCli(['backups', '--json'], { env: env() })).json.backups.find((b: { action_id: string }) => b.action_id === actionId);
