@@ -95,12 +95,14 @@ describe('the migration graph as LangGraph clients see it', () => {
     const airlock = await useAirlock();
     const compiled = migrationGraph.compile({ checkpointer: airlock.checkpointer });
     const config = { configurable: { thread_id: `test-${Math.random().toString(36).slice(2)}` }, durability: 'sync' as const };
+    // 200 rows: above the small-table floor (100), where a share over the cap blocks outright.
+    await sandbox().query(`INSERT INTO ${sandbox().schema}.t SELECT generate_series(11, 200)`);
     const result = await compiled.invoke(
-      { sql: `DELETE FROM ${sandbox().schema}.t WHERE id <= 9`, environment: 'production', requestedBy: 'agent:bot', undoOf: 'act_000000000000' },
+      { sql: `DELETE FROM ${sandbox().schema}.t WHERE id <= 190`, environment: 'production', requestedBy: 'agent:bot', undoOf: 'act_000000000000' },
       config,
     );
-    expect(result).toMatchObject({ status: 'blocked', blastRadius: { rows: 9, table_rows: 10, pct: 90 } });
+    expect(result).toMatchObject({ status: 'blocked', blastRadius: { rows: 190, table_rows: 200, pct: 95 } });
     expect((result as any).reason).toMatch(/blast-radius-cap/);
-    expect(await sandbox().count('t')).toBe(10);
+    expect(await sandbox().count('t')).toBe(200);
   });
 });
