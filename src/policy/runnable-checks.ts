@@ -12,8 +12,8 @@ import type { ParsedStatement } from './parse-sql.ts';
  * - DDL on existing relations (DROP without IF EXISTS, TRUNCATE, ALTER TABLE,
  *   CREATE INDEX, CREATE TRIGGER, RENAME) needs each relation to exist.
  *
- * A statement on something the same text creates (or after the text changes
- * search_path) is not checked: the target does not have it yet, and that is
+ * Statements after the text's first schema change (or after it changes
+ * search_path) are not checked: the target does not have it yet, and that is
  * not a mistake.
  */
 export type RunnableCheck =
@@ -28,8 +28,6 @@ interface RangeVar {
 
 const PLANNED = new Set(['SelectStmt', 'InsertStmt', 'UpdateStmt', 'DeleteStmt', 'MergeStmt']);
 const DROPPED_RELATIONS = new Set(['OBJECT_TABLE', 'OBJECT_VIEW', 'OBJECT_MATVIEW', 'OBJECT_INDEX', 'OBJECT_SEQUENCE', 'OBJECT_FOREIGN_TABLE']);
-// Statements that make or rename relations: what comes after them may name what they made.
-const MAKES_RELATIONS = new Set(['CreateStmt', 'CreateTableAsStmt', 'ViewStmt', 'IndexStmt', 'CreateSeqStmt', 'RenameStmt', 'AlterObjectSchemaStmt', 'CreateForeignTableStmt']);
 
 function namesOf(relation: RangeVar | undefined): string[] | undefined {
   if (!relation?.relname) return undefined;
@@ -78,8 +76,9 @@ export function runnableChecks(statements: ParsedStatement[]): RunnableCheck[] {
     const statement = index + 1;
     if (PLANNED.has(kind)) checks.push({ statement, kind, check: 'explain', node: { [kind]: node } });
     else for (const relation of relationsNeeded(kind, node)) checks.push({ statement, kind, check: 'relation', relation });
-    // After it makes, renames or moves relations, what follows may name what it made: stop.
-    if (MAKES_RELATIONS.has(kind)) break;
+    // After any change to the schema (a table made, a column added, a name moved), what follows
+    // may rely on it, and the target does not have it yet: stop.
+    if (!PLANNED.has(kind) && kind !== 'VariableSetStmt') break;
   }
   return checks;
 }

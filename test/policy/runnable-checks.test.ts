@@ -27,6 +27,9 @@ describe('what the dry-run checks can run against the target as it is now', () =
     ["SET search_path = other; DELETE FROM t WHERE id = 1", []],
     ['DO $$ BEGIN CREATE TABLE t (id int); END $$; DELETE FROM t', []],
     ['SELECT 1', ['1:explain']],
+    // The column the UPDATE sets is added by the ALTER before it (airlock undo of a DROP COLUMN).
+    ['ALTER TABLE t ADD COLUMN c text; UPDATE t SET c = 1', ['1:t']],
+    ["SET lock_timeout = '2s'; DELETE FROM t WHERE id = 1", ['2:explain']],
   ])('%s → %j', (sql, expected) => {
     expect(checks(sql)).toEqual(expected);
   });
