@@ -10,7 +10,10 @@ const AIRLOCK_PREFIXES = [...AIRLOCK_SCHEMAS].map((schema) => `${schema}.`);
 
 function one(sql: string): AgentSqlCheck | { ok: true; verdict: ReturnType<typeof classifySql>['statements'][number] } {
   const classification = classifySql(sql);
-  if (classification.error) return { ok: false, rule: 'parse-error', error: `the SQL does not parse: ${classification.error}` };
+  if (classification.error) {
+    if (classification.errorCode === 'input-limit') return { ok: false, rule: 'input-limit', error: classification.error };
+    return { ok: false, rule: 'parse-error', error: `the SQL does not parse: ${classification.error}` };
+  }
   if (classification.statements.length !== 1) {
     return {
       ok: false,

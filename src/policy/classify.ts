@@ -50,6 +50,8 @@ export interface Classification {
   statements: StatementVerdict[];
   /** Set when the text does not parse: the tier is then `forbidden` (fail closed). */
   error?: string;
+  /** Why there is an error, for code that acts on it: bad input (does not parse, empty) or a limit (blocked). */
+  errorCode?: 'parse-error' | 'empty' | 'input-limit';
 }
 
 const rulesByKind = new Map<string, readonly Rule[]>();
@@ -280,17 +282,17 @@ export interface ClassifyOptions {
 export function classifySql(sql: string, options: ClassifyOptions = {}): Classification {
   // Checked before parsing: a UTF-8 character is at most 3 bytes per UTF-16 unit, so short texts skip the count.
   const tooLarge = sql.length * 3 > INPUT_LIMITS.maxSqlBytes ? sqlTooLarge(Buffer.byteLength(sql, 'utf8')) : undefined;
-  if (tooLarge) return { tier: 'forbidden', statements: [], error: tooLarge };
+  if (tooLarge) return { tier: 'forbidden', statements: [], error: tooLarge, errorCode: 'input-limit' };
   const parsed = parseSql(sql);
   if (!parsed.ok) {
     const where = parsed.line ? ` at line ${parsed.line}, column ${parsed.column}` : '';
-    return { tier: 'forbidden', statements: [], error: `SQL does not parse: ${parsed.error}${where}` };
+    return { tier: 'forbidden', statements: [], error: `SQL does not parse: ${parsed.error}${where}`, errorCode: 'parse-error' };
   }
   if (parsed.statements.length === 0) {
-    return { tier: 'forbidden', statements: [], error: 'no SQL statement found (the text is empty or only comments)' };
+    return { tier: 'forbidden', statements: [], error: 'no SQL statement found (the text is empty or only comments)', errorCode: 'empty' };
   }
   const tooMany = tooManyStatements(parsed.statements.length);
-  if (tooMany) return { tier: 'forbidden', statements: [], error: tooMany };
+  if (tooMany) return { tier: 'forbidden', statements: [], error: tooMany, errorCode: 'input-limit' };
   const script = freshScript(parsed.statements.length, parsed.statements, options.catalogue);
   const statements = parsed.statements.map((statement) => {
     const verdict = classifyStatementIn(statement, script);
@@ -308,4 +310,9 @@ export function summarise(classification: Classification): string {
   const shown = head.length > 100 ? `${head.slice(0, 97)}…` : head;
   const more = classification.statements.length - 1;
   return more > 0 ? `${shown} (+${more} more statement${more > 1 ? 's' : ''})` : shown;
+}
+
+/** Text that does not parse, or holds no statement: bad input (exit 2). A limit is a block (exit 4). */
+export function isBadInput(classification: Pick<Classification, 'errorCode'> | undefined): boolean {
+  return classification?.errorCode === 'parse-error' || classification?.errorCode === 'empty';
 }

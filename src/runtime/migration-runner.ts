@@ -3,6 +3,7 @@ import { Command } from '@langchain/langgraph';
 import { agentGraph } from '../../graphs/agent.ts';
 import { cleanupGraph } from '../../graphs/cleanup.ts';
 import { migrationGraph } from '../../graphs/migration.ts';
+import { isBadInput } from '../policy/classify.ts';
 import type { BlastRadius } from '../policy/blast-radius.ts';
 import type { ApprovalRequest } from '../policy/approval-request.ts';
 import type { ReviewResume } from '../policy/review-decision.ts';
@@ -116,7 +117,7 @@ export async function threadOutcome(threadId: string): Promise<RunOutcome> {
     ...(values.approval ? { approval_id: values.approval.approvalId } : {}),
     ...(values.result ? { result: values.result } : {}),
     // SQL that does not parse is bad input (exit 2) wherever it comes from: migrate, cleanup's filter, an agent's proposal.
-    ...(status === 'blocked' && (classification?.error || values.refusalCode === 'parse-error' || !values.environment) ? { bad_input: true } : {}),
+    ...(status === 'blocked' && (isBadInput(classification) || values.refusalCode === 'parse-error' || !values.environment) ? { bad_input: true } : {}),
   };
 }
 

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { classifySql } from '../../policy/classify.ts';
+import { classifySql, isBadInput } from '../../policy/classify.ts';
 import { recordingCatalogue } from '../../policy/target-catalogue.ts';
 import { resolveEnvironment } from '../../policy/environment.ts';
 import { loadSqlParser } from '../../policy/parse-sql.ts';
@@ -72,7 +72,7 @@ export function registerCheck(program: Command): void {
           `Tier ${classification.tier}. In ${environment}${assumed ? ' (assumed: pass --env)' : ''}: ${decision.decision.toUpperCase()} — ${decision.reason}.`,
         ];
         // Text that does not parse is bad input (exit 2), as from migrate and cleanup; its tier is still forbidden.
-        const exitCode = classification.error ? ExitCode.badInput : EXIT_FOR_DECISION[decision.decision];
+        const exitCode = isBadInput(classification) ? ExitCode.badInput : EXIT_FOR_DECISION[decision.decision];
         return { json, text: lines.join('\n'), exitCode };
       }),
     );

@@ -93,6 +93,8 @@ export const RULES: readonly Rule[] = [
   rowsOutOfReach,
   onConflictDoUpdate,
   readAllowList,
+  // Where a call resolves to a user's function, that says more than "unknown": named first.
+  userDefinedFunction,
   unknownFunction,
   nestingLimit,
   unrecognisedStatement,
@@ -100,7 +102,6 @@ export const RULES: readonly Rule[] = [
   rewriteRule,
   triggerFunctionBody,
   replaceExistingDefinition,
-  userDefinedFunction,
 ];
 
 export type { Rule } from './rule.ts';
