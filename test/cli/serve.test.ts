@@ -1,10 +1,10 @@
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import net from 'node:net';
 import { Client } from '@langchain/langgraph-sdk';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { runCli, startCli } from '../helpers/cli.ts';
+import { freePort } from '../helpers/ports.ts';
 import { openSandbox, type Sandbox } from '../helpers/database.ts';
 
 let server: ChildProcess;
@@ -13,13 +13,6 @@ let client: Client;
 let state: pg.Pool;
 let db: Sandbox;
 
-async function freePort(): Promise<number> {
-  const probe = net.createServer().listen(0, '127.0.0.1');
-  await once(probe, 'listening');
-  const { port } = probe.address() as net.AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 /** Start `airlock serve` as its own process and wait for the line that says where it listens. */
 async function startServer(port: number): Promise<{ child: ChildProcess; apiUrl: string; banner: string }> {
