@@ -3,7 +3,7 @@ import { parseAge } from './age.ts';
 /**
  * Time as an input. Every decision that reads the clock (expiry, ages,
  * "older than" prunes, timestamps written with a decision) takes a `Clock`
- * instead of calling `new Date()`, so tests, replays and post-mortems can say
+ * instead of reading the machine's clock itself, so tests, replays and post-mortems can say
  * which time they mean: a recording made last week replays next year as it
  * was recorded, not as today sees it.
  */
