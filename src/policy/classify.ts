@@ -5,11 +5,12 @@ import { routineBody } from './routine-body.ts';
 import { RULES } from './rules/index.ts';
 import { nestingLimit } from './rules/nesting-limit.ts';
 import { explainRunsItsQuery } from './rules/explain-analyze-executes.ts';
-import type { Node, Rule, ScriptContext } from './rules/rule.ts';
-import { baselineTier, cannotRunInTransaction } from './statement-kinds.ts';
+import type { Node, Rule, ScriptContext, StatementContext } from './rules/rule.ts';
+import { baselineTier, cannotRunInTransaction, RUNS_NESTED_DML } from './statement-kinds.ts';
 import { isTautology } from './tautology.ts';
-import { highestTier, type Tier } from './tier.ts';
-import { gatherFacts } from './tree-facts.ts';
+import { higherTier, highestTier, type Tier } from './tier.ts';
+import { gatherFacts, type TreeFacts } from './tree-facts.ts';
+import { CreatedFunctions } from './created-functions.ts';
 import { nextSearchPath, searchPathChanges } from './definitions.ts';
 import { judgeRoutine } from './routine-verdict.ts';
 import type { TargetCatalogue } from './target-catalogue.ts';
@@ -65,8 +66,6 @@ function rulesFor(kind: string): readonly Rule[] {
 // Nesting deeper than this (a DO block in a function in a DO block…) is not unwrapped
 // further: a statement with more inside is forbidden (nesting-limit), never judged in part.
 const MAX_DEPTH = INPUT_LIMITS.maxRoutineDepth;
-// Kinds in which a nested data-modifying statement runs when the statement runs.
-const RUNS_NESTED_DML = new Set(['SelectStmt', 'InsertStmt', 'UpdateStmt', 'DeleteStmt', 'MergeStmt', 'CopyStmt', 'CreateTableAsStmt']);
 
 /** Names in `DROP … a, b.c`: each object is a list of name parts. */
 function droppedObjects(node: Node): string[] {
@@ -84,131 +83,176 @@ function isFiltered(kind: string, node: Node): boolean {
 }
 
 function classifyStatementIn(statement: { kind: string; node: Node; text: string }, script: ScriptContext): StatementVerdict {
-  const tables = new Set<string>();
-  const findings: Finding[] = [];
-  const tiers: Tier[] = [];
-  let lock: LockMode | null = null;
+  return judgeStatement(statement, script).verdict;
+}
 
-  // `runsNow`: false for the bodies of PREPARE and CREATE FUNCTION, which run later, when called.
-  const visit = (kind: string, node: Node, nested: boolean, depth: number, runsNow = true, text?: string): void => {
-    // Too deep to walk safely (the rules recurse): judged by the limit alone, before anything else looks at it.
-    const tooDeep = text === undefined ? undefined : treeTooDeep(node, text.length);
-    if (tooDeep) {
-      findings.push({ rule: nestingLimit.name, tier: nestingLimit.tier, message: nestingLimit.message, detail: tooDeep });
-      return;
-    }
-    const facts = gatherFacts(node);
-    for (const table of facts.tables) tables.add(table);
-    if (kind === 'DropStmt') for (const name of droppedObjects(node)) tables.add(name);
-    tiers.push(baselineTier(kind, node));
-    const runsItsQuery = kind === 'ExplainStmt' && explainRunsItsQuery(node);
-    if (runsNow) lock = strongerLock(lock, kind === 'ExplainStmt' && !runsItsQuery ? 'ACCESS SHARE' : lockFor(kind, node));
-    const routine = (kind === 'DoStmt' || kind === 'CreateFunctionStmt') ? routineBody(kind, node, text) : undefined;
-    const unwrapsMore =
-      (RUNS_NESTED_DML.has(kind) && facts.nestedDml.length > 0) ||
-      runsItsQuery ||
-      kind === 'PrepareStmt' ||
-      (routine !== undefined && (routine.statements.length > 0 || (routine.trees?.length ?? 0) > 0));
-    const limitExceeded = depth >= MAX_DEPTH && unwrapsMore ? `more than ${MAX_DEPTH} levels of statements inside statements` : undefined;
-    const context = {
-      kind,
-      node,
-      facts: RUNS_NESTED_DML.has(kind) ? facts : { ...facts, nestedDml: [] },
-      nested,
-      script,
-      ...(routine ? { routine } : {}),
-      ...(limitExceeded ? { limitExceeded } : {}),
-    };
-    for (const rule of rulesFor(kind)) {
-      const hit = rule.check(context);
-      if (!hit) continue;
-      const { tier = rule.tier, detail } = hit === true ? {} : hit;
-      findings.push({ rule: rule.name, tier, message: rule.message, ...(detail ? { detail } : {}) });
-    }
-    if (limitExceeded) return;
-    // What this statement runs besides itself is judged like a statement of its own.
-    if (RUNS_NESTED_DML.has(kind)) for (const dml of facts.nestedDml) visit(dml.kind, dml.node, true, depth + 1, runsNow);
-    if (runsItsQuery || kind === 'PrepareStmt') {
-      const [innerKind, innerNode] = Object.entries((node.query ?? {}) as Record<string, Node>)[0] ?? [];
-      if (innerKind && innerNode) visit(innerKind, innerNode, true, depth + 1, runsNow && kind !== 'PrepareStmt');
-    }
-    // A rule's actions run later, on every statement the rule matches: judged like statements of their own.
-    if (kind === 'RuleStmt') {
-      for (const action of (node.actions ?? []) as Node[]) {
-        const [innerKind, innerNode] = Object.entries(action)[0] ?? [];
-        if (innerKind && innerNode) visit(innerKind, innerNode as Node, true, depth + 1, false);
-      }
-    }
-    if (routine) {
-      const bodyRunsNow = runsNow && kind === 'DoStmt';
-      for (const tree of routine.trees ?? []) {
-        const [innerKind, innerNode] = Object.entries(tree)[0] as [string, Node];
-        visit(innerKind, innerNode, true, depth + 1, bodyRunsNow);
-      }
-      // One parser call for the whole body; one call a statement only when some part does not parse.
-      const together = routine.statements.length > 1 ? parseSql(routine.statements.join(';\n')) : undefined;
-      const parsedParts = together?.ok ? [together] : routine.statements.map((sql) => parseSql(sql));
-      for (const parsed of parsedParts) {
-        if (!parsed.ok) {
-          findings.push({ rule: 'dynamic-sql', tier: 'destructive', message: 'a statement in this body does not parse, so nobody can review it', detail: parsed.error });
-          continue;
-        }
-        for (const inner of parsed.statements) visit(inner.kind, inner.node, true, depth + 1, bodyRunsNow, inner.text);
-      }
-    }
-  };
+/** What judging one top-level statement gathers as it goes down into what the statement runs. */
+interface Judging {
+  script: ScriptContext;
+  tables: Set<string>;
+  findings: Finding[];
+  /** The highest tier so far, of the statements' own kinds and of the findings. */
+  tier: Tier;
+  lock: LockMode | null;
+  /** The facts of the top-level statement's own tree (undefined past the depth limit). */
+  topFacts?: TreeFacts;
+}
 
-  visit(statement.kind, statement.node, false, 0, true, statement.text);
+const NO_NESTED_DML: TreeFacts['nestedDml'] = [];
+
+/**
+ * Judge one statement, and what it runs besides itself like statements of
+ * their own. `runsNow`: false for the bodies of PREPARE and CREATE FUNCTION,
+ * which run later, when called. A function of the module, not a closure: it
+ * runs for every statement, and creating it each time showed in the profile.
+ */
+function visit(judging: Judging, kind: string, node: Node, nested: boolean, depth: number, runsNow: boolean, text?: string): void {
+  const { findings, tables } = judging;
+  // Too deep to walk safely (the rules recurse): judged by the limit alone, before anything else looks at it.
+  const tooDeep = text === undefined ? undefined : treeTooDeep(node, text.length);
+  if (tooDeep) {
+    findings.push({ rule: nestingLimit.name, tier: nestingLimit.tier, message: nestingLimit.message, detail: tooDeep });
+    return;
+  }
+  const facts = gatherFacts(node, kind);
+  judging.topFacts ??= facts;
+  for (const table of facts.tables) tables.add(table);
+  if (kind === 'DropStmt') for (const name of droppedObjects(node)) tables.add(name);
+  judging.tier = higherTier(judging.tier, baselineTier(kind, node));
+  const runsItsQuery = kind === 'ExplainStmt' && explainRunsItsQuery(node);
+  if (runsNow) judging.lock = strongerLock(judging.lock, kind === 'ExplainStmt' && !runsItsQuery ? 'ACCESS SHARE' : lockFor(kind, node));
+  const routine = kind === 'DoStmt' || kind === 'CreateFunctionStmt' ? routineBody(kind, node, text) : undefined;
+  // Only these kinds run a data-modifying statement nested in them; elsewhere the rules do not see one.
+  const nestedDml = RUNS_NESTED_DML.has(kind) ? facts.nestedDml : NO_NESTED_DML;
+  const unwrapsMore =
+    nestedDml.length > 0 ||
+    runsItsQuery ||
+    kind === 'PrepareStmt' ||
+    (routine !== undefined && (routine.statements.length > 0 || (routine.trees?.length ?? 0) > 0));
+  const limitExceeded = depth >= MAX_DEPTH && unwrapsMore ? `more than ${MAX_DEPTH} levels of statements inside statements` : undefined;
+  facts.nestedDml = nestedDml;
+  // One shape for every statement (fields undefined rather than absent): the rules read it on every statement.
+  const context: StatementContext = { kind, node, facts, nested, script: judging.script, routine, limitExceeded };
+  for (const rule of rulesFor(kind)) {
+    const hit = rule.check(context);
+    if (!hit) continue;
+    if (hit === true) findings.push({ rule: rule.name, tier: rule.tier, message: rule.message });
+    else findings.push({ rule: rule.name, tier: hit.tier ?? rule.tier, message: rule.message, ...(hit.detail ? { detail: hit.detail } : {}) });
+  }
+  if (limitExceeded) return;
+  // What this statement runs besides itself is judged like a statement of its own.
+  for (const dml of nestedDml) visit(judging, dml.kind, dml.node, true, depth + 1, runsNow);
+  if (runsItsQuery || kind === 'PrepareStmt') {
+    const [innerKind, innerNode] = Object.entries((node.query ?? {}) as Record<string, Node>)[0] ?? [];
+    if (innerKind && innerNode) visit(judging, innerKind, innerNode, true, depth + 1, runsNow && kind !== 'PrepareStmt');
+  }
+  // A rule's actions run later, on every statement the rule matches: judged like statements of their own.
+  if (kind === 'RuleStmt') {
+    for (const action of (node.actions ?? []) as Node[]) {
+      const [innerKind, innerNode] = Object.entries(action)[0] ?? [];
+      if (innerKind && innerNode) visit(judging, innerKind, innerNode as Node, true, depth + 1, false);
+    }
+  }
+  if (routine) {
+    const bodyRunsNow = runsNow && kind === 'DoStmt';
+    for (const tree of routine.trees ?? []) {
+      const [innerKind, innerNode] = Object.entries(tree)[0] as [string, Node];
+      visit(judging, innerKind, innerNode, true, depth + 1, bodyRunsNow);
+    }
+    // One parser call for the whole body; one call a statement only when some part does not parse.
+    const together = routine.statements.length > 1 ? parseSql(routine.statements.join(';\n')) : undefined;
+    const parsedParts = together?.ok ? [together] : routine.statements.map((sql) => parseSql(sql));
+    for (const parsed of parsedParts) {
+      if (!parsed.ok) {
+        findings.push({ rule: 'dynamic-sql', tier: 'destructive', message: 'a statement in this body does not parse, so nobody can review it', detail: parsed.error });
+        continue;
+      }
+      for (const inner of parsed.statements) visit(judging, inner.kind, inner.node, true, depth + 1, bodyRunsNow, inner.text);
+    }
+  }
+}
+
+/** One finding per rule and tier (a rule fires once per statement it sees, nested ones included). */
+function distinctFindings(findings: Finding[]): Finding[] {
   const seen = new Set<string>();
-  const unique = findings.filter((finding) => {
+  return findings.filter((finding) => {
     const key = `${finding.rule}/${finding.tier}`;
     return seen.has(key) ? false : (seen.add(key), true);
   });
-  return {
+}
+
+/** A statement's verdict, and the facts of its own tree (undefined past the depth limit) for what comes after it. */
+function judgeStatement(statement: { kind: string; node: Node; text: string }, script: ScriptContext): { verdict: StatementVerdict; facts: TreeFacts | undefined } {
+  const judging: Judging = { script, tables: new Set(), findings: [], tier: 'read', lock: null };
+  visit(judging, statement.kind, statement.node, false, 0, true, statement.text);
+  const { findings, tables, lock, topFacts } = judging;
+  const unique = findings.length < 2 ? findings : distinctFindings(findings);
+  let tier = judging.tier;
+  for (const finding of unique) tier = higherTier(tier, finding.tier);
+  const verdict: StatementVerdict = {
     kind: statement.kind,
-    tier: highestTier([...tiers, ...unique.map((finding) => finding.tier)]),
+    tier,
     tables: [...tables],
     // A tree past the depth limit is not walked again (isTautology recurses).
     filtered: !unique.some((finding) => finding.rule === nestingLimit.name) && isFiltered(statement.kind, statement.node),
     lock,
     outsideTransaction: cannotRunInTransaction(statement.kind, statement.node),
-    rules: [...new Set(unique.map((finding) => finding.rule))],
+    rules: unique.length === 0 ? [] : [...new Set(unique.map((finding) => finding.rule))],
     findings: unique,
     reasons: unique.map((finding) => (finding.detail ? `${finding.message} (${finding.detail})` : finding.message)),
     text: statement.text,
   };
+  return { verdict, facts: topFacts };
+}
+
+const NOTHING: ReadonlySet<string> = new Set();
+const NO_CHECKS: ReadonlyMap<string, string> = new Map();
+
+/** `set` with `item` added: a set of the text's own the first time (the shared empty one is never written). */
+function added(set: ReadonlySet<string>, item: string): ReadonlySet<string> {
+  const own = set === NOTHING ? new Set<string>() : (set as Set<string>);
+  own.add(item);
+  return own;
+}
+
+function opensTransaction(statements: ParsedStatement[]): boolean {
+  for (const { kind, node } of statements) {
+    if (kind === 'TransactionStmt' && (node.kind === 'TRANS_STMT_BEGIN' || node.kind === 'TRANS_STMT_START')) return true;
+  }
+  return false;
 }
 
 function freshScript(statementCount: number, statements: ParsedStatement[], catalogue?: TargetCatalogue): ScriptContext {
   return {
     searchPath: null,
-    createdFunctions: new Map(),
-    ...(catalogue ? { catalogue } : {}),
+    createdFunctions: new CreatedFunctions(),
+    // Every field present from the start (undefined when unknown): the rules read this object on every statement.
+    catalogue,
+    schemaBeforeCatalogue: undefined,
     statementCount,
-    hasTransactionBlock: statements.some(
-      (s) => s.kind === 'TransactionStmt' && ['TRANS_STMT_BEGIN', 'TRANS_STMT_START'].includes(String(s.node.kind)),
-    ),
-    createdTables: new Set(),
-    preparedNames: new Set(),
+    hasTransactionBlock: opensTransaction(statements),
+    // Shared empty collections until a statement adds to one (most texts never do): see `added`.
+    createdTables: NOTHING,
+    preparedNames: NOTHING,
     lockTimeoutSet: false,
     statementTimeoutSet: false,
-    notValidConstraints: new Set(),
-    validatedNotNull: new Set(),
-    tablesWithValidatedConstraint: new Set(),
-    notNullChecks: new Map(),
+    notValidConstraints: NOTHING,
+    validatedNotNull: NOTHING,
+    tablesWithValidatedConstraint: NOTHING,
+    notNullChecks: NO_CHECKS,
   };
 }
 
 /** What a statement tells the statements after it: tables it created, names it prepared, timeouts it set. */
-function remember(script: ScriptContext, statement: ParsedStatement): void {
+function remember(script: ScriptContext, statement: ParsedStatement, facts: TreeFacts | undefined): void {
   const { kind, node } = statement;
   if (kind === 'CreateStmt' || kind === 'CreateTableAsStmt') {
     const relation = (kind === 'CreateStmt' ? node.relation : (node.into as { rel?: unknown } | undefined)?.rel) as
       | { schemaname?: string; relname?: string }
       | undefined;
-    if (relation?.relname) script.createdTables.add(`${relation.schemaname || 'public'}.${relation.relname}`);
+    if (relation?.relname) script.createdTables = added(script.createdTables, `${relation.schemaname || 'public'}.${relation.relname}`);
   } else if (kind === 'PrepareStmt') {
-    script.preparedNames.add(String(node.name));
+    script.preparedNames = added(script.preparedNames, String(node.name));
   } else if (kind === 'AlterTableStmt') {
     rememberConstraints(script, node);
   } else if (kind === 'VariableSetStmt') {
@@ -217,15 +261,12 @@ function remember(script: ScriptContext, statement: ParsedStatement): void {
     if (node.name === 'statement_timeout') script.statementTimeoutSet = true;
   } else if (kind === 'CreateFunctionStmt') {
     // A trigger created later in the same text runs this body.
-    const verdict = judgeRoutine(kind, node, statement.text, script.catalogue);
-    // By name alone: a trigger naming any schema's function of that name is judged by the worst of them.
     const parts = ((node.funcname ?? []) as { String?: { sval?: string } }[]).map((part) => part.String?.sval ?? '');
-    const name = parts[parts.length - 1] ?? '';
-    const earlier = script.createdFunctions.get(name);
-    if (verdict && (!earlier || highestTier([earlier.tier, verdict.tier]) !== earlier.tier)) script.createdFunctions.set(name, verdict);
+    const { catalogue } = script;
+    script.createdFunctions.add(parts[parts.length - 1] ?? '', () => judgeRoutine(kind, node, statement.text, catalogue));
   }
   // SET search_path / set_config('search_path', …): later statements' names resolve through it.
-  script.searchPath = nextSearchPath(script.searchPath, searchPathChanges({ [kind]: node }));
+  script.searchPath = nextSearchPath(script.searchPath, facts?.searchPathChanges ?? searchPathChanges({ [kind]: node }));
 }
 
 /**
@@ -236,7 +277,7 @@ function rememberSearchPath(script: ScriptContext, node: Node): void {
   const schemas = ((node.args ?? []) as { A_Const?: { sval?: { sval?: string } } }[]).map((arg) => arg.A_Const?.sval?.sval ?? '?');
   const catalogue = schemas.indexOf('pg_catalog');
   if (catalogue > 0) script.schemaBeforeCatalogue = schemas[0];
-  else if (node.kind === 'VAR_RESET' || node.kind === 'VAR_SET_DEFAULT' || schemas.length > 0) delete script.schemaBeforeCatalogue;
+  else if (node.kind === 'VAR_RESET' || node.kind === 'VAR_SET_DEFAULT' || schemas.length > 0) script.schemaBeforeCatalogue = undefined;
 }
 
 /** The column a `CHECK (column IS NOT NULL)` is about, or undefined. */
@@ -257,13 +298,13 @@ function rememberConstraints(script: ScriptContext, node: Node): void {
       const constraint = (command.def as { Constraint?: Node } | undefined)?.Constraint;
       const name = typeof constraint?.conname === 'string' ? constraint.conname : undefined;
       if (!constraint || !name || !constraint.skip_validation) continue;
-      script.notValidConstraints.add(name);
+      script.notValidConstraints = added(script.notValidConstraints, name);
       const column = constraint.contype === 'CONSTR_CHECK' ? notNullCheckColumn(constraint.raw_expr) : undefined;
-      if (column) script.notNullChecks.set(name, `${table}.${column}`);
+      if (column) script.notNullChecks = new Map([...script.notNullChecks, [name, `${table}.${column}`]]);
     } else if (command.subtype === 'AT_ValidateConstraint' && typeof command.name === 'string') {
       const column = script.notNullChecks.get(command.name);
-      if (column?.startsWith(`${table}.`)) script.validatedNotNull.add(column);
-      else if (!script.notValidConstraints.has(command.name)) script.tablesWithValidatedConstraint.add(table);
+      if (column?.startsWith(`${table}.`)) script.validatedNotNull = added(script.validatedNotNull, column);
+      else if (!script.notValidConstraints.has(command.name)) script.tablesWithValidatedConstraint = added(script.tablesWithValidatedConstraint, table);
     }
   }
 }
@@ -295,8 +336,8 @@ export function classifySql(sql: string, options: ClassifyOptions = {}): Classif
   if (tooMany) return { tier: 'forbidden', statements: [], error: tooMany, errorCode: 'input-limit' };
   const script = freshScript(parsed.statements.length, parsed.statements, options.catalogue);
   const statements = parsed.statements.map((statement) => {
-    const verdict = classifyStatementIn(statement, script);
-    remember(script, statement);
+    const { verdict, facts } = judgeStatement(statement, script);
+    remember(script, statement, facts);
     return verdict;
   });
   return { tier: highestTier(statements.map((statement) => statement.tier)), statements };

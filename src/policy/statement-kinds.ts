@@ -80,3 +80,6 @@ export function cannotRunInTransaction(kind: string, node: Record<string, unknow
   }
   return kind === 'VacuumStmt';
 }
+
+/** Kinds in which a data-modifying statement nested in a CTE runs when the statement runs. */
+export const RUNS_NESTED_DML: ReadonlySet<string> = new Set(['SelectStmt', 'InsertStmt', 'UpdateStmt', 'DeleteStmt', 'MergeStmt', 'CopyStmt', 'CreateTableAsStmt']);

@@ -150,6 +150,12 @@ function truthOf(expression: unknown): boolean | typeof UNKNOWN {
 }
 
 /** Does this WHERE clause keep every row? */
+// A clause is asked about more than once per statement (the rule, then whether the statement is filtered).
+const answered = new WeakMap<object, boolean>();
+
 export function isTautology(whereClause: unknown): boolean {
-  return whereClause !== undefined && truthOf(whereClause) === true;
+  if (!whereClause || typeof whereClause !== 'object') return whereClause !== undefined && truthOf(whereClause) === true;
+  let answer = answered.get(whereClause);
+  if (answer === undefined) answered.set(whereClause, (answer = truthOf(whereClause) === true));
+  return answer;
 }

@@ -12,6 +12,11 @@ export function highestTier(tiers: Iterable<Tier>): Tier {
   return highest;
 }
 
+/** The higher of two tiers. */
+export function higherTier(a: Tier, b: Tier): Tier {
+  return ORDER[b] > ORDER[a] ? b : a;
+}
+
 /** Is `after` a higher tier than `before`? */
 export function tierGrew(before: Tier, after: Tier): boolean {
   return ORDER[after] > ORDER[before];

@@ -51,6 +51,10 @@ function targets(kind: string, node: Node): unknown[] {
  */
 export const airlockBackups: Rule = {
   name: 'airlock-backups',
+  kinds: new Set([
+    'InsertStmt', 'UpdateStmt', 'DeleteStmt', 'MergeStmt', 'AlterTableStmt', 'CreateStmt', 'IndexStmt', 'CreateTrigStmt', 'RuleStmt',
+    'RenameStmt', 'CopyStmt', 'TruncateStmt', 'CreateTableAsStmt', 'SelectStmt', 'DropStmt', 'GrantStmt', 'AlterObjectSchemaStmt',
+  ]),
   tier: 'forbidden',
   message:
     'airlock_backup and airlock_trash hold what approved actions removed, for airlock undo: they are never changed through Airlock (read them, or restore with airlock undo)',

@@ -1,24 +1,15 @@
 import { isAirlockSchema } from '../airlock-schemas.ts';
-import {
-  calledFunctions,
-  constantText,
-  createsUnqualified,
-  nameParts,
-  searchPathChanges,
-  unqualifiedRelations,
-  walk,
-  type Node,
-} from '../definitions.ts';
+import { createsUnqualified, nameParts, walk, type Node } from '../definitions.ts';
 import { lookUpCreationSchema, lookUpFunction, lookUpRelation } from '../target-catalogue.ts';
+import type { TreeFacts } from '../tree-facts.ts';
 import type { Rule } from './rule.ts';
 
-// Fields under which a parse tree holds an object's qualified name as a list of parts
-// (functions called or defined, types, domains, operators, trigger functions…).
-const NAME_FIELDS = ['funcname', 'objname', 'defnames', 'names', 'domainname', 'typeName', 'collname', 'opname', 'conversion_name'];
 // Keys under which a statement holds the relation it creates, changes or locks.
 const TARGETS = ['relation', 'view', 'sequence', 'typevar', 'table'];
 // Sequence functions that take the sequence's name as a string: nextval('airlock.audit_audit_id_seq') moves Airlock's ids.
 const SEQUENCE_FUNCTIONS = new Set(['nextval', 'setval']);
+// Statements that name their objects as bare lists of name parts (DROP a.b, COMMENT ON, OWNER TO, RENAME, SET SCHEMA).
+const NAMES_IN_LISTS = new Set(['DropStmt', 'CommentStmt', 'AlterOwnerStmt', 'RenameStmt', 'AlterObjectSchemaStmt']);
 
 type RangeVar = { schemaname?: string; relname?: string };
 
@@ -27,23 +18,18 @@ function qualifiedIn(parts: string[]): string | undefined {
 }
 
 /** Names in Airlock's schemas that the statement defines, changes, calls or types with (reading its tables is left to airlock-state). */
-function airlockNames(kind: string, node: Node): string | undefined {
+function airlockNames(kind: string, node: Node, facts: TreeFacts): string | undefined {
   let hit: string | undefined;
-  walk({ [kind]: node }, (key, child) => {
-    if (hit) return;
-    for (const field of NAME_FIELDS) if (Array.isArray(child[field])) hit ??= qualifiedIn(nameParts(child[field]));
-    if (key === 'FuncCall') {
-      const name = nameParts(child.funcname).at(-1) ?? '';
-      const first = constantText(((child.args ?? []) as unknown[])[0]);
-      if (SEQUENCE_FUNCTIONS.has(name) && first !== undefined) {
-        const [schema] = first.split('.');
-        if (first.includes('.') && isAirlockSchema(schema)) hit = `${name}('${first}')`;
-      }
-    }
-    if (key === 'List' && (kind === 'DropStmt' || kind === 'CommentStmt' || kind === 'AlterOwnerStmt' || kind === 'RenameStmt' || kind === 'AlterObjectSchemaStmt')) {
-      hit ??= qualifiedIn(nameParts(child.items));
-    }
-  });
+  for (const parts of facts.qualifiedNames) if ((hit = qualifiedIn(parts))) return hit;
+  for (const { name, first } of facts.constantFirstArguments) {
+    const [schema] = first.split('.');
+    if (SEQUENCE_FUNCTIONS.has(name) && first.includes('.') && isAirlockSchema(schema)) return `${name}('${first}')`;
+  }
+  if (NAMES_IN_LISTS.has(kind)) {
+    walk({ [kind]: node }, (key, child) => {
+      if (key === 'List') hit ??= qualifiedIn(nameParts(child.items));
+    });
+  }
   if (hit) return hit;
   // Schema-level: CREATE SCHEMA airlock_x, ALTER … SET SCHEMA airlock, DROP/COMMENT/OWNER of the schema itself.
   if (kind === 'CreateSchemaStmt' && isAirlockSchema(String(node.schemaname ?? ''))) return String(node.schemaname);
@@ -93,14 +79,14 @@ export const airlockObjects: Rule = {
   message:
     "this reaches Airlock's own schemas (airlock, airlock_backup, airlock_trash) by a function, type, trigger, rule, sequence or view, or through search_path: Airlock's state and the functions that guard it are never changed through Airlock",
   check({ kind, node, script, facts }) {
-    for (const change of searchPathChanges({ [kind]: node })) {
+    for (const change of facts.searchPathChanges) {
       if ('unknown' in change) return { detail: `search_path set to ${change.unknown}` };
       if ('to' in change) {
         const own = change.to.find((schema) => isAirlockSchema(schema));
         if (own) return { detail: `search_path set to include ${own}` };
       }
     }
-    const named = airlockNames(kind, node);
+    const named = airlockNames(kind, node, facts);
     if (named) return { detail: named };
     // SELECT … FOR UPDATE on Airlock's tables locks its approvals and ledger rows: Airlock itself would wait.
     if (kind === 'SelectStmt' && node.lockingClause) {
@@ -112,12 +98,12 @@ export const airlockObjects: Rule = {
     if (!catalogue) return false;
     const writes = !(kind === 'SelectStmt' && !node.intoClause && !node.lockingClause) && kind !== 'ExplainStmt';
     if (writes) {
-      for (const relation of unqualifiedRelations({ [kind]: node })) {
+      for (const relation of facts.unqualifiedRelations) {
         const schema = lookUpRelation(catalogue, searchPath, relation);
         if (isAirlockSchema(schema ?? undefined)) return { detail: `${relation.name} resolves to ${schema}.${relation.name} through search_path` };
       }
     }
-    for (const call of calledFunctions({ [kind]: node })) {
+    for (const call of facts.invocations) {
       if (call.schema) continue;
       const own = (lookUpFunction(catalogue, searchPath, call, call.args) ?? []).find((fn) => isAirlockSchema(fn.schema));
       if (own) return { detail: `${call.name}() resolves to ${own.schema}.${own.name} through search_path` };

@@ -14,7 +14,7 @@ export const airlockState: Rule = {
   message: "schema airlock holds Airlock's own approvals, audit trail and ledger: it is never changed through Airlock",
   check({ kind, node, facts }) {
     if (kind === 'SelectStmt' && !node.intoClause && facts.nestedDml.length === 0) return false; // reading it is fine
-    if ([...facts.tables].some((table) => table.startsWith('airlock.'))) return true;
+    for (const table of facts.tables) if (table.startsWith('airlock.')) return true;
     // DROP SCHEMA airlock, ALTER SCHEMA airlock RENAME…: the schema itself, named as a bare string.
     if (kind === 'DropStmt') return namesAirlock(node.objects);
     if (kind === 'RenameStmt' && node.renameType === 'OBJECT_SCHEMA') return node.subname === 'airlock';

@@ -7,6 +7,7 @@ const PRIVILEGE_STATEMENTS = new Set([
 
 export const privilegeChange: Rule = {
   name: 'privilege-change',
+  kinds: new Set([...PRIVILEGE_STATEMENTS, 'AlterSystemStmt', 'VariableSetStmt', 'AlterTableStmt']),
   tier: 'destructive',
   message: 'this changes who may do what (GRANT, REVOKE, roles, SET ROLE, ALTER SYSTEM): access changes go through your access process, not a migration',
   check({ kind, node }) {

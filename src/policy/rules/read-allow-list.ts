@@ -1,4 +1,3 @@
-import { READ_NODE_KINDS } from '../statement-kinds.ts';
 import type { Rule } from './rule.ts';
 
 // The statement kinds that start as reads (statement-kinds.ts): a read is only a
@@ -11,7 +10,6 @@ export const readAllowList: Rule = {
   tier: 'write',
   message: 'this statement contains something Airlock does not know to only read, so it is treated as a write: a read is only what is on the allow-list of node kinds and catalogue functions',
   check({ facts }) {
-    for (const kind of facts.nodeKinds) if (!READ_NODE_KINDS.has(kind)) return { detail: kind };
-    return false;
+    return facts.notReadKind !== undefined && { detail: facts.notReadKind };
   },
 };

@@ -1,3 +1,4 @@
+import type { CreatedFunctions } from '../created-functions.ts';
 import type { SearchPath } from '../definitions.ts';
 import type { RoutineBody } from '../routine-body.ts';
 import type { RoutineVerdict, TargetCatalogue } from '../target-catalogue.ts';
@@ -13,26 +14,26 @@ export interface ScriptContext {
   /** The text opens a transaction itself (BEGIN/START TRANSACTION). */
   hasTransactionBlock: boolean;
   /** Tables created earlier in the same text: locking them blocks nobody. */
-  createdTables: Set<string>;
+  createdTables: ReadonlySet<string>;
   /** Names given to PREPARE earlier in the text. */
-  preparedNames: Set<string>;
+  preparedNames: ReadonlySet<string>;
   /** `SET lock_timeout` / `SET statement_timeout` ran before this statement. */
   lockTimeoutSet: boolean;
   statementTimeoutSet: boolean;
   /** Constraints added NOT VALID earlier in the text (validating them in the same transaction holds the lock all along). */
-  notValidConstraints: Set<string>;
+  notValidConstraints: ReadonlySet<string>;
   /** `table.column` whose CHECK (column IS NOT NULL) was validated earlier in the text: SET NOT NULL then skips its scan. */
-  validatedNotNull: Set<string>;
+  validatedNotNull: ReadonlySet<string>;
   /** Tables on which a constraint added elsewhere (an earlier migration) was validated earlier in the text. */
-  tablesWithValidatedConstraint: Set<string>;
+  tablesWithValidatedConstraint: ReadonlySet<string>;
   /** CHECK (column IS NOT NULL) constraints added earlier in the text: name → `table.column`. */
-  notNullChecks: Map<string, string>;
+  notNullChecks: ReadonlyMap<string, string>;
   /** A `SET search_path` earlier in the text puts this schema before pg_catalog: unqualified names may resolve there. */
   schemaBeforeCatalogue?: string;
   /** The search_path the text itself set before this statement (null: the connection's own). */
   searchPath: SearchPath;
   /** Functions created earlier in the text, by name, with what their bodies do (a trigger may run one). */
-  createdFunctions: Map<string, RoutineVerdict>;
+  createdFunctions: CreatedFunctions;
   /** What the target database's catalogue says about the names used; absent when nothing was looked up. */
   catalogue?: TargetCatalogue;
 }

@@ -1,4 +1,3 @@
-import { calledFunctions } from '../definitions.ts';
 import { lookUpFunction } from '../target-catalogue.ts';
 import { highestTier } from '../tier.ts';
 import type { Rule } from './rule.ts';
@@ -17,10 +16,10 @@ export const userDefinedFunction: Rule = {
   tier: 'destructive',
   message:
     'this calls a function defined in the target database, not a built-in, and it is judged by what its body does (a body that deletes rows is destructive; one Airlock cannot read is a write): call the built-in you mean by its pg_catalog name, or review the function',
-  check({ node, kind, script, facts }) {
+  check({ kind, script, facts }) {
     if (facts.functions.size === 0 && kind !== 'CallStmt') return false; // no call anywhere in this statement
     let worst: { tier: 'read' | 'write' | 'destructive' | 'forbidden'; detail: string } | undefined;
-    for (const call of calledFunctions({ [kind]: node })) {
+    for (const call of facts.invocations) {
       const written = `${call.schema ? `${call.schema}.` : ''}${call.name}()`;
       const candidates = lookUpFunction(script.catalogue, script.searchPath, call, call.args);
       let found: { tier: 'read' | 'write' | 'destructive' | 'forbidden'; detail: string } | undefined;
