@@ -28,9 +28,7 @@ export interface ToolContext {
 export const LIMITS = { sampleRows: 20, selectRows: 100, tables: 200 } as const;
 
 /** A table name the model gave, checked by the database (`to_regclass`) before any use. */
-export function quoteIdentifier(identifier: string): string {
-  return `"${identifier.replace(/"/g, '""')}"`;
-}
+export { quoteIdentifier } from '../src/policy/names.ts';
 
 /** A tool's answer to the model: compact JSON. */
 export function answer(value: unknown): string {

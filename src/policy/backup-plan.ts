@@ -1,6 +1,7 @@
 import type { StatementVerdict } from './classify.ts';
 import { archiveTableFor } from './cleanup-request.ts';
 import { changesRows } from './row-change.ts';
+import { relationName } from './names.ts';
 
 // Statements that destroy what a whole-table copy can hold: a TRUNCATEd or
 // DROPped table, a dropped or retyped column. (What a DELETE, UPDATE, MERGE or
@@ -58,7 +59,7 @@ export function undoPathFor(
     if (node && changesRows(statement.kind, node)) {
       const relation = node.relation as { schemaname?: string; relname?: string };
       kept.push(
-        `the rows statement ${index + 1} deletes or overwrites in ${relation.schemaname || 'public'}.${relation.relname} kept in airlock_backup.${actionId}_s${index + 1}, from the statement's own RETURNING`,
+        `the rows statement ${index + 1} deletes or overwrites in ${relationName(relation)} kept in airlock_backup.${actionId}_s${index + 1}, from the statement's own RETURNING`,
       );
       continue;
     }

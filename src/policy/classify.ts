@@ -14,6 +14,7 @@ import { CreatedFunctions } from './created-functions.ts';
 import { nextSearchPath, searchPathChanges } from './definitions.ts';
 import { judgeRoutineWith } from './routine-judgement.ts';
 import type { TargetCatalogue } from './target-catalogue.ts';
+import { relationName } from './names.ts';
 
 /**
  * The classification engine behind `airlock check` and the `classify` node:
@@ -250,7 +251,7 @@ function remember(script: ScriptContext, statement: ParsedStatement, facts: Tree
     const relation = (kind === 'CreateStmt' ? node.relation : (node.into as { rel?: unknown } | undefined)?.rel) as
       | { schemaname?: string; relname?: string }
       | undefined;
-    if (relation?.relname) script.createdTables = added(script.createdTables, `${relation.schemaname || 'public'}.${relation.relname}`);
+    if (relation?.relname) script.createdTables = added(script.createdTables, relationName(relation));
   } else if (kind === 'PrepareStmt') {
     script.preparedNames = added(script.preparedNames, String(node.name));
   } else if (kind === 'AlterTableStmt') {
@@ -292,7 +293,7 @@ function notNullCheckColumn(expression: unknown): string | undefined {
 function rememberConstraints(script: ScriptContext, node: Node): void {
   const relation = node.relation as { schemaname?: string; relname?: string } | undefined;
   if (!relation?.relname) return;
-  const table = `${relation.schemaname || 'public'}.${relation.relname}`;
+  const table = relationName(relation);
   for (const { AlterTableCmd: command = {} } of (node.cmds ?? []) as { AlterTableCmd?: Node }[]) {
     if (command.subtype === 'AT_AddConstraint') {
       const constraint = (command.def as { Constraint?: Node } | undefined)?.Constraint;

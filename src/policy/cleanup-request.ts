@@ -3,6 +3,7 @@ import { classifyStatement } from './classify.ts';
 import { statementSql } from './deparse.ts';
 import { rowChangeOf, type RangeVar, type RowChange } from './row-change.ts';
 import { unstablePredicate, unstablePredicateRefusal } from './stable-predicate.ts';
+import { quoteIdentifier as quote, relationName as qualifiedTable, splitQualified } from './names.ts';
 
 /**
  * A cleanup (`--table T --where PREDICATE`) becomes one DELETE; in `archive`
@@ -29,12 +30,11 @@ export type CleanupPlan =
 
 /** Where archive mode puts a table's rows: `<schema>.<table>_archive`. */
 export function archiveTableFor(table: string): string {
-  const [schema, name] = table.split('.') as [string, string];
+  const [schema, name] = splitQualified(table);
   return `${schema}.${name}_archive`;
 }
 
 const str = (sval: string) => ({ String: { sval } });
-const quote = (identifier: string) => `"${identifier.replace(/"/g, '""')}"`;
 
 /** The statements that move the rows into the archive table, tagged with the thread that moved them: built as trees. */
 function archiveStatements(relation: RangeVar, where: unknown, threadId: string): string {
@@ -65,9 +65,6 @@ function archiveStatements(relation: RangeVar, where: unknown, threadId: string)
   return `${create};\n${statementSql(insert)};`;
 }
 
-function qualifiedTable(relation: { schemaname?: string; relname?: string }): string {
-  return `${relation.schemaname || 'public'}.${relation.relname}`;
-}
 
 /** Needs the parser loaded (`await loadSqlParser()`). */
 export function planCleanup(table: string, predicate: string, mode: CleanupMode = 'delete', threadId = ''): CleanupPlan {

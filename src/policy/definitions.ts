@@ -1,3 +1,5 @@
+import { quoteQualified } from './names.ts';
+
 /**
  * Facts about what a statement defines now and what will run later: the
  * functions it calls (as written, case kept: `"Count"` is not `count`), the
@@ -179,8 +181,7 @@ export function unqualifiedRelations(root: Node): WrittenName[] {
 /** `schema.type` text of a parameter's TypeName, for to_regprocedure. */
 function typeText(typeName: unknown): string {
   const type = typeName as { names?: NameList; arrayBounds?: unknown[]; pct_type?: boolean } | undefined;
-  const parts = nameParts(type?.names).map((part) => `"${part.replace(/"/g, '""')}"`);
-  return `${parts.join('.')}${type?.arrayBounds?.length ? '[]' : ''}`;
+  return `${quoteQualified(nameParts(type?.names))}${type?.arrayBounds?.length ? '[]' : ''}`;
 }
 
 /** The input argument types of a CREATE FUNCTION (IN, INOUT and VARIADIC parameters, as regprocedure counts them). */

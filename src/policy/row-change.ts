@@ -1,5 +1,6 @@
 import { statementSql } from './deparse.ts';
 import type { ParsedStatement } from './parse-sql.ts';
+import { quoteIdentifier as quote } from './names.ts';
 
 /**
  * Every statement that changes existing rows, as the read-only queries that
@@ -135,7 +136,6 @@ function writesInCte(withClause: unknown): boolean {
   return ctes.some((cte) => !('SelectStmt' in (cte.CommonTableExpr?.ctequery ?? {})));
 }
 
-const quote = (identifier: string) => `"${identifier.replace(/"/g, '""')}"`;
 
 function base(kind: string, relation: RangeVar, arms: ChangeArm[], sample: Node): RowChange {
   return {

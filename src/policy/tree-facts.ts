@@ -9,6 +9,7 @@ import {
   type WrittenName,
 } from './definitions.ts';
 import { READ_NODE_KINDS } from './statement-kinds.ts';
+import { qualifiedName } from './names.ts';
 
 /** What one walk over a statement's parse tree learns, for the rules to read. */
 export interface TreeFacts {
@@ -47,9 +48,7 @@ const OPERATOR_EXPRESSIONS = new Set([
   'AEXPR_LIKE', 'AEXPR_ILIKE', 'AEXPR_SIMILAR',
 ]);
 
-export function qualifiedName(schema: unknown, name: string): string {
-  return `${typeof schema === 'string' && schema ? schema : 'public'}.${name}`;
-}
+export { qualifiedName };
 
 /** `[schema.]name` parts of a function or operator name; more than two parts (a database) are kept as the schema. */
 function nameParts(parts: unknown): FunctionCall | undefined {

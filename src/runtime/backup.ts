@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { faultPoint } from './fault-injection.ts';
+import { quotedTable, splitQualified } from '../policy/names.ts';
 
 /**
  * What was kept, where, and of what kind: `rows` a cleanup removed, `archived`
@@ -37,8 +38,8 @@ export interface BackupOwner {
 }
 
 function quoted(client: pg.PoolClient, table: string): { schema: string; name: string; sql: string } {
-  const [schema, name] = table.split('.') as [string, string];
-  return { schema, name, sql: `${client.escapeIdentifier(schema)}.${client.escapeIdentifier(name)}` };
+  const [schema, name] = splitQualified(table);
+  return { schema, name, sql: quotedTable(table) };
 }
 
 async function exists(client: pg.PoolClient, sql: string): Promise<boolean> {

@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { captureSql, capturedCounts } from '../policy/effect-capture.ts';
 import type { RangeVar } from '../policy/row-change.ts';
 import { register, type Backup, type BackupOwner } from './backup.ts';
+import { quotedTable } from '../policy/names.ts';
 
 /**
  * Run a statement that changes rows so that it keeps what it changes, in the
@@ -46,10 +47,7 @@ export async function changeAndKeep(
   const tag = options.shape === 'changed' ? 'NULL::text AS airlock_change, ' : '';
   await client.query(`CREATE TABLE ${backup} AS SELECT ${tag}t.* FROM ${source.sql} AS t WITH NO DATA`);
   const archive = options.archive
-    ? options.archive.table
-        .split('.')
-        .map((part) => client.escapeIdentifier(part))
-        .join('.')
+    ? quotedTable(options.archive.table)
     : undefined;
   const sql = captureSql(statement, { backup, shape: options.shape, ...(archive ? { archive } : {}) });
   const { rows } = await client.query({ text: sql, values: archive ? [options.archive!.threadId] : [], queryMode: 'extended' } as pg.QueryConfig);

@@ -6,6 +6,7 @@ import { useAirlock } from './airlock.ts';
 import { appendAudit } from './audit.ts';
 import { describeDatabaseError } from './errors.ts';
 import type { MigrationState } from './migration-state.ts';
+import { quoteQualified } from '../policy/names.ts';
 
 export interface CannotRun {
   statement: number;
@@ -28,7 +29,7 @@ export async function firstThatCannotRun(client: pg.PoolClient, checks: Runnable
         // Built from the tree, never by prefixing the user's text.
         await client.query(statementSql({ ExplainStmt: { query: check.node, options: [] } }));
       } else {
-        await client.query('SELECT $1::regclass', [check.relation.map((part) => `"${part.replace(/"/g, '""')}"`).join('.')]);
+        await client.query('SELECT $1::regclass', [quoteQualified(check.relation)]);
       }
       await client.query('RELEASE SAVEPOINT airlock_runnable');
     } catch (error) {

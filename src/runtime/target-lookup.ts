@@ -14,6 +14,7 @@ import {
   type TargetQuestion,
 } from '../policy/target-catalogue.ts';
 import { pathKey } from '../policy/definitions.ts';
+import { quoteIdentifier as quoteIdent } from '../policy/names.ts';
 
 /**
  * The target-aware half of classify: the pure classifier says which names it
@@ -169,9 +170,6 @@ export async function answerExisting(session: Session, path: SearchPath, object:
   };
 }
 
-function quoteIdent(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
-}
 
 function questionKey(question: TargetQuestion): string {
   switch (question.about) {

@@ -3,6 +3,7 @@ import { useAirlock } from './airlock.ts';
 import type { BackupKind, TrashedName } from './backup.ts';
 import { AirlockError, badInput, ExitCode } from './errors.ts';
 import { fingerprintOf } from './backup.ts';
+import { quoteIdentifier as quote, quotedTable as qualified, splitQualified } from '../policy/names.ts';
 
 interface BackupRecord {
   source_table: string;
@@ -54,14 +55,6 @@ function undoChangedSql(backup: BackupRecord): string {
   return sql.join('\n');
 }
 
-function quote(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
-}
-
-function qualified(table: string): string {
-  const [schema, name] = table.split('.') as [string, string];
-  return `${quote(schema)}.${quote(name)}`;
-}
 
 /** The SQL that puts back what an action kept: its rows, or its table. */
 function undoSqlFor(backups: BackupRecord[]): string {
@@ -79,8 +72,8 @@ function undoSqlFor(backups: BackupRecord[]): string {
         ].join('\n');
       }
       if (backup.kind === 'table') {
-        const [schema, name] = backup.source_table.split('.') as [string, string];
-        const [, trashed] = backup.backup_table.split('.') as [string, string];
+        const [schema, name] = splitQualified(backup.source_table);
+        const [, trashed] = splitQualified(backup.backup_table);
         // Back into its schema under its own name, then its indexes and sequences under theirs.
         return [
           `ALTER TABLE ${qualified(backup.backup_table)} SET SCHEMA ${quote(schema)};`,
@@ -140,7 +133,7 @@ async function checkUntouched(actionId: string, backup: BackupRecord): Promise<v
  */
 async function checkNamesFree(actionId: string, backup: BackupRecord): Promise<void> {
   const airlock = await useAirlock();
-  const [schema, name] = backup.source_table.split('.') as [string, string];
+  const [schema, name] = splitQualified(backup.source_table);
   const names = [name, ...(backup.renamed ?? []).map((object) => object.original)];
   const { rows } = await airlock.databases.target.query<{ name: string }>(
     'SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relname = ANY($2) ORDER BY 1',

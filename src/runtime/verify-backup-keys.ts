@@ -1,11 +1,8 @@
 import type pg from 'pg';
 import type { ExecutionResult } from './migration-state.ts';
 import { primaryKeyOf } from './backup.ts';
+import { quotedTable } from '../policy/names.ts';
 
-function qualified(client: pg.PoolClient, table: string): string {
-  const [schema, name] = table.split('.') as [string, string];
-  return `${client.escapeIdentifier(schema)}.${client.escapeIdentifier(name)}`;
-}
 
 /**
  * After the commit: does each backup hold exactly what its statement removed?
@@ -19,8 +16,8 @@ export async function backupKeyProblems(client: pg.PoolClient, result: Execution
   for (const change of result.changes ?? []) {
     const source = result.backups?.find((backup) => backup.backup === change.backup)?.source;
     if (!source) continue;
-    const kept = qualified(client, change.backup);
-    const table = qualified(client, source);
+    const kept = quotedTable(change.backup);
+    const table = quotedTable(source);
     const tagged = (await client.query(`SELECT 1 FROM pg_attribute WHERE attrelid = $1::regclass AND attname = 'airlock_change' AND NOT attisdropped`, [kept])).rows.length > 0;
     const { rows: counts } = await client.query<{ change: string; n: string }>(
       tagged ? `SELECT airlock_change AS change, count(*) AS n FROM ${kept} GROUP BY 1` : `SELECT 'DELETE' AS change, count(*) AS n FROM ${kept}`,

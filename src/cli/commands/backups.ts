@@ -5,6 +5,7 @@ import { appendAudit } from '../../runtime/audit.ts';
 import { badInput, ExitCode } from '../../runtime/errors.ts';
 import { requesterFrom } from '../identity.ts';
 import { age, runCommand } from '../output.ts';
+import { quotedTable } from '../../policy/names.ts';
 
 interface BackupRow {
   backup_id: string;
@@ -20,12 +21,6 @@ interface BackupRow {
   undone_at: Date | null;
 }
 
-function quotedTable(table: string): string {
-  return table
-    .split('.')
-    .map((part) => `"${part.replace(/"/g, '""')}"`)
-    .join('.');
-}
 
 export function registerBackups(program: Command): void {
   const backups = program

@@ -4,6 +4,7 @@ import type { RoutineBody } from '../routine-body.ts';
 import type { RoutineVerdict, TargetCatalogue } from '../target-catalogue.ts';
 import type { Tier } from '../tier.ts';
 import type { TreeFacts } from '../tree-facts.ts';
+import { relationName } from '../names.ts';
 
 export type Node = Record<string, unknown>;
 
@@ -88,8 +89,7 @@ export function alterCommands(node: Node): AlterCommand[] {
 /** `schema.table` of an ALTER/INDEX/… statement's relation. */
 export function relationOf(node: Node): string | undefined {
   const relation = node.relation as { schemaname?: string; relname?: string } | undefined;
-  if (!relation?.relname) return undefined;
-  return `${relation.schemaname || 'public'}.${relation.relname}`;
+  return relation?.relname ? relationName(relation) : undefined;
 }
 
 /** Was the statement's table created earlier in the same text (so nobody else can be using it)? */

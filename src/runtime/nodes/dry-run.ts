@@ -20,6 +20,7 @@ import type { MigrationState } from '../migration-state.ts';
 import { refuseWhatCannotRun } from '../runnable-trial.ts';
 import { undoPlan } from '../undo-plan.ts';
 import { threadIdOf } from './thread-id.ts';
+import { relationName as qualifiedOf } from '../../policy/names.ts';
 
 interface Target {
   /** 1-based statement number in a migration; 1 for a cleanup. */
@@ -33,9 +34,6 @@ interface Target {
   createdHere?: boolean;
 }
 
-function qualifiedOf(relation: RangeVar | undefined): string {
-  return `${relation?.schemaname || 'public'}.${relation?.relname ?? '?'}`;
-}
 
 /**
  * What the dry-run measures: the cleanup's DELETE, or each statement of a
