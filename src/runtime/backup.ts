@@ -1,4 +1,6 @@
 import type pg from 'pg';
+import type { BackupKind, TrashedName } from '../contracts/backup-record.ts';
+import { insertBackup } from './backups-store.ts';
 import { faultPoint } from './fault-injection.ts';
 import { quotedTable, splitQualified } from '../policy/names.ts';
 
@@ -19,14 +21,7 @@ export interface Backup {
   /** A trashed table's indexes and owned sequences, under the names they have in the trash. */
   renamed?: TrashedName[];
 }
-export type BackupKind = 'rows' | 'archived' | 'table' | 'column' | 'copy' | 'changed' | 'definition';
-
-/** An object that travelled to the trash with its table, renamed there so that names never collide. */
-export interface TrashedName {
-  kind: 'index' | 'sequence';
-  original: string;
-  trashed: string;
-}
+export type { BackupKind, TrashedName };
 
 export interface BackupOwner {
   threadId: string;
@@ -61,14 +56,20 @@ export async function fingerprintOf(client: pg.PoolClient | pg.Pool, table: stri
 
 export async function register(client: pg.PoolClient, owner: BackupOwner, backup: Backup, fingerprinted = true): Promise<Backup> {
   const fingerprint = fingerprinted ? await fingerprintOf(client, quoted(client, backup.backup).sql) : null;
-  await client.query(
-    `INSERT INTO airlock.backups (idempotency_key, thread_id, source_table, backup_table, row_count, action_id, kind, environment, source_column, fingerprint, created_at, renamed)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-    [
-      owner.idempotencyKey, owner.threadId, backup.source, backup.backup, backup.rows, owner.actionId, backup.kind, owner.environment,
-      backup.column ?? null, fingerprint, owner.createdAt, backup.renamed ? JSON.stringify(backup.renamed) : null,
-    ],
-  );
+  await insertBackup(client, {
+    idempotency_key: owner.idempotencyKey,
+    thread_id: owner.threadId,
+    source_table: backup.source,
+    backup_table: backup.backup,
+    row_count: String(backup.rows),
+    action_id: owner.actionId,
+    kind: backup.kind ?? 'copy',
+    environment: owner.environment,
+    source_column: backup.column ?? null,
+    fingerprint,
+    created_at: owner.createdAt,
+    renamed: backup.renamed ?? null,
+  });
   faultPoint('during-backup');
   return backup;
 }

@@ -1,21 +1,13 @@
 import { archiveTableFor } from '../policy/cleanup-request.ts';
 import { useAirlock } from './airlock.ts';
-import type { BackupKind, TrashedName } from './backup.ts';
+import type { BackupRow } from '../contracts/backup-record.ts';
+import { backupsOfAction } from './backups-store.ts';
 import { AirlockError, badInput, ExitCode } from './errors.ts';
 import { fingerprintOf } from './backup.ts';
 import { quoteIdentifier as quote, quotedTable as qualified, splitQualified } from '../policy/names.ts';
 
-interface BackupRecord {
-  source_table: string;
-  backup_table: string;
-  row_count: string;
-  kind: BackupKind;
-  environment: string | null;
-  thread_id: string;
-  source_column: string | null;
-  fingerprint: string | null;
-  /** kind `table`: its indexes and sequences, renamed in the trash. */
-  renamed: TrashedName[] | null;
+/** A backup row, with what the undo plan reads from the catalogue at undo time. */
+interface BackupRecord extends BackupRow {
   /** kind `column`: the backup's key columns and the column's type, read at undo time. */
   key?: string[];
   type?: string;
@@ -153,10 +145,7 @@ async function checkNamesFree(actionId: string, backup: BackupRecord): Promise<v
  */
 export async function undoPlan(actionId: string): Promise<{ sql: string; environment: string }> {
   const airlock = await useAirlock();
-  const { rows } = await airlock.databases.target.query<BackupRecord>(
-    'SELECT source_table, backup_table, row_count, kind, environment, thread_id, source_column, fingerprint, renamed FROM airlock.backups WHERE action_id = $1 ORDER BY backup_id',
-    [actionId],
-  );
+  const rows: BackupRecord[] = await backupsOfAction(airlock.databases.target, actionId);
   if (rows.length === 0) {
     throw badInput(`no action ${actionId} with a backup: the id is printed by migrate/cleanup/approve as action_id (see "airlock history THREAD")`);
   }

@@ -6,20 +6,9 @@ import { badInput, ExitCode } from '../../runtime/errors.ts';
 import { requesterFrom } from '../identity.ts';
 import { age, runCommand } from '../output.ts';
 import { quotedTable } from '../../policy/names.ts';
+import type { BackupRow } from '../../contracts/backup-record.ts';
+import { allBackups, deleteBackupRow, lockBackupsOlderThan } from '../../runtime/backups-store.ts';
 
-interface BackupRow {
-  backup_id: string;
-  action_id: string | null;
-  kind: string;
-  source_table: string;
-  backup_table: string;
-  row_count: string;
-  environment: string | null;
-  thread_id: string;
-  created_at: Date;
-  undone_by: string | null;
-  undone_at: Date | null;
-}
 
 
 export function registerBackups(program: Command): void {
@@ -31,7 +20,7 @@ export function registerBackups(program: Command): void {
     .action(async (options: { json?: boolean }) =>
       runCommand(options, async () => {
         const airlock = await useAirlock();
-        const { rows } = await airlock.databases.target.query<BackupRow>('SELECT * FROM airlock.backups ORDER BY created_at, backup_id');
+        const rows = await allBackups(airlock.databases.target);
         const now = airlock.clock();
         const list = rows.map((row) => ({
           action_id: row.action_id,
@@ -76,10 +65,10 @@ export function registerBackups(program: Command): void {
         const pruned: BackupRow[] = [];
         try {
           await client.query('BEGIN');
-          const { rows } = await client.query<BackupRow>('SELECT * FROM airlock.backups WHERE created_at < $1 FOR UPDATE', [cutoff]);
+          const rows = await lockBackupsOlderThan(client, cutoff);
           for (const row of rows) {
             await client.query(`DROP TABLE IF EXISTS ${quotedTable(row.backup_table)}`);
-            await client.query('DELETE FROM airlock.backups WHERE backup_id = $1', [row.backup_id]);
+            await deleteBackupRow(client, row.backup_id);
             pruned.push(row);
           }
           await client.query('COMMIT');

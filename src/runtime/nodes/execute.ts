@@ -20,6 +20,7 @@ import { describeDatabaseError } from '../errors.ts';
 import { faultPoint } from '../fault-injection.ts';
 import type { ExecutionResult, MigrationState } from '../migration-state.ts';
 import { threadIdOf } from './thread-id.ts';
+import { markBackupsUndone } from '../backups-store.ts';
 
 const MAX_ROWS_KEPT = 50;
 const COMMAND_OF: Record<string, string> = { DeleteStmt: 'DELETE', UpdateStmt: 'UPDATE', MergeStmt: 'MERGE', InsertStmt: 'INSERT' };
@@ -227,7 +228,7 @@ async function runInTransaction(
     };
     if (state.undoOf) {
       // In the restore's own transaction: a backup is marked undone exactly when its rows are back.
-      await client.query('UPDATE airlock.backups SET undone_by = $2, undone_at = $3 WHERE action_id = $1', [state.undoOf, owner.threadId, owner.createdAt]);
+      await markBackupsUndone(client, state.undoOf, owner.threadId, owner.createdAt);
     }
     if (!readOnly) {
       await client.query('UPDATE airlock.ledger SET result = $2 WHERE idempotency_key = $1', [
