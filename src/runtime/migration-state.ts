@@ -93,3 +93,11 @@ export const CleanupInput = z.object({
   requestedBy: z.string().describe('who asks: a person, or an agent as agent:NAME'),
 });
 export type CleanupInput = z.infer<typeof CleanupInput>;
+
+/** The cleanup graph's state: the migration state plus the cleanup's own input (the DELETE is built from it by prepare). */
+export const CleanupState = MigrationState.extend({
+  table: CleanupInput.shape.table.optional(),
+  predicate: CleanupInput.shape.predicate.optional(),
+  mode: CleanupInput.shape.mode.optional(),
+});
+export type CleanupState = z.infer<typeof CleanupState>;
