@@ -1,6 +1,7 @@
 import { interrupt, type LangGraphRunnableConfig } from '@langchain/langgraph';
 import { actionIdFor, approvalIdFor, confirmationToken, idempotencyKeyFor } from '../../policy/action-identity.ts';
 import { undoPathFor } from '../../policy/backup-plan.ts';
+import { cleanupFilterOfEdit } from '../../policy/cleanup-request.ts';
 import { describeRadius } from '../../policy/blast-radius.ts';
 import { loadSqlParser, parseSql } from '../../policy/parse-sql.ts';
 import { RUN_SQL, type ApprovalRequest } from '../../policy/approval-request.ts';
@@ -116,7 +117,9 @@ export async function approve(state: MigrationState, config: LangGraphRunnableCo
   const ttlHours = airlock.policy.policy.approvalTtlHours;
   // An edit that does not raise the tier is approved by the edit itself (if its
   // author may approve this action); a higher tier waits for a new approval.
-  if (state.edit && !tierGrew(state.edit.fromTier as Tier, approval.tier)) {
+  // A cleanup is decided on the rows its filter picks, and an edited filter picks
+  // rows the editor has not seen measured: it always waits for a new approval.
+  if (state.edit && !state.cleanup && !tierGrew(state.edit.fromTier as Tier, approval.tier)) {
     const editor = state.edit.by;
     const byEditor = approval.status === 'approved' && approval.decided_by === editor; // a re-run after a crash
     const judged = byEditor
@@ -182,12 +185,16 @@ export async function approve(state: MigrationState, config: LangGraphRunnableCo
           actor: judgement.reviewer,
           environment: approval.environment,
           outcome: 'edited',
-          message: `Edited by ${judgement.reviewer} in ${approval.environment}: the new SQL goes through classify and permit again; the old action will not run.`,
+          message: state.cleanup
+            ? `Edited by ${judgement.reviewer} in ${approval.environment}: the new filter goes through prepare, classify, permit and the dry-run again, and waits for a new approval; the old action will not run.`
+            : `Edited by ${judgement.reviewer} in ${approval.environment}: the new SQL goes through classify and permit again; the old action will not run.`,
           detail: { previousSql: approval.sql, editedSql: judgement.sql },
           eventKey: `${approvalId}:decided`,
         });
         return {
           sql: judgement.sql,
+          // A cleanup's edit is its filter: prepare builds the DELETE from it again (the graph goes back there).
+          ...(state.cleanup ? ({ predicate: cleanupFilterOfEdit(judgement.sql, state.cleanup.table) } as Partial<MigrationState>) : {}),
           approval: { approvalId, status: 'edited', decidedBy: judgement.reviewer },
           edit: { by: judgement.reviewer, fromApprovalId: approvalId, fromTier: approval.tier, fromSql: approval.sql },
         };
