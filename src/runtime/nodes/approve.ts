@@ -176,8 +176,8 @@ export async function approve(state: MigrationState, config: LangGraphRunnableCo
 
     if (judgement.outcome === 'edited') {
       const reason = `edited by ${judgement.reviewer}: replaced by the edited SQL, which is checked again`;
-      const { approval: decided } = await decideApproval(db, approvalId, { status: 'rejected', decidedBy: judgement.reviewer, reason, decidedAt: clock.now });
-      if (decided?.status === 'rejected' && decided.reason?.startsWith('edited by')) {
+      const { approval: decided } = await decideApproval(db, approvalId, { status: 'edited', decidedBy: judgement.reviewer, reason, decidedAt: clock.now });
+      if (decided?.status === 'edited') {
         await appendAudit(db, {
           threadId,
           approvalId,
@@ -201,13 +201,15 @@ export async function approve(state: MigrationState, config: LangGraphRunnableCo
       }
       // Someone else decided first: fall through and follow their decision.
     }
+    // An edit that lost to another decision is not a decision of its own: it follows that one.
     const status = judgement.outcome === 'edited' ? 'rejected' : judgement.outcome;
     const reason = judgement.outcome === 'rejected' ? judgement.reason : undefined;
     // The CLI usually made this transition already (so that one of many racing
     // reviewers wins); a resume from Studio or an SDK makes it here.
     const { approval: decided } = await decideApproval(db, approvalId, { status, decidedBy: judgement.reviewer, reason, decidedAt: clock.now });
     // Whoever decided first wins, even if that is not this resume's reviewer.
-    const finalStatus = decided?.status === 'rejected' ? 'rejected' : 'approved';
+    // Only an approved row runs: rejected, edited (the edited action runs under its own approval) or missing does not.
+    const finalStatus = decided?.status === 'approved' ? 'approved' : 'rejected';
     const decidedBy = decided?.decided_by ?? judgement.reviewer;
     const finalReason = decided?.reason ?? reason;
     await appendAudit(db, {
