@@ -27,6 +27,8 @@ export interface RunOutcome {
   /** The thread has not reached its end: it is running in another process, or stopped part-way. */
   in_progress?: boolean;
   blast_radius?: BlastRadius;
+  /** A blocked thread: the rule or check that stopped it (`blast-radius-cap`, `agent-permission`…), for code that acts on it. */
+  refusal_code?: string;
 }
 
 export type GraphKind = 'migration' | 'cleanup' | 'agent';
@@ -96,6 +98,7 @@ export async function threadOutcome(threadId: string): Promise<RunOutcome> {
     environment: values.resolvedEnvironment ?? values.environment,
     ...(values.reason ? { reason: values.reason } : {}),
     ...(values.blastRadius ? { blast_radius: values.blastRadius } : {}),
+    ...(values.status === 'blocked' && values.refusalCode ? { refusal_code: values.refusalCode } : {}),
   };
   const [pending] = interrupts;
   if (pending) {
