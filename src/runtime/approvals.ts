@@ -1,10 +1,15 @@
 import type pg from 'pg';
 import type { PendingApproval } from '../policy/review-decision.ts';
-import { APPROVAL_REQUEST_COLUMNS, type Approval, type ApprovalRequestRow, type DecidedStatus } from '../policy/approval-record.ts';
+import { APPROVAL_REQUEST_COLUMNS, ApprovalRecord, type Approval, type ApprovalRequestRow, type DecidedStatus } from '../policy/approval-record.ts';
 
 type Queryable = Pick<pg.Pool, 'query'>;
 
 export type { Approval, ApprovalRequestRow, ApprovalStatus } from '../policy/approval-record.ts';
+
+/** A row as the database returned it, checked against the one definition of its shape. */
+function approvalOf(row: unknown): Approval {
+  return ApprovalRecord.parse(row);
+}
 
 const REQUEST_PLACEHOLDERS = APPROVAL_REQUEST_COLUMNS.map((_, index) => `$${index + 1}`).join(', ');
 
@@ -26,24 +31,24 @@ export async function requestApproval(db: Queryable, request: ApprovalRequestRow
 }
 
 export async function findApproval(db: Queryable, approvalId: string): Promise<Approval | undefined> {
-  const { rows } = await db.query<Approval>('SELECT * FROM airlock.approvals WHERE approval_id = $1', [approvalId]);
-  return rows[0];
+  const { rows } = await db.query('SELECT * FROM airlock.approvals WHERE approval_id = $1', [approvalId]);
+  return rows[0] ? approvalOf(rows[0]) : undefined;
 }
 
 export async function approvalsForThread(db: Queryable, threadId: string): Promise<Approval[]> {
-  const { rows } = await db.query<Approval>(
+  const { rows } = await db.query(
     'SELECT * FROM airlock.approvals WHERE thread_id = $1 ORDER BY requested_at',
     [threadId],
   );
-  return rows;
+  return rows.map(approvalOf);
 }
 
 /** Pending approvals, oldest first (one scan of a partial index). */
 export async function pendingApprovals(db: Queryable): Promise<Approval[]> {
-  const { rows } = await db.query<Approval>(
+  const { rows } = await db.query(
     "SELECT * FROM airlock.approvals WHERE status = 'pending' ORDER BY requested_at, approval_id",
   );
-  return rows;
+  return rows.map(approvalOf);
 }
 
 /**
@@ -56,12 +61,12 @@ export async function decideApproval(
   approvalId: string,
   decision: { status: DecidedStatus; decidedBy: string; reason?: string; decidedAt: Date },
 ): Promise<{ won: boolean; approval: Approval | undefined }> {
-  const { rows } = await db.query<Approval>(
+  const { rows } = await db.query(
     `UPDATE airlock.approvals SET status = $2, decided_by = $3, decided_at = $5, reason = $4
       WHERE approval_id = $1 AND status = 'pending' RETURNING *`,
     [approvalId, decision.status, decision.decidedBy, decision.reason ?? null, decision.decidedAt],
   );
-  if (rows[0]) return { won: true, approval: rows[0] };
+  if (rows[0]) return { won: true, approval: approvalOf(rows[0]) };
   return { won: false, approval: await findApproval(db, approvalId) };
 }
 
