@@ -15,7 +15,7 @@ import pg from 'pg';
 import { BUILT_IN_POLICY } from '../src/policy/policy-file.ts';
 import { modelConfigured } from '../src/runtime/chat-model.ts';
 import { ensureEmbeddedPostgres, stopEmbeddedPostgres } from '../src/runtime/embedded-postgres.ts';
-import { startScriptedModel, type Turn } from '../test/helpers/scripted-openai.ts';
+import { startScriptedModel, type Turn } from '../src/runtime/scripted-openai.ts';
 
 interface Scenario {
   name: string;

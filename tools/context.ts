@@ -1,3 +1,17 @@
+import type { CleanupInput, MigrationInput } from '../src/runtime/migration-state.ts';
+import type { RunOutcome } from '../src/runtime/run-outcome.ts';
+
+/**
+ * How the write tools hand an action to the migration or cleanup graph. The
+ * threads layer supplies it (src/runtime/migration-runner.ts): the tools do
+ * not import the runner, so the agent graph, its tools and the runner that
+ * starts the agent's proposals form no import cycle.
+ */
+export interface ProposePort {
+  migration(input: MigrationInput, threadId: string): Promise<RunOutcome>;
+  cleanup(input: CleanupInput, threadId: string): Promise<RunOutcome>;
+}
+
 /** What every tool of one agent run knows: where it acts, as whom, in which thread. */
 export interface ToolContext {
   /** The environment the run was started for; the model cannot choose another. */
@@ -6,6 +20,8 @@ export interface ToolContext {
   agent: string;
   /** The agent's thread: proposals get threads named after it. */
   threadId: string;
+  /** Where proposals go. */
+  propose: ProposePort;
 }
 
 /** Hard limits, whatever the model asks for. */

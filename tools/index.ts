@@ -8,7 +8,7 @@ import { proposeMigrationTool } from './propose-migration.ts';
 import { runSelectTool } from './run-select.ts';
 import { sampleRowsTool } from './sample-rows.ts';
 
-export { ToolRefusal, type ToolContext } from './context.ts';
+export { ToolRefusal, type ProposePort, type ToolContext } from './context.ts';
 
 /** Every tool the agent has. There is no generic execute tool. */
 export function agentTools(context: ToolContext) {
@@ -24,5 +24,4 @@ export function agentTools(context: ToolContext) {
   ];
 }
 
-export const READ_TOOLS = ['list_tables', 'describe_table', 'sample_rows', 'count_rows', 'run_select', 'explain'] as const;
-export const WRITE_TOOLS = ['propose_migration', 'propose_cleanup'] as const;
+export { READ_TOOLS, WRITE_TOOLS } from '../src/policy/agent-names.ts';

@@ -1,6 +1,5 @@
 import { tool } from '@langchain/core/tools';
 import { z } from 'zod';
-import { startCleanup } from '../src/runtime/migration-runner.ts';
 import { detached } from '../src/runtime/detached.ts';
 import { answer, type ToolContext } from './context.ts';
 import { proposalSummary, proposalThread } from './proposal-summary.ts';
@@ -17,8 +16,8 @@ export function proposeCleanupTool(context: ToolContext) {
   return tool(
     async ({ table, where, mode }, config) => {
       const outcome = await detached(() =>
-        startCleanup(
-        { table, predicate: where, mode: mode ?? 'delete', environment: context.environment, requestedBy: context.agent },
+        context.propose.cleanup(
+          { table, predicate: where, mode: mode ?? 'delete', environment: context.environment, requestedBy: context.agent },
           proposalThread(context, 'cln', config, () => ++count),
         ),
       );

@@ -1,6 +1,5 @@
 import { tool } from '@langchain/core/tools';
 import { z } from 'zod';
-import { startMigration } from '../src/runtime/migration-runner.ts';
 import { detached } from '../src/runtime/detached.ts';
 import { answer, type ToolContext } from './context.ts';
 import { proposalSummary, proposalThread } from './proposal-summary.ts';
@@ -20,8 +19,8 @@ export function proposeMigrationTool(context: ToolContext) {
   return tool(
     async ({ sql }, config) => {
       const outcome = await detached(() =>
-        startMigration(
-        { sql, environment: context.environment, requestedBy: context.agent },
+        context.propose.migration(
+          { sql, environment: context.environment, requestedBy: context.agent },
           proposalThread(context, 'mig', config, () => ++count),
         ),
       );

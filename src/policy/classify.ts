@@ -12,7 +12,7 @@ import { higherTier, highestTier, type Tier } from './tier.ts';
 import { gatherFacts, type TreeFacts } from './tree-facts.ts';
 import { CreatedFunctions } from './created-functions.ts';
 import { nextSearchPath, searchPathChanges } from './definitions.ts';
-import { judgeRoutine } from './routine-verdict.ts';
+import { judgeRoutineWith } from './routine-judgement.ts';
 import type { TargetCatalogue } from './target-catalogue.ts';
 
 /**
@@ -263,7 +263,7 @@ function remember(script: ScriptContext, statement: ParsedStatement, facts: Tree
     // A trigger created later in the same text runs this body.
     const parts = ((node.funcname ?? []) as { String?: { sval?: string } }[]).map((part) => part.String?.sval ?? '');
     const { catalogue } = script;
-    script.createdFunctions.add(parts[parts.length - 1] ?? '', () => judgeRoutine(kind, node, statement.text, catalogue));
+    script.createdFunctions.add(parts[parts.length - 1] ?? '', () => judgeRoutineWith({ classifySql, classifyStatement }, kind, node, statement.text, catalogue));
   }
   // SET search_path / set_config('search_path', …): later statements' names resolve through it.
   script.searchPath = nextSearchPath(script.searchPath, facts?.searchPathChanges ?? searchPathChanges({ [kind]: node }));

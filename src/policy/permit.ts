@@ -1,3 +1,4 @@
+import { AGENT_PREFIX, READ_TOOLS } from './agent-names.ts';
 import type { Policy, EnvironmentPolicy } from './policy-file.ts';
 import { ownEntry } from './own-key.ts';
 import type { Tier } from './tier.ts';
@@ -31,7 +32,6 @@ export interface PermitRequest {
   tool: string;
 }
 
-const AGENT_PREFIX = 'agent:';
 
 function entryFor(environment: string, policy: Policy): { name: string; settings: EnvironmentPolicy; unknown: boolean } {
   const settings = ownEntry(policy.environments, environment);
@@ -47,11 +47,11 @@ const SAME_GRANT: Record<string, readonly string[]> = {
   cleanup: ['propose_cleanup'],
   propose_cleanup: ['cleanup'],
 };
-const READ_TOOLS = new Set(['list_tables', 'describe_table', 'sample_rows', 'count_rows', 'run_select', 'explain']);
+const READ_TOOL_NAMES: ReadonlySet<string> = new Set(READ_TOOLS);
 
 function grants(tools: readonly string[], tool: string): boolean {
   if (tools.includes('*') || tools.includes(tool)) return true;
-  if (READ_TOOLS.has(tool) && tools.includes('read')) return true;
+  if (READ_TOOL_NAMES.has(tool) && tools.includes('read')) return true;
   return (ownEntry(SAME_GRANT, tool) ?? []).some((alias) => tools.includes(alias));
 }
 

@@ -1,3 +1,4 @@
+import { isAgentIdentity } from './agent-names.ts';
 import { z } from 'zod';
 import type { Tier } from './tier.ts';
 import { ownEntry } from './own-key.ts';
@@ -128,7 +129,7 @@ export function judgeDecision(
   if (decision.type === 'reject') {
     return { outcome: 'rejected', reviewer, reason: decision.reason?.trim() || 'no reason given' };
   }
-  if (reviewer.startsWith('agent:')) {
+  if (isAgentIdentity(reviewer)) {
     return { outcome: 'refused', reason: `${reviewer} is an agent identity, and agents can never approve or edit: ask a person` };
   }
   if (decision.type === 'edit' && !decision.editedSql?.trim()) {

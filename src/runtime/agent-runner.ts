@@ -1,16 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { agentGraph } from '../../graphs/agent.ts';
+import { agentGraph } from './migration-runner.ts';
 import { useAirlock } from './airlock.ts';
-import type { AgentStateValue, ToolLogEntry } from './agent-state.ts';
+import { agentIdentity, type AgentInput, type AgentStateValue, type ToolLogEntry } from './agent-state.ts';
 import { chatModelFromEnv } from './chat-model.ts';
 
-export interface AgentInput {
-  task: string;
-  environment: string;
-  requestedBy: string;
-  /** The agent's role in the policy (it acts as agent:ROLE). */
-  role: string;
-}
+export type { AgentInput };
 
 /** What one agent run came to, for the CLI, tests and the red-team harness. */
 export interface AgentOutcome {
@@ -34,7 +28,7 @@ export function outcomeOf(threadId: string, state: AgentStateValue): AgentOutcom
     status: state.status,
     ...(state.reason ? { reason: state.reason } : {}),
     environment: state.environment,
-    agent: `agent:${state.role}`,
+    agent: agentIdentity(state.role),
     ...(answer ? { answer } : {}),
     tools: state.toolLog,
     pending_approvals: state.toolLog.filter((entry) => entry.status === 'pending_approval' && entry.approvalId).map((entry) => entry.approvalId!),

@@ -53,8 +53,6 @@ export const AgentInput = z.object({
   requestedBy: z.string().describe('the person who starts the run'),
   role: z.string().describe('the agent role in the policy (its tools and environments); it acts as agent:ROLE'),
 });
+export type AgentInput = z.infer<typeof AgentInput>;
 
-export const AGENT_PREFIX = 'agent:';
-export function agentIdentity(role: string): string {
-  return `${AGENT_PREFIX}${role}`;
-}
+export { AGENT_PREFIX, agentIdentity } from '../policy/agent-names.ts';

@@ -5,6 +5,7 @@ import { readResume } from '../policy/review-decision.ts';
 import { useAirlock } from './airlock.ts';
 import { apiThreads } from './api-threads.ts';
 import { AirlockError, describeDatabaseError } from './errors.ts';
+import { httpStatusFor } from './http-status.ts';
 import { compiledGraph, pendingInterrupts, type GraphKind } from './migration-runner.ts';
 import { loadApproval, screenDecision } from './review.ts';
 
@@ -133,7 +134,7 @@ export async function createApiServer(): Promise<Hono> {
   app.notFound((c) => c.json({ error: `${c.req.method} ${c.req.path} is not served: ${NOT_SERVED}` }, 404));
   app.onError((error, c) => {
     if (error instanceof HTTPException) return c.json({ error: error.message }, error.status);
-    if (error instanceof AirlockError) return c.json({ error: error.message }, 400);
+    if (error instanceof AirlockError) return c.json({ error: error.message }, httpStatusFor(error.exitCode));
     if (process.env.AIRLOCK_DEBUG) process.stderr.write(`${error.stack}\n`);
     return c.json({ error: `unexpected error: ${describeDatabaseError(error)}` }, 500);
   });

@@ -4,6 +4,7 @@ import { secretReach } from '../policy/agent-secret-reach.ts';
 import { classifySql } from '../policy/classify.ts';
 import { checkText, maskSecrets } from '../policy/guardrails/index.ts';
 import { loadSqlParser, parseSql } from '../policy/parse-sql.ts';
+import { agentIdentity } from '../policy/agent-names.ts';
 import { agentRefusal } from '../policy/permit.ts';
 import type { Policy } from '../policy/policy-file.ts';
 import { readSettings } from './config.ts';
@@ -53,7 +54,7 @@ function denial(toolCallId: string, name: string, rule: string, message: string)
  *   hidden in data withheld.
  */
 export function airlockMiddleware(options: AirlockMiddlewareOptions) {
-  const agent = `agent:${options.role}`;
+  const agent = agentIdentity(options.role);
   const sqlArguments = options.sqlArguments ?? ['sql', 'query'];
   const policy = () => options.policy ?? loadPolicy(readSettings()).policy;
   return createMiddleware({

@@ -1,35 +1,28 @@
 import { randomUUID } from 'node:crypto';
 import { Command } from '@langchain/langgraph';
-import { agentGraph } from '../../graphs/agent.ts';
 import { cleanupGraph } from '../../graphs/cleanup.ts';
 import { migrationGraph } from '../../graphs/migration.ts';
+import { buildAgentGraph } from './agent-graph.ts';
 import { isBadInput } from '../policy/classify.ts';
 import type { BlastRadius } from '../policy/blast-radius.ts';
 import type { ApprovalRequest } from '../policy/approval-request.ts';
 import type { ReviewResume } from '../policy/review-decision.ts';
 import { useAirlock } from './airlock.ts';
-import { AirlockError, ExitCode } from './errors.ts';
+import { AirlockError } from './errors.ts';
+import type { RunOutcome } from './run-outcome.ts';
+
+export { exitCodeFor, type RunOutcome } from './run-outcome.ts';
 import type { CleanupInput, ExecutionResult, MigrationInput, MigrationState } from './migration-state.ts';
 
-/** A thread's state as the CLI contract reports it. */
-export interface RunOutcome {
-  thread_id: string;
-  status: 'completed' | 'pending_approval' | 'blocked' | 'rejected' | 'failed';
-  approval_id?: string;
-  reason?: string;
-  rules?: string[];
-  tier?: string;
-  environment?: string;
-  summary?: string;
-  result?: ExecutionResult;
-  /** The SQL did not parse or no environment was given: bad input, not a policy decision. */
-  bad_input?: boolean;
-  /** The thread has not reached its end: it is running in another process, or stopped part-way. */
-  in_progress?: boolean;
-  blast_radius?: BlastRadius;
-  /** A blocked thread: the rule or check that stopped it (`blast-radius-cap`, `agent-permission`…), for code that acts on it. */
-  refusal_code?: string;
-}
+/**
+ * The agent's graph, wired to this module's own start functions: its
+ * propose tools reach the migration and cleanup graphs through this port,
+ * so nothing under tools/ imports the runner (no import cycle).
+ */
+export const agentGraph = buildAgentGraph({
+  migration: (input, threadId) => startMigration(input, threadId),
+  cleanup: (input, threadId) => startCleanup(input, threadId),
+});
 
 export type GraphKind = 'migration' | 'cleanup' | 'agent';
 
@@ -180,17 +173,3 @@ export async function resumeWithDecision(threadId: string, approvalId: string, r
   return threadOutcome(threadId);
 }
 
-export function exitCodeFor(outcome: RunOutcome, rejectedIsSuccess = false): ExitCode {
-  switch (outcome.status) {
-    case 'completed':
-      return ExitCode.done;
-    case 'pending_approval':
-      return ExitCode.paused;
-    case 'blocked':
-      return outcome.bad_input ? ExitCode.badInput : ExitCode.blocked;
-    case 'rejected':
-      return rejectedIsSuccess ? ExitCode.done : ExitCode.failed;
-    case 'failed':
-      return ExitCode.failed;
-  }
-}

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { startCleanup, startMigration } from '../../src/runtime/migration-runner.ts';
 import { proposeMigrationTool } from '../../tools/propose-migration.ts';
 import { runSelectTool } from '../../tools/run-select.ts';
 import { ToolRefusal } from '../../tools/context.ts';
@@ -22,7 +23,7 @@ describe('SQL that does not parse: one exit code everywhere (2, bad input), its 
 
   it('the agent’s tools say the same: a proposal reports exit_code 2 and rule parse-error; run_select refuses it as parse-error', async () => {
     const { schema } = sandbox();
-    const context = { environment: 'development', agent: 'agent:helper', threadId: `agt-unparseable-${schema}` };
+    const context = { environment: 'development', agent: 'agent:helper', threadId: `agt-unparseable-${schema}`, propose: { migration: startMigration, cleanup: startCleanup } };
     const proposed = JSON.parse(await proposeMigrationTool(context).invoke({ sql: `DELETE FROM ${schema}.t WHER id = 1` }));
     expect(proposed).toMatchObject({ status: 'blocked', rule: 'parse-error', exit_code: 2 });
     const refusal = await runSelectTool().invoke({ sql: `SELEC * FROM ${schema}.t` }).catch((error: unknown) => error);

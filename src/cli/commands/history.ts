@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
-import { migrationGraph } from '../../../graphs/migration.ts';
 import { useAirlock } from '../../runtime/airlock.ts';
 import { auditTrail } from '../../runtime/audit.ts';
 import { badInput, ExitCode } from '../../runtime/errors.ts';
+import { compiledGraph } from '../../runtime/migration-runner.ts';
 import { indent, runCommand } from '../output.ts';
 
 const HISTORY_LIMIT = 100;
@@ -16,7 +16,8 @@ export function registerHistory(program: Command): void {
     .action(async (threadId: string, options: { json?: boolean }) =>
       runCommand(options, async () => {
         const airlock = await useAirlock();
-        const graph = migrationGraph.compile({ checkpointer: airlock.checkpointer });
+        // Any graph reads any thread's checkpoints: the checkpointer is shared.
+        const graph = await compiledGraph('migration');
         const checkpoints = [];
         // getStateHistory reads everything unless limited.
         for await (const snapshot of graph.getStateHistory({ configurable: { thread_id: threadId } }, { limit: HISTORY_LIMIT })) {

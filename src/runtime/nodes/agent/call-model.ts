@@ -1,7 +1,7 @@
 import { AIMessage, SystemMessage } from '@langchain/core/messages';
 import type { LangGraphRunnableConfig } from '@langchain/langgraph';
 import { maskSecrets } from '../../../policy/guardrails/index.ts';
-import { agentTools } from '../../../../tools/index.ts';
+import { agentTools, type ProposePort } from '../../../../tools/index.ts';
 import { agentIdentity, type AgentStateValue } from '../../agent-state.ts';
 import { chatModelFromEnv } from '../../chat-model.ts';
 import { threadIdOf } from '../thread-id.ts';
@@ -19,11 +19,16 @@ function systemPrompt(state: AgentStateValue): string {
   ].join('\n');
 }
 
-export async function callModel(state: AgentStateValue, config: LangGraphRunnableConfig): Promise<Partial<AgentStateValue>> {
+/** The model step; `propose` is where the write tools would send a proposal (only their schemas are used here). */
+export function callModelNode(propose: ProposePort) {
+  return (state: AgentStateValue, config: LangGraphRunnableConfig) => callModel(state, config, propose);
+}
+
+async function callModel(state: AgentStateValue, config: LangGraphRunnableConfig, propose: ProposePort): Promise<Partial<AgentStateValue>> {
   if (state.modelCalls >= MAX_MODEL_CALLS) {
     return { status: 'stopped', reason: `stopped after ${MAX_MODEL_CALLS} model calls without a final answer` };
   }
-  const tools = agentTools({ environment: state.environment, agent: agentIdentity(state.role), threadId: threadIdOf(config) });
+  const tools = agentTools({ environment: state.environment, agent: agentIdentity(state.role), threadId: threadIdOf(config), propose });
   const model = chatModelFromEnv();
   if (!model.bindTools) throw new Error('the configured chat model cannot call tools');
   const reply = await model.bindTools(tools).invoke([new SystemMessage(systemPrompt(state)), ...state.messages], config);

@@ -1,9 +1,10 @@
 import type { LangGraphRunnableConfig } from '@langchain/langgraph';
+import { WRITE_TOOLS } from '../../../policy/agent-names.ts';
 import { checkText } from '../../../policy/guardrails/index.ts';
 import type { AgentStateValue, ToolVerdict } from '../../agent-state.ts';
 import { lastToolCalls } from './last-tool-calls.ts';
 
-const WRITE_TOOLS = new Set(['propose_migration', 'propose_cleanup']);
+const WRITE_TOOL_NAMES: ReadonlySet<string> = new Set(WRITE_TOOLS);
 
 /**
  * Before every tool call: content guardrails on what the model passes, and
@@ -16,7 +17,7 @@ export async function guard(state: AgentStateValue, _config: LangGraphRunnableCo
     const hit = checkText(JSON.stringify(call.args ?? {}), 'tool-output')[0];
     if (hit) {
       verdicts[call.id] = { tool: call.name, allowed: false, rule: hit.rule, message: `${hit.message} (in the arguments of ${call.name})` };
-    } else if (WRITE_TOOLS.has(call.name) && state.injectionSeen) {
+    } else if (WRITE_TOOL_NAMES.has(call.name) && state.injectionSeen) {
       verdicts[call.id] = {
         tool: call.name,
         allowed: false,

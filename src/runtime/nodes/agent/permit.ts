@@ -1,19 +1,9 @@
 import type { LangGraphRunnableConfig } from '@langchain/langgraph';
+import { AGENT_TOOLS } from '../../../policy/agent-names.ts';
 import { agentRefusal } from '../../../policy/permit.ts';
 import { useAirlock } from '../../airlock.ts';
 import { agentIdentity, type AgentStateValue, type ToolVerdict } from '../../agent-state.ts';
 import { lastToolCalls } from './last-tool-calls.ts';
-
-export const AGENT_TOOLS = new Set([
-  'list_tables',
-  'describe_table',
-  'sample_rows',
-  'count_rows',
-  'run_select',
-  'explain',
-  'propose_migration',
-  'propose_cleanup',
-]);
 
 /**
  * Before every tool call the guard let through: may this agent role call

@@ -2,7 +2,7 @@ import { ToolMessage } from '@langchain/core/messages';
 import type { StructuredToolInterface } from '@langchain/core/tools';
 import type { LangGraphRunnableConfig } from '@langchain/langgraph';
 import { checkText, maskSecrets } from '../../../policy/guardrails/index.ts';
-import { agentTools, ToolRefusal } from '../../../../tools/index.ts';
+import { agentTools, ToolRefusal, type ProposePort } from '../../../../tools/index.ts';
 import { useAirlock } from '../../airlock.ts';
 import { appendAudit } from '../../audit.ts';
 import { agentIdentity, type AgentStateValue, type ToolLogEntry } from '../../agent-state.ts';
@@ -23,11 +23,15 @@ function screenOutput(output: string): { content: string; injection?: string; ma
 }
 
 /** Run the calls the guard and permit let through; every other call gets its refusal as the answer. Each is audited. */
-export async function runTools(state: AgentStateValue, config: LangGraphRunnableConfig): Promise<Partial<AgentStateValue>> {
+export function runToolsNode(propose: ProposePort) {
+  return (state: AgentStateValue, config: LangGraphRunnableConfig) => runTools(state, config, propose);
+}
+
+async function runTools(state: AgentStateValue, config: LangGraphRunnableConfig, propose: ProposePort): Promise<Partial<AgentStateValue>> {
   const airlock = await useAirlock();
   const threadId = threadIdOf(config);
   const tools = new Map<string, StructuredToolInterface>(
-    agentTools({ environment: state.environment, agent: agentIdentity(state.role), threadId }).map((tool) => [tool.name, tool as StructuredToolInterface]),
+    agentTools({ environment: state.environment, agent: agentIdentity(state.role), threadId, propose }).map((tool) => [tool.name, tool as StructuredToolInterface]),
   );
   const messages: ToolMessage[] = [];
   const log: ToolLogEntry[] = [];
@@ -74,7 +78,7 @@ export async function runTools(state: AgentStateValue, config: LangGraphRunnable
       actor: agentIdentity(state.role),
       environment: state.environment,
       outcome: entry.status ?? entry.outcome,
-      message: `agent:${state.role} called ${call.name} in ${state.environment}: ${entry.outcome}${entry.rule ? ` (${entry.rule})` : ''}${
+      message: `${agentIdentity(state.role)} called ${call.name} in ${state.environment}: ${entry.outcome}${entry.rule ? ` (${entry.rule})` : ''}${
         entry.message ? `: ${entry.message}` : ''
       }${entry.status ? `; the ${call.name === 'propose_cleanup' ? 'cleanup' : 'migration'} is ${entry.status}${entry.approvalId ? ` (${entry.approvalId})` : ''}` : ''}.`,
       detail: { ...entry },
