@@ -29,11 +29,13 @@ export function proposalThread(context: ToolContext, kind: 'mig' | 'cln', config
   return `${context.threadId}-${kind}-${callId ? callId.replace(/[^A-Za-z0-9_-]/g, '').slice(0, 40) : next()}`;
 }
 
-/** Which check stopped a blocked proposal: the cap, or the first rule the classifier named. */
+/** The refusal codes a summary names as they are; other blocks are named by the rule that made the tier. */
+const NAMED_BY_CODE = new Set(['blast-radius-cap', 'agent-permission']);
+
+/** Which check stopped a blocked proposal: the cap, the agent's permission, or the first rule the classifier named. */
 function blockingRule(outcome: RunOutcome): string {
   // Blocked as bad input: the text does not parse (the agent's environment is always set).
   if (outcome.bad_input) return 'parse-error';
-  if (outcome.reason?.includes('blast-radius-cap')) return 'blast-radius-cap';
-  if (outcome.reason?.includes('may not')) return 'agent-permission';
+  if (outcome.refusal_code && NAMED_BY_CODE.has(outcome.refusal_code)) return outcome.refusal_code;
   return outcome.rules?.[0] ?? 'policy';
 }

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { INPUT_LIMITS, sqlTooLarge } from '../policy/input-limits.ts';
+import { INPUT_LIMIT_RULE, INPUT_LIMITS, sqlTooLarge } from '../policy/input-limits.ts';
 import { badInput } from '../runtime/errors.ts';
 
 /** The text of a file, or of stdin for `-`; `what` names what is expected, for the error that says what to pass instead. */
@@ -31,7 +31,7 @@ export async function readSql(file: string): Promise<string> {
       bytes += (chunk as Buffer).length;
       if (bytes > limit) {
         process.stdin.destroy();
-        throw badInput(`${sqlTooLarge(bytes)?.replace('is ', 'is more than ')} (stdin): nothing was run`);
+        throw badInput(`${sqlTooLarge(bytes)?.replace('is ', 'is more than ')} (stdin): nothing was run`, INPUT_LIMIT_RULE);
       }
       chunks.push(chunk as Buffer);
     }
@@ -40,7 +40,7 @@ export async function readSql(file: string): Promise<string> {
   if (file !== '-') {
     const size = fs.statSync(file, { throwIfNoEntry: false })?.size ?? 0;
     const tooLarge = sqlTooLarge(size);
-    if (tooLarge) throw badInput(`${file}: ${tooLarge}: nothing was run`);
+    if (tooLarge) throw badInput(`${file}: ${tooLarge}: nothing was run`, INPUT_LIMIT_RULE);
   }
   return nonEmpty(await readInput(file, 'SQL'), file);
 }

@@ -5,7 +5,8 @@ import { indent } from './output.ts';
 
 /** The contract's JSON for migrate/approve/reject: the fields it names, plus a few more. */
 export function outcomeJson(outcome: RunOutcome): Record<string, unknown> {
-  const { bad_input: _badInput, in_progress: _inProgress, result, ...rest } = outcome;
+  // bad_input, in_progress and refusal_code are for code (the exit code, the agent's summary); the contract's JSON is unchanged.
+  const { bad_input: _badInput, in_progress: _inProgress, refusal_code: _refusalCode, result, ...rest } = outcome;
   return {
     ...rest,
     ...(result

@@ -1,6 +1,7 @@
 import { parseSql } from './parse-sql.ts';
 import { classifyStatement } from './classify.ts';
-import { statementSql } from './deparse.ts';
+import { deparseSync } from 'pgsql-deparser';
+import { sameTree, statementSql } from './deparse.ts';
 import { rowChangeOf, type RangeVar, type RowChange } from './row-change.ts';
 import { unstablePredicate, unstablePredicateRefusal } from './stable-predicate.ts';
 import { quoteIdentifier as quote, relationName as qualifiedTable, splitQualified } from './names.ts';
@@ -122,4 +123,27 @@ export function planCleanup(table: string, predicate: string, mode: CleanupMode 
     return { ok: false, error: '--where must be a filter on the table, and nothing else' };
   }
   return { ok: true, table: qualified, predicate, sql, archiveTable: archiveTableFor(qualified), statement: deleteTree, change: measured.change };
+}
+
+/**
+ * The filter a reviewer's edit of a cleanup gives: the WHERE of one plain
+ * `DELETE FROM <the cleanup's table> [WHERE …]` (what the approval shows, so
+ * what a reviewer edits in Studio), or else the text itself, taken as the new
+ * `--where`. Either way the result is checked again from prepare on, like any
+ * filter: text that is neither fails there (fail closed). A DELETE without a
+ * WHERE picks every row, so its filter is `true`, which the cap then judges.
+ * Needs the parser loaded.
+ */
+export function cleanupFilterOfEdit(edited: string, table: string): string {
+  const parsed = parseSql(edited);
+  const [only] = parsed.ok && parsed.statements.length === 1 ? parsed.statements : [];
+  if (only?.kind !== 'DeleteStmt') return edited;
+  const node = only.node as { relation?: RangeVar; usingClause?: unknown; returningList?: unknown; withClause?: unknown; whereClause?: unknown };
+  if (!node.relation || qualifiedTable(node.relation) !== table || node.usingClause || node.returningList || node.withClause) return edited;
+  if (!node.whereClause) return 'true';
+  const filter = deparseSync(node.whereClause as never);
+  // The filter must mean exactly what the reviewer wrote (the deparser has bugs): else the DELETE's text, which prepare refuses.
+  const again = parseSql(`SELECT 1 FROM ${table} WHERE (${filter})`);
+  const whereAgain = again.ok && again.statements.length === 1 ? (again.statements[0]!.node as { whereClause?: unknown }).whereClause : undefined;
+  return sameTree(whereAgain, node.whereClause) ? filter : edited;
 }

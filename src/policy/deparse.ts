@@ -45,6 +45,11 @@ function withoutLocations(value: unknown): unknown {
   return out;
 }
 
+/** Two trees are the same, source positions aside. */
+export function sameTree(a: unknown, b: unknown): boolean {
+  return JSON.stringify(withoutLocations(a)) === JSON.stringify(withoutLocations(b));
+}
+
 /**
  * A statement that will run, as SQL that parses back to exactly this tree
  * (source positions aside). For what executes, a fixed point is not enough:

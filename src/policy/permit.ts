@@ -13,7 +13,16 @@ export interface Permit {
   roles?: string[];
   fourEyes: boolean;
   reason: string;
+  /** A block's check, for code that acts on it (never the reason's words). */
+  code?: PermitRefusalCode;
 }
+
+/**
+ * Why permit blocked: the agent may not call this tool or act here
+ * (`agent-permission`), the policy does not know the agent (`unknown-agent`),
+ * or the environment blocks the tier (`tier-blocked`).
+ */
+export type PermitRefusalCode = 'agent-permission' | 'unknown-agent' | 'tier-blocked';
 
 export interface PermitRequest {
   tier: Tier;
@@ -46,19 +55,29 @@ function grants(tools: readonly string[], tool: string): boolean {
   return (ownEntry(SAME_GRANT, tool) ?? []).some((alias) => tools.includes(alias));
 }
 
-/** May this agent call this tool in this environment? Undefined when it may. */
-export function agentRefusal(requester: string, tool: string, environment: string, policy: Policy): string | undefined {
+/** May this agent call this tool in this environment? Undefined when it may; else why not, as a code and a reason. */
+export function agentRefusalOf(
+  requester: string,
+  tool: string,
+  environment: string,
+  policy: Policy,
+): { code: 'agent-permission' | 'unknown-agent'; reason: string } | undefined {
   if (!requester.startsWith(AGENT_PREFIX) || Object.keys(policy.agents).length === 0) return undefined;
   const name = requester.slice(AGENT_PREFIX.length);
   const grant = ownEntry(policy.agents, name);
-  if (!grant) return `${requester} is not an agent the policy knows (policy agents): add it, or run this as a person`;
+  if (!grant) return { code: 'unknown-agent', reason: `${requester} is not an agent the policy knows (policy agents): add it, or run this as a person` };
   if (!grants(grant.tools, tool)) {
-    return `${requester} may not call ${tool} (policy agents.${name}.tools: ${grant.tools.join(', ')})`;
+    return { code: 'agent-permission', reason: `${requester} may not call ${tool} (policy agents.${name}.tools: ${grant.tools.join(', ')})` };
   }
   if (!grant.environments.includes('*') && !grant.environments.includes(environment)) {
-    return `${requester} may not act in ${environment} (policy agents.${name}.environments: ${grant.environments.join(', ')})`;
+    return { code: 'agent-permission', reason: `${requester} may not act in ${environment} (policy agents.${name}.environments: ${grant.environments.join(', ')})` };
   }
   return undefined;
+}
+
+/** May this agent call this tool in this environment? Undefined when it may; else why not. */
+export function agentRefusal(requester: string, tool: string, environment: string, policy: Policy): string | undefined {
+  return agentRefusalOf(requester, tool, environment, policy)?.reason;
 }
 
 /** The permit decision: pure, from the tier, the resolved environment, who asks and the policy. */
@@ -66,11 +85,11 @@ export function permit(request: PermitRequest, policy: Policy): Permit {
   const { name, settings, unknown } = entryFor(request.environment, policy);
   const base = { policyEnvironment: name, fourEyes: settings.fourEyes, tokenRequired: false };
   const treatedAs = unknown ? ` (unknown environment ${request.environment}, treated as production)` : '';
-  const refusal = agentRefusal(request.requester, request.tool, request.environment, policy);
-  if (refusal) return { ...base, decision: 'block', reason: refusal };
+  const refusal = agentRefusalOf(request.requester, request.tool, request.environment, policy);
+  if (refusal) return { ...base, decision: 'block', reason: refusal.reason, code: refusal.code };
   const action = settings.tiers[request.tier];
   if (action === 'allow') return { ...base, decision: 'allow', reason: `${request.tier} runs without approval in ${request.environment}${treatedAs}` };
-  if (action === 'block') return { ...base, decision: 'block', reason: `${request.tier} statements are blocked in ${request.environment}${treatedAs}` };
+  if (action === 'block') return { ...base, decision: 'block', reason: `${request.tier} statements are blocked in ${request.environment}${treatedAs}`, code: 'tier-blocked' };
   const who = action.approve.roles ? `a reviewer with role ${action.approve.roles.join(' or ')}` : 'a named reviewer';
   const token = action.approve.token ? ' and the confirmation token' : '';
   return {

@@ -1,5 +1,6 @@
 import semver from 'semver';
 import { z } from 'zod';
+import { ExportedApproval } from './approval-record.ts';
 
 /**
  * The file `airlock export` writes and `airlock replay` reads: a thread's
@@ -26,26 +27,8 @@ export const ExportedCheckpoint = z.object({
 });
 export type ExportedCheckpoint = z.infer<typeof ExportedCheckpoint>;
 
-export const ExportedApproval = z.object({
-  approval_id: z.string(),
-  thread_id: z.string(),
-  status: z.enum(['pending', 'approved', 'rejected']),
-  environment: z.string(),
-  tier: z.string(),
-  summary: z.string(),
-  sql: z.string(),
-  action: z.record(z.string(), z.unknown()),
-  action_hash: z.string(),
-  confirmation_token: z.string(),
-  token_required: z.boolean(),
-  requested_by: z.string(),
-  requested_at: z.string(),
-  decided_by: z.string().nullable(),
-  decided_at: z.string().nullable(),
-  reason: z.string().nullable(),
-  outcome: z.string().nullable(),
-});
-export type ExportedApproval = z.infer<typeof ExportedApproval>;
+// The approval row is defined once, in approval-record.ts; an export carries it with ISO timestamps.
+export { ExportedApproval } from './approval-record.ts';
 
 export const RecordedWith = z.object({
   airlock: z.string(),

@@ -1,52 +1,29 @@
 import type pg from 'pg';
 import type { PendingApproval } from '../policy/review-decision.ts';
-import type { Tier } from '../policy/tier.ts';
+import { APPROVAL_REQUEST_COLUMNS, ApprovalRecord, type Approval, type ApprovalRequestRow, type DecidedStatus } from '../policy/approval-record.ts';
 
 type Queryable = Pick<pg.Pool, 'query'>;
 
-export type ApprovalStatus = 'pending' | 'approved' | 'rejected';
+export type { Approval, ApprovalRequestRow, ApprovalStatus } from '../policy/approval-record.ts';
 
-export interface Approval {
-  approval_id: string;
-  thread_id: string;
-  status: ApprovalStatus;
-  environment: string;
-  tier: Tier;
-  summary: string;
-  sql: string;
-  action: Record<string, unknown>;
-  action_hash: string;
-  confirmation_token: string;
-  token_required: boolean;
-  requested_by: string;
-  requested_at: Date;
-  decided_by: string | null;
-  decided_at: Date | null;
-  reason: string | null;
-  outcome: string | null;
+/** A row as the database returned it, checked against the one definition of its shape. */
+function approvalOf(row: unknown): Approval {
+  return ApprovalRecord.parse(row);
 }
 
-export type ApprovalRequestRow = Pick<
-  Approval,
-  | 'approval_id' | 'thread_id' | 'environment' | 'tier' | 'summary' | 'sql' | 'action' | 'action_hash'
-  | 'confirmation_token' | 'token_required' | 'requested_by' | 'requested_at'
->;
+const REQUEST_PLACEHOLDERS = APPROVAL_REQUEST_COLUMNS.map((_, index) => `$${index + 1}`).join(', ');
 
 /**
  * Record that a thread waits for a decision. Idempotent: the approve node
  * re-runs from its first line on resume, and must find the row it wrote.
  */
 export async function requestApproval(db: Queryable, request: ApprovalRequestRow): Promise<Approval> {
+  // status is 'pending' by the column's absence from the request: set here, never by the caller.
   await db.query(
-    `INSERT INTO airlock.approvals (approval_id, thread_id, status, environment, tier, summary, sql, action,
-       action_hash, confirmation_token, token_required, requested_by, requested_at)
-     VALUES ($1, $2, 'pending', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+    `INSERT INTO airlock.approvals (status, ${APPROVAL_REQUEST_COLUMNS.join(', ')})
+     VALUES ('pending', ${REQUEST_PLACEHOLDERS})
      ON CONFLICT (approval_id) DO NOTHING`,
-    [
-      request.approval_id, request.thread_id, request.environment, request.tier, request.summary, request.sql,
-      JSON.stringify(request.action), request.action_hash, request.confirmation_token, request.token_required,
-      request.requested_by, request.requested_at,
-    ],
+    APPROVAL_REQUEST_COLUMNS.map((column) => (column === 'action' ? JSON.stringify(request.action) : request[column])),
   );
   const approval = await findApproval(db, request.approval_id);
   if (!approval) throw new Error(`approval ${request.approval_id} vanished right after it was written`);
@@ -54,42 +31,42 @@ export async function requestApproval(db: Queryable, request: ApprovalRequestRow
 }
 
 export async function findApproval(db: Queryable, approvalId: string): Promise<Approval | undefined> {
-  const { rows } = await db.query<Approval>('SELECT * FROM airlock.approvals WHERE approval_id = $1', [approvalId]);
-  return rows[0];
+  const { rows } = await db.query('SELECT * FROM airlock.approvals WHERE approval_id = $1', [approvalId]);
+  return rows[0] ? approvalOf(rows[0]) : undefined;
 }
 
 export async function approvalsForThread(db: Queryable, threadId: string): Promise<Approval[]> {
-  const { rows } = await db.query<Approval>(
+  const { rows } = await db.query(
     'SELECT * FROM airlock.approvals WHERE thread_id = $1 ORDER BY requested_at',
     [threadId],
   );
-  return rows;
+  return rows.map(approvalOf);
 }
 
 /** Pending approvals, oldest first (one scan of a partial index). */
 export async function pendingApprovals(db: Queryable): Promise<Approval[]> {
-  const { rows } = await db.query<Approval>(
+  const { rows } = await db.query(
     "SELECT * FROM airlock.approvals WHERE status = 'pending' ORDER BY requested_at, approval_id",
   );
-  return rows;
+  return rows.map(approvalOf);
 }
 
 /**
- * Decide an approval: an atomic pending → approved/rejected transition, so
+ * Decide an approval: an atomic pending → approved/rejected/edited transition, so
  * that of many reviewers deciding at once exactly one wins. Returns the row as
  * it stands afterwards and whether this call made the decision.
  */
 export async function decideApproval(
   db: Queryable,
   approvalId: string,
-  decision: { status: 'approved' | 'rejected'; decidedBy: string; reason?: string; decidedAt: Date },
+  decision: { status: DecidedStatus; decidedBy: string; reason?: string; decidedAt: Date },
 ): Promise<{ won: boolean; approval: Approval | undefined }> {
-  const { rows } = await db.query<Approval>(
+  const { rows } = await db.query(
     `UPDATE airlock.approvals SET status = $2, decided_by = $3, decided_at = $5, reason = $4
       WHERE approval_id = $1 AND status = 'pending' RETURNING *`,
     [approvalId, decision.status, decision.decidedBy, decision.reason ?? null, decision.decidedAt],
   );
-  if (rows[0]) return { won: true, approval: rows[0] };
+  if (rows[0]) return { won: true, approval: approvalOf(rows[0]) };
   return { won: false, approval: await findApproval(db, approvalId) };
 }
 

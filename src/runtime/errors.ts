@@ -16,14 +16,16 @@ export class AirlockError extends Error {
   constructor(
     message: string,
     readonly exitCode: ExitCode = ExitCode.badInput,
+    /** The rule or check that refused, for code that acts on it (never the message's words). */
+    readonly code?: string,
   ) {
     super(message);
     this.name = 'AirlockError';
   }
 }
 
-export function badInput(message: string): AirlockError {
-  return new AirlockError(message, ExitCode.badInput);
+export function badInput(message: string, code?: string): AirlockError {
+  return new AirlockError(message, ExitCode.badInput, code);
 }
 
 /** Postgres and network errors carry a code; make them one readable line. */

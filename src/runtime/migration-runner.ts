@@ -91,6 +91,7 @@ export async function threadOutcome(threadId: string): Promise<RunOutcome> {
     environment: values.resolvedEnvironment ?? values.environment,
     ...(values.reason ? { reason: values.reason } : {}),
     ...(values.blastRadius ? { blast_radius: values.blastRadius } : {}),
+    ...(values.status === 'blocked' && values.refusalCode ? { refusal_code: values.refusalCode } : {}),
   };
   const [pending] = interrupts;
   if (pending) {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DecidedStatus } from '../policy/approval-record.ts';
 import type { Classification } from '../policy/classify.ts';
 import type { EnvironmentSignal } from '../policy/environment.ts';
 import type { Permit } from '../policy/permit.ts';
@@ -40,8 +41,8 @@ export type ExecutionResult = z.infer<typeof ExecutionResult>;
 
 export const ApprovalOutcome = z.object({
   approvalId: z.string(),
-  /** `edited`: the reviewer replaced the SQL; the new SQL goes through classify and permit again. */
-  status: z.enum(['approved', 'rejected', 'edited']),
+  /** As the approval row has it (`edited`: the reviewer replaced the SQL; the new SQL goes through the checks again). */
+  status: DecidedStatus,
   decidedBy: z.string(),
   reason: z.string().optional(),
 });
@@ -93,3 +94,11 @@ export const CleanupInput = z.object({
   requestedBy: z.string().describe('who asks: a person, or an agent as agent:NAME'),
 });
 export type CleanupInput = z.infer<typeof CleanupInput>;
+
+/** The cleanup graph's state: the migration state plus the cleanup's own input (the DELETE is built from it by prepare). */
+export const CleanupState = MigrationState.extend({
+  table: CleanupInput.shape.table.optional(),
+  predicate: CleanupInput.shape.predicate.optional(),
+  mode: CleanupInput.shape.mode.optional(),
+});
+export type CleanupState = z.infer<typeof CleanupState>;

@@ -11,6 +11,7 @@ import { loadApproval, screenDecision } from './review.ts';
 import { AIRLOCK_SCHEMA, ensureLedgerSchema, migrateStateSchema } from './schema.ts';
 import { decodeTyped } from './thread-export.ts';
 import { clockStartingAt } from '../policy/clock.ts';
+import { APPROVAL_COLUMNS } from '../policy/approval-record.ts';
 
 export interface ReplayOptions {
   /** Resume the recorded pause with this decision; without one, only load it and report where it stands. */
@@ -84,15 +85,9 @@ async function importCheckpoints(checkpointer: PostgresSaver, exported: ThreadEx
 async function importApprovals(db: pg.Pool, exported: ThreadExport): Promise<void> {
   for (const approval of exported.approvals) {
     await db.query(
-      `INSERT INTO airlock.approvals (approval_id, thread_id, status, environment, tier, summary, sql, action, action_hash,
-         confirmation_token, token_required, requested_by, requested_at, decided_by, decided_at, reason, outcome)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
-      [
-        approval.approval_id, approval.thread_id, approval.status, approval.environment, approval.tier, approval.summary,
-        approval.sql, JSON.stringify(approval.action), approval.action_hash, approval.confirmation_token,
-        approval.token_required, approval.requested_by, approval.requested_at, approval.decided_by, approval.decided_at,
-        approval.reason, approval.outcome,
-      ],
+      `INSERT INTO airlock.approvals (${APPROVAL_COLUMNS.join(', ')})
+       VALUES (${APPROVAL_COLUMNS.map((_, index) => `$${index + 1}`).join(', ')})`,
+      APPROVAL_COLUMNS.map((column) => (column === 'action' ? JSON.stringify(approval.action) : approval[column])),
     );
   }
 }

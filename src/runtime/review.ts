@@ -16,7 +16,7 @@ export interface ReviewRequest {
 }
 
 
-const DECIDED_STATUS = { approve: 'approved', reject: 'rejected', edit: 'rejected' } as const;
+const DECIDED_STATUS = { approve: 'approved', reject: 'rejected', edit: 'edited' } as const;
 
 export async function loadApproval(approvalId: string): Promise<Approval> {
   const airlock = await useAirlock();

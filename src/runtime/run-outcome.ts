@@ -18,6 +18,8 @@ export interface RunOutcome {
   /** The thread has not reached its end: it is running in another process, or stopped part-way. */
   in_progress?: boolean;
   blast_radius?: BlastRadius;
+  /** A blocked thread: the rule or check that stopped it (`blast-radius-cap`, `agent-permission`…), for code that acts on it. */
+  refusal_code?: string;
 }
 
 /** The exit code `airlock migrate` or `airlock cleanup` gives for an outcome. */

@@ -129,6 +129,22 @@ const MIGRATIONS: { version: number; name: string; sql: string }[] = [
       CREATE INDEX api_threads_metadata_idx ON airlock.api_threads USING gin (metadata jsonb_path_ops);
     `,
   },
+  {
+    version: 4,
+    name: 'approvals: an edit is status edited',
+    sql: `
+      -- An edit was stored as 'rejected' with a reason starting 'edited by', and read
+      -- back by its words; it is a status of its own now. (The constraint is version 1's
+      -- inline CHECK, under the name Postgres gave it.)
+      ALTER TABLE airlock.approvals DROP CONSTRAINT approvals_status_check;
+      ALTER TABLE airlock.approvals ADD CONSTRAINT approvals_status_check
+        CHECK (status IN ('pending', 'approved', 'rejected', 'edited'));
+      -- Rows written before: the reason, in the exact words every edit wrote, is the only
+      -- record of one (the last time it is read; a reviewer's own reason never had them).
+      UPDATE airlock.approvals SET status = 'edited'
+       WHERE status = 'rejected' AND reason LIKE 'edited by %: replaced by the edited SQL, which is checked again';
+    `,
+  },
 ];
 
 const LEDGER_SQL = `

@@ -2,13 +2,13 @@ import type { SerializerProtocol } from '@langchain/langgraph-checkpoint';
 import {
   THREAD_EXPORT_FORMAT,
   THREAD_EXPORT_VERSION,
-  type ExportedApproval,
   type ExportedCheckpoint,
   type ThreadExport,
   type TypedValue,
 } from '../policy/thread-export.ts';
 import { useAirlock } from './airlock.ts';
-import { approvalsForThread, type Approval } from './approvals.ts';
+import { exportedApproval } from '../policy/approval-record.ts';
+import { approvalsForThread } from './approvals.ts';
 import { badInput } from './errors.ts';
 import { graphKindOf } from './migration-runner.ts';
 import { runningVersions } from './versions.ts';
@@ -23,14 +23,6 @@ export async function encodeTyped(serde: SerializerProtocol, value: unknown): Pr
 export function decodeTyped(serde: SerializerProtocol, value: TypedValue): Promise<unknown> {
   const bytes = 'json' in value ? new TextEncoder().encode(JSON.stringify(value.json)) : Buffer.from(value.base64, 'base64');
   return serde.loadsTyped(value.type, bytes);
-}
-
-function exportedApproval(approval: Approval): ExportedApproval {
-  return {
-    ...approval,
-    requested_at: approval.requested_at.toISOString(),
-    decided_at: approval.decided_at?.toISOString() ?? null,
-  };
 }
 
 /**

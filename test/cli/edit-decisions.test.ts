@@ -27,7 +27,7 @@ describe('edit decisions', () => {
     expect(edited.json.approval_id).not.toBe(original.id);
     expect((await db.query(`SELECT array_agg(id ORDER BY id) AS ids FROM ${db.schema}.t`)).rows[0].ids).toEqual([2, 3, 10]);
     const old = await runCli(['show', original.id, '--json']);
-    expect(old.json).toMatchObject({ status: 'rejected', decided_by: 'alice', reason: expect.stringMatching(/^edited by alice/) });
+    expect(old.json).toMatchObject({ status: 'edited', decided_by: 'alice', reason: expect.stringMatching(/^edited by alice/) });
     const history = await runCli(['history', original.thread, '--json']);
     const steps = history.json.audit.map((a: any) => `${a.step}:${a.outcome}`);
     expect(steps).toEqual([

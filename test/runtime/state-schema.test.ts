@@ -71,4 +71,32 @@ describe("Airlock's own schema", () => {
     const winner = winners[0]!.approval!.decided_by;
     for (const result of results) expect(result.approval!.decided_by).toBe(winner);
   });
+  it('migration 4 makes an edit a status of its own: old rows stored as rejected "edited by" become edited, others stay', async () => {
+    const db = pool();
+    await migrateStateSchema(db);
+    // Put the database back as version 3 left it: the old CHECK, and rows written the old way.
+    await db.query(`DELETE FROM airlock.schema_migrations WHERE version = 4;
+      ALTER TABLE airlock.approvals DROP CONSTRAINT approvals_status_check;
+      ALTER TABLE airlock.approvals ADD CONSTRAINT approvals_status_check CHECK (status IN ('pending', 'approved', 'rejected'))`);
+    const row = (id: string, status: string, reason: string | null) =>
+      db.query(
+        `INSERT INTO airlock.approvals (approval_id, thread_id, status, environment, tier, summary, sql, action, action_hash,
+           confirmation_token, token_required, requested_by, decided_by, decided_at, reason)
+         VALUES ($1, 't-old', $2, 'production', 'destructive', 's', 'DELETE FROM t', '{}', 'h', 'tok', true, 'dev', 'alice', now(), $3)`,
+        [id, status, reason],
+      );
+    await row('apr-old-edit', 'rejected', 'edited by alice: replaced by the edited SQL, which is checked again');
+    await row('apr-old-reject', 'rejected', 'edited by mistake, do not run');
+    await row('apr-old-self', 'approved', "edited by alice from apr-x; the tier did not grow");
+    await expect(row('apr-too-soon', 'edited', null)).rejects.toThrow(/approvals_status_check/);
+
+    await migrateStateSchema(db);
+    const { rows } = await db.query("SELECT approval_id, status FROM airlock.approvals WHERE thread_id = 't-old' ORDER BY approval_id");
+    expect(rows).toEqual([
+      { approval_id: 'apr-old-edit', status: 'edited' },
+      { approval_id: 'apr-old-reject', status: 'rejected' },
+      { approval_id: 'apr-old-self', status: 'approved' },
+    ]);
+    await expect(db.query("UPDATE airlock.approvals SET status = 'withdrawn' WHERE approval_id = 'apr-old-edit'")).rejects.toThrow(/approvals_status_check/);
+  });
 });

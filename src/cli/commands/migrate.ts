@@ -28,7 +28,7 @@ export function registerMigrate(program: Command): void {
         }
         const sql = await readSql(file).catch(async (error: unknown) => {
           // A text over the input limits is refused before it is parsed, and the attempt is audited (without the text).
-          if (error instanceof AirlockError && error.message.includes(`(${INPUT_LIMIT_RULE})`)) {
+          if (error instanceof AirlockError && error.code === INPUT_LIMIT_RULE) {
             const airlock = await useAirlock();
             await appendAudit(airlock.databases.state, {
               step: 'classify',

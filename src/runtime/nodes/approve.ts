@@ -1,6 +1,7 @@
 import { interrupt, type LangGraphRunnableConfig } from '@langchain/langgraph';
 import { actionIdFor, approvalIdFor, confirmationToken, idempotencyKeyFor } from '../../policy/action-identity.ts';
 import { undoPathFor } from '../../policy/backup-plan.ts';
+import { cleanupFilterOfEdit } from '../../policy/cleanup-request.ts';
 import { describeRadius } from '../../policy/blast-radius.ts';
 import { loadSqlParser, parseSql } from '../../policy/parse-sql.ts';
 import { RUN_SQL, type ApprovalRequest } from '../../policy/approval-request.ts';
@@ -116,7 +117,9 @@ export async function approve(state: MigrationState, config: LangGraphRunnableCo
   const ttlHours = airlock.policy.policy.approvalTtlHours;
   // An edit that does not raise the tier is approved by the edit itself (if its
   // author may approve this action); a higher tier waits for a new approval.
-  if (state.edit && !tierGrew(state.edit.fromTier as Tier, approval.tier)) {
+  // A cleanup is decided on the rows its filter picks, and an edited filter picks
+  // rows the editor has not seen measured: it always waits for a new approval.
+  if (state.edit && !state.cleanup && !tierGrew(state.edit.fromTier as Tier, approval.tier)) {
     const editor = state.edit.by;
     const byEditor = approval.status === 'approved' && approval.decided_by === editor; // a re-run after a crash
     const judged = byEditor
@@ -173,8 +176,8 @@ export async function approve(state: MigrationState, config: LangGraphRunnableCo
 
     if (judgement.outcome === 'edited') {
       const reason = `edited by ${judgement.reviewer}: replaced by the edited SQL, which is checked again`;
-      const { approval: decided } = await decideApproval(db, approvalId, { status: 'rejected', decidedBy: judgement.reviewer, reason, decidedAt: clock.now });
-      if (decided?.status === 'rejected' && decided.reason?.startsWith('edited by')) {
+      const { approval: decided } = await decideApproval(db, approvalId, { status: 'edited', decidedBy: judgement.reviewer, reason, decidedAt: clock.now });
+      if (decided?.status === 'edited') {
         await appendAudit(db, {
           threadId,
           approvalId,
@@ -182,25 +185,31 @@ export async function approve(state: MigrationState, config: LangGraphRunnableCo
           actor: judgement.reviewer,
           environment: approval.environment,
           outcome: 'edited',
-          message: `Edited by ${judgement.reviewer} in ${approval.environment}: the new SQL goes through classify and permit again; the old action will not run.`,
+          message: state.cleanup
+            ? `Edited by ${judgement.reviewer} in ${approval.environment}: the new filter goes through prepare, classify, permit and the dry-run again, and waits for a new approval; the old action will not run.`
+            : `Edited by ${judgement.reviewer} in ${approval.environment}: the new SQL goes through classify and permit again; the old action will not run.`,
           detail: { previousSql: approval.sql, editedSql: judgement.sql },
           eventKey: `${approvalId}:decided`,
         });
         return {
           sql: judgement.sql,
+          // A cleanup's edit is its filter: prepare builds the DELETE from it again (the graph goes back there).
+          ...(state.cleanup ? ({ predicate: cleanupFilterOfEdit(judgement.sql, state.cleanup.table) } as Partial<MigrationState>) : {}),
           approval: { approvalId, status: 'edited', decidedBy: judgement.reviewer },
           edit: { by: judgement.reviewer, fromApprovalId: approvalId, fromTier: approval.tier, fromSql: approval.sql },
         };
       }
       // Someone else decided first: fall through and follow their decision.
     }
+    // An edit that lost to another decision is not a decision of its own: it follows that one.
     const status = judgement.outcome === 'edited' ? 'rejected' : judgement.outcome;
     const reason = judgement.outcome === 'rejected' ? judgement.reason : undefined;
     // The CLI usually made this transition already (so that one of many racing
     // reviewers wins); a resume from Studio or an SDK makes it here.
     const { approval: decided } = await decideApproval(db, approvalId, { status, decidedBy: judgement.reviewer, reason, decidedAt: clock.now });
     // Whoever decided first wins, even if that is not this resume's reviewer.
-    const finalStatus = decided?.status === 'rejected' ? 'rejected' : 'approved';
+    // Only an approved row runs: rejected, edited (the edited action runs under its own approval) or missing does not.
+    const finalStatus = decided?.status === 'approved' ? 'approved' : 'rejected';
     const decidedBy = decided?.decided_by ?? judgement.reviewer;
     const finalReason = decided?.reason ?? reason;
     await appendAudit(db, {

@@ -7,12 +7,20 @@ import { faultPoint } from '../fault-injection.ts';
 import type { MigrationState } from '../migration-state.ts';
 import { threadIdOf } from './thread-id.ts';
 
-const NEXT_STEP: Record<string, string> = {
-  completed: 'nothing to do',
-  blocked: 'change the SQL or ask for the policy to be changed; nothing was run',
-  rejected: 'nothing was run; submit a corrected migration if it is still needed',
-  failed: 'nothing was changed; fix the SQL and submit it again',
-};
+function nextStep(status: string, noun: string): string | undefined {
+  const next: Record<string, string> = {
+    completed: 'nothing to do',
+    blocked: 'change the SQL or ask for the policy to be changed; nothing was run',
+    rejected: `nothing was run; submit a corrected ${noun} if it is still needed`,
+    failed: 'nothing was changed; fix the SQL and submit it again',
+  };
+  return next[status];
+}
+
+/** A cleanup's thread carries its table (from the start) and its plan (once prepared). */
+function isCleanup(state: MigrationState & { table?: string }): boolean {
+  return state.cleanup !== undefined || state.table !== undefined;
+}
 
 /** Close the thread's trail with one entry saying how it ended, and what to do next. */
 export async function audit(state: MigrationState, config: LangGraphRunnableConfig): Promise<Partial<MigrationState>> {
@@ -25,6 +33,7 @@ export async function audit(state: MigrationState, config: LangGraphRunnableConf
   const summary = state.classification ? summarise(state.classification) : state.sql.slice(0, 100);
   const approvedBy = state.approval?.status === 'approved' ? `, approved by ${state.approval.decidedBy}` : '';
   const detail = state.reason ? `: ${state.reason}` : '';
+  const cleanup = isCleanup(state);
   await appendAudit(airlock.databases.state, {
     threadId,
     ...(state.approval ? { approvalId: state.approval.approvalId } : {}),
@@ -32,7 +41,7 @@ export async function audit(state: MigrationState, config: LangGraphRunnableConf
     actor: state.requestedBy,
     environment,
     outcome: status,
-    message: `Migration ${status} in ${environment} (requested by ${state.requestedBy}${approvedBy}): ${summary}${detail}. Next: ${NEXT_STEP[status] ?? 'see airlock history ' + threadId}.`,
+    message: `${cleanup ? 'Cleanup' : 'Migration'} ${status} in ${environment} (requested by ${state.requestedBy}${approvedBy}): ${summary}${detail}. Next: ${nextStep(status, cleanup ? 'cleanup' : 'migration') ?? 'see airlock history ' + threadId}.`,
     detail: { tier: state.classification?.tier, result: state.result ?? null },
     eventKey: `${threadId}:outcome:${state.actionHash ?? ''}`,
   });

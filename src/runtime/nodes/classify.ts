@@ -45,6 +45,6 @@ export async function classify(state: MigrationState, config: LangGraphRunnableC
     requestedAt: airlock.clock().toISOString(),
     classification,
     status: reason ? 'blocked' : 'running',
-    ...(reason ? { reason } : {}),
+    ...(reason ? { reason, refusalCode: classification.errorCode ?? 'classify' } : {}),
   };
 }

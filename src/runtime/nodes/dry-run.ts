@@ -106,12 +106,16 @@ function doBlockProblem(node: Record<string, unknown>, text: string): string | u
     : undefined;
 }
 
-/** Why the dry-run could not measure, and what to write instead. */
-function adviceFor(problem: string): string {
-  if (/read-only transaction/i.test(problem)) {
+// SQLSTATEs the advice depends on: the error's code, never its words.
+const READ_ONLY_SQL_TRANSACTION = '25006';
+const QUERY_CANCELED = '57014';
+
+/** Why the dry-run could not measure (by the database error's SQLSTATE, when it was one), and what to write instead. */
+function adviceFor(sqlstate: string | undefined): string {
+  if (sqlstate === READ_ONLY_SQL_TRANSACTION) {
     return 'the statement calls something that writes (nextval(), a volatile function) even to be counted: compute that value first and write it as a constant';
   }
-  if (/statement timeout|canceling statement/i.test(problem)) return 'the count did not finish in time: narrow the filter, or index the columns it uses';
+  if (sqlstate === QUERY_CANCELED) return 'the count did not finish in time: narrow the filter, or index the columns it uses';
   return 'write it as a plain DELETE/UPDATE with a filter Airlock can count';
 }
 
@@ -139,7 +143,7 @@ export async function dryRun(state: MigrationState, config: LangGraphRunnableCon
   const started = Date.now();
   const measured: (StatementRadius & { samples: Record<string, unknown>[] })[] = [];
   const unmeasured: string[] = [];
-  const failed: { statement: number; table: string; problem: string }[] = [];
+  const failed: { statement: number; table: string; problem: string; sqlstate?: string }[] = [];
   const cascade: { statement: number; objects: string[] }[] = [];
   let cascadeRefused: string | undefined;
   let problem: string | undefined;
@@ -168,7 +172,7 @@ export async function dryRun(state: MigrationState, config: LangGraphRunnableCon
         : await measureOne(client, target, { budgetMs, statementTimeout: airlock.settings.statementTimeout, environment, state });
       if ('radius' in outcome) measured.push({ statement: target.statement, table: target.name, ...outcome.radius });
       else if (state.cleanup) problem = outcome.problem;
-      else failed.push({ statement: target.statement, table: target.name, problem: outcome.problem });
+      else failed.push({ statement: target.statement, table: target.name, problem: outcome.problem, ...('sqlstate' in outcome && outcome.sqlstate ? { sqlstate: outcome.sqlstate } : {}) });
     }
   } finally {
     await client.query('ROLLBACK').catch(() => {});
@@ -220,22 +224,36 @@ export async function dryRun(state: MigrationState, config: LangGraphRunnableCon
   const unmeasurable =
     failed.length && capsApply
       ? `${failed
-          .map((one) => `statement ${one.statement} (${one.table}) could not be measured (blast-radius-unmeasured): ${one.problem}; ${adviceFor(one.problem)}`)
+          .map((one) => `statement ${one.statement} (${one.table}) could not be measured (blast-radius-unmeasured): ${one.problem}; ${adviceFor(one.sqlstate)}`)
           .join('; ')}. Where caps apply, Airlock does not run what it cannot measure`
       : undefined;
   for (const one of capsApply ? [] : failed) unmeasured.push(`statement ${one.statement} (${one.table}): ${one.problem}`);
   // Over the percentage cap on a small table: the destructive tier's approval (its token, its roles), or its block.
   let permission = state.permission;
   let escalated: string | undefined;
+  let destructiveBlocked = false;
   if (destructive && !overCap && !unmeasurable && permission && state.classification?.tier !== 'destructive') {
     const needed = decidePermit({ tier: 'destructive', environment, requester: state.requestedBy, tool: 'migrate' }, airlock.policy.policy);
-    if (needed.decision === 'block') overCap = `${destructive}, and destructive actions are blocked in ${environment}`;
+    if (needed.decision === 'block') {
+      overCap = `${destructive}, and destructive actions are blocked in ${environment}`;
+      destructiveBlocked = true;
+    }
     else if (needed.decision === 'approve') {
       permission = { ...needed, reason: `${destructive}: ${needed.reason}` };
       escalated = destructive;
     }
   }
   const reason = problem ?? cascadeRefused ?? unmeasurable ?? overCap;
+  // The check that refused, by name (the same names the audit entry's detail gives).
+  const refusalCode = problem
+    ? 'dry-run'
+    : cascadeRefused
+      ? 'cascade-reaches-data'
+      : unmeasurable
+        ? 'blast-radius-unmeasured'
+        : overCap
+          ? destructiveBlocked ? 'small-table-floor' : 'blast-radius-cap'
+          : undefined;
   const totalRows = measured.reduce((sum, one) => sum + one.rows, 0);
   const where = `${environment} on ${state.target}`;
   await appendAudit(airlock.databases.state, {
@@ -259,7 +277,11 @@ export async function dryRun(state: MigrationState, config: LangGraphRunnableCon
       ...(unmeasured.length ? { unmeasured } : {}),
       ...(cascade.length ? { cascade } : {}),
       ...(cascadeRefused ? { rule: 'cascade-reaches-data' } : {}),
-      ...(unmeasurable ? { rule: 'blast-radius-unmeasured', failed } : overCap ? { rule: 'blast-radius-cap' } : {}),
+      ...(unmeasurable
+        ? { rule: 'blast-radius-unmeasured', failed: failed.map(({ sqlstate: _sqlstate, ...one }) => one) }
+        : overCap
+          ? { rule: 'blast-radius-cap' }
+          : {}),
       ...(escalated ? { rule: 'small-table-floor', escalated } : {}),
     },
     eventKey: `${threadId}:dry-run:${state.actionHash ?? ''}:${measured.map((one) => one.rows).join(',') || 'none'}`,
@@ -270,7 +292,7 @@ export async function dryRun(state: MigrationState, config: LangGraphRunnableCon
     ...(radius ? { actionHash: actionHash({ sql: state.sql, environment, target: state.target ?? '', blastRadius: totalRows }) } : {}),
     ...(escalated && permission ? { permission } : {}),
     ...(cascade.length ? { cascade } : {}),
-    ...(reason ? { status: 'blocked' as const, reason } : {}),
+    ...(reason ? { status: 'blocked' as const, reason, refusalCode } : {}),
   };
 }
 
@@ -283,7 +305,7 @@ async function isUndoOf(actionId: string, sql: string): Promise<boolean> {
   }
 }
 
-type MeasureOutcome = { radius: Omit<BlastRadius, 'table' | 'statements'> } | { problem: string };
+type MeasureOutcome = { radius: Omit<BlastRadius, 'table' | 'statements'> } | { problem: string; sqlstate?: string };
 
 async function measureOne(
   client: pg.PoolClient,
@@ -322,7 +344,11 @@ async function measureOne(
     return { radius };
   } catch (error) {
     await client.query('ROLLBACK TO SAVEPOINT airlock_target').catch(() => {});
-    return { problem: `the dry-run failed: ${describeDatabaseError(error)}${state.cleanup ? '; check --where' : ''}` };
+    const sqlstate = (error as { code?: unknown }).code;
+    return {
+      problem: `the dry-run failed: ${describeDatabaseError(error)}${state.cleanup ? '; check --where' : ''}`,
+      ...(typeof sqlstate === 'string' ? { sqlstate } : {}),
+    };
   }
 }
 

@@ -53,6 +53,7 @@ export async function permit(state: MigrationState, config: LangGraphRunnableCon
     target,
     actionHash: actionHash({ sql: state.sql, environment, target }),
     ...(decision ? { permission: decision } : {}),
-    ...(reason ? { status: 'blocked' as const, reason } : {}),
+    // The environment's signals disagree (or none was given), or the policy blocks: the check's code.
+    ...(reason ? { status: 'blocked' as const, reason, refusalCode: resolution.ok ? decision!.code ?? 'permit' : 'environment' } : {}),
   };
 }
