@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { AIRLOCK_SCHEMAS } from '../policy/airlock-schemas.ts';
 import { useAirlock } from './airlock.ts';
+import { ADVISORY_LOCKS } from './advisory-locks.ts';
 
 /**
  * The role read tools switch to when Airlock can create it: SELECT on the
@@ -16,7 +17,7 @@ export const READ_TIMEOUT = '5s';
 const TOO_BROAD = ['pg_read_all_data', 'pg_write_all_data', 'pg_read_all_stats', 'pg_read_all_settings', 'pg_monitor', 'pg_stat_scan_tables', 'pg_read_server_files', 'pg_write_server_files', 'pg_execute_server_program', 'pg_signal_backend'];
 const OWN_SCHEMAS = [...AIRLOCK_SCHEMAS].map((schema) => `'${schema}'`).join(', ');
 // One grant sync at a time (GRANTs from two processes at once can fail with "tuple concurrently updated").
-const GRANT_LOCK_KEY = 7_411_562_303;
+const GRANT_LOCK_KEY = ADVISORY_LOCKS.readerGrants;
 
 let readerRole: Promise<boolean> | undefined;
 

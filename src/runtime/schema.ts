@@ -1,11 +1,12 @@
 import type pg from 'pg';
 import { PostgresSaver } from '@langchain/langgraph-checkpoint-postgres';
+import { ADVISORY_LOCKS } from './advisory-locks.ts';
 
 export const AIRLOCK_SCHEMA = 'airlock';
 
 // One key for "someone is migrating Airlock's schema": two processes starting
 // at once on a fresh database must not both run CREATE TABLE.
-const SCHEMA_LOCK_KEY = 7_411_562_301;
+const SCHEMA_LOCK_KEY = ADVISORY_LOCKS.schema;
 
 /** Append-only migrations of Airlock's own tables. Never edit one that shipped: add the next. */
 const MIGRATIONS: { version: number; name: string; sql: string }[] = [
@@ -81,7 +82,7 @@ const MIGRATIONS: { version: number; name: string; sql: string }[] = [
       -- the time, and the hash of the row before it.
       CREATE FUNCTION airlock.audit_chain() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
-        PERFORM pg_advisory_xact_lock(7411562302);
+        PERFORM pg_advisory_xact_lock(${ADVISORY_LOCKS.auditChain});
         NEW.audit_id := nextval(pg_get_serial_sequence('airlock.audit', 'audit_id'));
         NEW.at := clock_timestamp();
         SELECT row_hash INTO NEW.prev_hash FROM airlock.audit ORDER BY audit_id DESC LIMIT 1;
