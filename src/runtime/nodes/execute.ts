@@ -21,6 +21,7 @@ import { faultPoint } from '../fault-injection.ts';
 import type { ExecutionResult, MigrationState } from '../migration-state.ts';
 import { threadIdOf } from './thread-id.ts';
 import { markBackupsUndone } from '../backups-store.ts';
+import { claimLedger, ledgerResult, recordLedgerResult, releaseLedgerClaim } from '../ledger-store.ts';
 
 const MAX_ROWS_KEPT = 50;
 const COMMAND_OF: Record<string, string> = { DeleteStmt: 'DELETE', UpdateStmt: 'UPDATE', MergeStmt: 'MERGE', InsertStmt: 'INSERT' };
@@ -63,24 +64,6 @@ type Attempt =
   | { ok: false; error: string; failedStatement?: number }
   | { ok: false; recount: { approved: number; found: number; statement?: number } };
 
-/** Claim the ledger row of this action; `claimed: false` when a row is already there (the action ran, or is running). */
-async function claimLedger(client: pg.PoolClient, state: MigrationState, idempotencyKey: string, initial: object) {
-  const claim = await client.query(
-    `INSERT INTO airlock.ledger (idempotency_key, thread_id, action_hash, result) VALUES ($1, $2, $3, $4)
-     ON CONFLICT (idempotency_key) DO NOTHING`,
-    [idempotencyKey, state.threadId, state.actionHash, JSON.stringify(initial)],
-  );
-  return { claimed: claim.rowCount === 1 };
-}
-
-async function ledgerResult(client: pg.PoolClient, idempotencyKey: string) {
-  const { rows } = await client.query<{ result: ExecutionResult & { state?: string } }>(
-    'SELECT result FROM airlock.ledger WHERE idempotency_key = $1',
-    [idempotencyKey],
-  );
-  return rows[0]?.result;
-}
-
 type Timeouts = { lockTimeout: string; statementTimeout: string };
 type Caps = EnvironmentPolicy['blastRadius'];
 
@@ -117,7 +100,7 @@ async function runInTransaction(
     ]);
     if (!readOnly) {
       // Waits for a concurrent run of the same action; then its committed row means "already done".
-      const claim = await claimLedger(client, state, idempotencyKey, {});
+      const claim = await claimLedger(client, { idempotencyKey, threadId: state.threadId, actionHash: state.actionHash, initial: {} });
       if (!claim.claimed) {
         await client.query('ROLLBACK');
         const previous = await ledgerResult(client, idempotencyKey);
@@ -231,15 +214,12 @@ async function runInTransaction(
       await markBackupsUndone(client, state.undoOf, owner.threadId, owner.createdAt);
     }
     if (!readOnly) {
-      await client.query('UPDATE airlock.ledger SET result = $2 WHERE idempotency_key = $1', [
-        idempotencyKey,
-        JSON.stringify({
-          statements: results,
-          ...(backups.length ? { backups, actionId: owner.actionId } : {}),
-          ...(changes.length ? { changes } : {}),
-          durationMs: result.durationMs,
-        }),
-      ]);
+      await recordLedgerResult(client, idempotencyKey, {
+        statements: results,
+        ...(backups.length ? { backups, actionId: owner.actionId } : {}),
+        ...(changes.length ? { changes } : {}),
+        durationMs: result.durationMs,
+      });
     }
     if (!commit) {
       // A replay without a named target: everything ran, and nothing stays.
@@ -269,7 +249,7 @@ async function runAlone(
 ): Promise<Attempt> {
   const started = Date.now();
   const statement = state.classification!.statements[0]!;
-  const claim = await claimLedger(client, state, idempotencyKey, { state: 'started' });
+  const claim = await claimLedger(client, { idempotencyKey, threadId: state.threadId, actionHash: state.actionHash, initial: { state: 'started' } });
   if (!claim.claimed) {
     const previous = await ledgerResult(client, idempotencyKey);
     if (previous?.state === 'started') {
@@ -290,12 +270,12 @@ async function runAlone(
       statements: [{ kind: statement.kind, command: outcome.command ?? null, rowCount: outcome.rowCount ?? null }],
       durationMs: Date.now() - started,
     };
-    await client.query('UPDATE airlock.ledger SET result = $2 WHERE idempotency_key = $1', [idempotencyKey, JSON.stringify(result)]);
+    await recordLedgerResult(client, idempotencyKey, result);
     faultPoint('after-commit');
     return { ok: true, result };
   } catch (error) {
     // It did not run (Postgres reported the error): release the claim so a corrected resubmission is not refused.
-    await client.query('DELETE FROM airlock.ledger WHERE idempotency_key = $1', [idempotencyKey]).catch(() => {});
+    await releaseLedgerClaim(client, idempotencyKey).catch(() => {});
     return { ok: false, error: describeDatabaseError(error), failedStatement: 0 };
   } finally {
     await client.query('RESET lock_timeout; RESET statement_timeout').catch(() => {});
