@@ -4,7 +4,17 @@ import { inject } from 'vitest';
 import { parseAge } from '../../src/policy/age.ts';
 import { parseForwardOffset } from '../../src/policy/clock.ts';
 
+/** The package's bin, as a user runs it. */
 export const AIRLOCK_BIN = path.resolve(import.meta.dirname, '../../src/cli/airlock.js');
+
+/**
+ * What runCli and startCli run: the same CLI from a bundle built for this run
+ * (a third of the start-up; see cli-bundle.ts), or the bin itself with
+ * AIRLOCK_TEST_CLI=bin.
+ */
+function cliEntry(): string {
+  return process.env.AIRLOCK_TEST_CLI === 'bin' ? AIRLOCK_BIN : inject('cliBundle');
+}
 
 export interface CliResult {
   code: number | null;
@@ -35,7 +45,7 @@ export function cliEnv(overrides: Record<string, string | undefined> = {}): Node
 }
 
 export function startCli(args: string[], options: { input?: string; env?: NodeJS.ProcessEnv } = {}): ChildProcess {
-  const child = spawn(process.execPath, [AIRLOCK_BIN, ...args], {
+  const child = spawn(process.execPath, [cliEntry(), ...args], {
     env: options.env ?? cliEnv(),
     stdio: ['pipe', 'pipe', 'pipe'],
   });
