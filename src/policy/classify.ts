@@ -83,10 +83,6 @@ function isFiltered(kind: string, node: Node): boolean {
   return Boolean(node.whereClause) && !isTautology(node.whereClause);
 }
 
-function classifyStatementIn(statement: { kind: string; node: Node; text: string }, script: ScriptContext): StatementVerdict {
-  return judgeStatement(statement, script).verdict;
-}
-
 /** What judging one top-level statement gathers as it goes down into what the statement runs. */
 interface Judging {
   script: ScriptContext;
@@ -312,7 +308,7 @@ function rememberConstraints(script: ScriptContext, node: Node): void {
 
 /** Classify one parsed statement on its own (as if it were the whole text). */
 export function classifyStatement(statement: ParsedStatement): StatementVerdict {
-  return classifyStatementIn(statement, freshScript(1, [statement]));
+  return judgeStatement(statement, freshScript(1, [statement])).verdict;
 }
 
 export interface ClassifyOptions {

@@ -48,8 +48,6 @@ const OPERATOR_EXPRESSIONS = new Set([
   'AEXPR_LIKE', 'AEXPR_ILIKE', 'AEXPR_SIMILAR',
 ]);
 
-export { qualifiedName };
-
 /** `[schema.]name` parts of a function or operator name; more than two parts (a database) are kept as the schema. */
 function nameParts(parts: unknown): FunctionCall | undefined {
   const names = ((parts ?? []) as { String?: { sval?: string } }[]).map((part) => part.String?.sval);
