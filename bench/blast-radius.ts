@@ -12,10 +12,10 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { describeRadius } from '../src/policy/blast-radius.ts';
-import { fingerprintOf } from '../src/runtime/backup.ts';
-import { DEFAULT_COUNT_BUDGET_MS, measureBlastRadius } from '../src/runtime/blast-radius.ts';
+import { fingerprintOf } from '../src/pipeline/backup.ts';
+import { DEFAULT_COUNT_BUDGET_MS, measureBlastRadius } from '../src/pipeline/blast-radius.ts';
 import { planCleanup } from '../src/policy/cleanup-request.ts';
-import { loadSqlParser } from '../src/policy/parse-sql.ts';
+import { loadSqlParser } from '../src/sql/parse-sql.ts';
 
 await loadSqlParser();
 /** The measuring queries the dry-run builds for a cleanup of the bench table (from the parse tree). */
@@ -25,7 +25,7 @@ function changeOf(predicate: string) {
   return plan.change;
 }
 import { ensureEmbeddedPostgres, stopEmbeddedPostgres } from '../src/runtime/embedded-postgres.ts';
-import { migrateStateSchema } from '../src/runtime/schema.ts';
+import { migrateStateSchema } from '../src/store/schema.ts';
 
 const ROWS = process.env.BENCH_LARGE === '1' ? 10_000_000 : 1_000_000;
 const SHARES: [label: string, predicate: string][] = [

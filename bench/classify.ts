@@ -8,8 +8,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { classifySql } from '../src/policy/classify.ts';
-import { loadSqlParser, parseSql } from '../src/policy/parse-sql.ts';
-import { Tier } from '../src/policy/tier.ts';
+import { loadSqlParser, parseSql } from '../src/sql/parse-sql.ts';
+import { Tier } from '../src/contracts/tier.ts';
 
 interface Case {
   low: number;

@@ -13,9 +13,9 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { BUILT_IN_POLICY } from '../src/policy/policy-file.ts';
-import { modelConfigured } from '../src/runtime/chat-model.ts';
+import { modelConfigured } from '../src/agent/chat-model.ts';
 import { ensureEmbeddedPostgres, stopEmbeddedPostgres } from '../src/runtime/embedded-postgres.ts';
-import { startScriptedModel, type Turn } from '../src/runtime/scripted-openai.ts';
+import { startScriptedModel, type Turn } from '../src/agent/scripted-openai.ts';
 
 interface Scenario {
   name: string;
@@ -135,7 +135,7 @@ fs.writeFileSync(
 process.env.AIRLOCK_POLICY = policyFile;
 process.env.AIRLOCK_HOME = home;
 
-const { runAgent } = await import('../src/runtime/agent-runner.ts');
+const { runAgent } = await import('../src/threads/agent-runner.ts');
 const { closeAirlock } = await import('../src/runtime/airlock.ts');
 const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
 await client.connect();

@@ -1,16 +1,10 @@
-import { MigrationInput, MigrationState } from '../src/runtime/migration-state.ts';
-import { buildPipelineGraph } from '../src/runtime/pipeline-graph.ts';
+import { migrationGraph } from '../src/pipeline/graphs.ts';
 
 /**
- * request ─► classify ─► permit ─► dryRun ─► approve ─► execute ─► verify ─► audit
- * (the routing, the same for the cleanup graph, is in src/runtime/pipeline-graph.ts)
- * The dry-run measures each DELETE/UPDATE (read-only, rolled back); other migrations pass through it.
+ * The migration graph for langgraph.json (Studio), built in src/pipeline/graphs.ts.
+ * The LangGraph server supplies its own checkpointer; the CLI compiles
+ * `migrationGraph` with Airlock's PostgresSaver instead.
  */
-export const migrationGraph = buildPipelineGraph({ state: MigrationState, input: MigrationInput });
-
-/**
- * For langgraph.json. The LangGraph server supplies its own checkpointer; the
- * CLI compiles `migrationGraph` with Airlock's PostgresSaver instead.
- */
+export { migrationGraph };
 export const graph = migrationGraph.compile();
 graph.name = 'migration';

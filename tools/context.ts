@@ -1,9 +1,9 @@
-import type { CleanupInput, MigrationInput } from '../src/runtime/migration-state.ts';
-import type { RunOutcome } from '../src/runtime/run-outcome.ts';
+import type { CleanupInput, MigrationInput } from '../src/contracts/migration-state.ts';
+import type { RunOutcome } from '../src/contracts/run-outcome.ts';
 
 /**
  * How the write tools hand an action to the migration or cleanup graph. The
- * threads layer supplies it (src/runtime/migration-runner.ts): the tools do
+ * threads layer supplies it (src/threads/migration-runner.ts): the tools do
  * not import the runner, so the agent graph, its tools and the runner that
  * starts the agent's proposals form no import cycle.
  */
@@ -28,7 +28,7 @@ export interface ToolContext {
 export const LIMITS = { sampleRows: 20, selectRows: 100, tables: 200 } as const;
 
 /** A table name the model gave, checked by the database (`to_regclass`) before any use. */
-export { quoteIdentifier } from '../src/policy/names.ts';
+export { quoteIdentifier } from '../src/sql/names.ts';
 
 /** A tool's answer to the model: compact JSON. */
 export function answer(value: unknown): string {

@@ -1,8 +1,8 @@
 import { tool } from '@langchain/core/tools';
 import { z } from 'zod';
 import { planCleanup } from '../src/policy/cleanup-request.ts';
-import { loadSqlParser } from '../src/policy/parse-sql.ts';
-import { withReadOnly } from '../src/runtime/read-only.ts';
+import { loadSqlParser } from '../src/sql/parse-sql.ts';
+import { withReadOnly } from '../src/agent/read-only.ts';
 import { ToolRefusal, answer } from './context.ts';
 import { resolveTable } from './resolve-table.ts';
 

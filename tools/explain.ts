@@ -2,8 +2,8 @@ import { tool } from '@langchain/core/tools';
 import type pg from 'pg';
 import { z } from 'zod';
 import { checkAgentExplain } from '../src/policy/agent-sql.ts';
-import { loadSqlParser } from '../src/policy/parse-sql.ts';
-import { withReadOnly } from '../src/runtime/read-only.ts';
+import { loadSqlParser } from '../src/sql/parse-sql.ts';
+import { withReadOnly } from '../src/agent/read-only.ts';
 import { ToolRefusal, answer } from './context.ts';
 
 export const ExplainInput = z.object({ sql: z.string().min(1).max(20_000).describe('one statement to plan (never run)') });

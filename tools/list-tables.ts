@@ -1,6 +1,6 @@
 import { tool } from '@langchain/core/tools';
 import { z } from 'zod';
-import { withReadOnly } from '../src/runtime/read-only.ts';
+import { withReadOnly } from '../src/agent/read-only.ts';
 import { LIMITS, answer } from './context.ts';
 
 export const ListTablesInput = z.object({ schema: z.string().optional().describe('only this schema') });

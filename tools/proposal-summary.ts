@@ -1,5 +1,5 @@
 import type { ToolContext } from './context.ts';
-import { exitCodeFor, type RunOutcome } from '../src/runtime/run-outcome.ts';
+import { exitCodeFor, type RunOutcome } from '../src/contracts/run-outcome.ts';
 
 /** What the model (and the transcript) learns of a proposal: how the line answered, and what happens next. */
 export function proposalSummary(outcome: RunOutcome) {

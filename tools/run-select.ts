@@ -2,8 +2,8 @@ import { tool } from '@langchain/core/tools';
 import type pg from 'pg';
 import { z } from 'zod';
 import { checkAgentSelect } from '../src/policy/agent-sql.ts';
-import { loadSqlParser } from '../src/policy/parse-sql.ts';
-import { READ_TIMEOUT, withReadOnly } from '../src/runtime/read-only.ts';
+import { loadSqlParser } from '../src/sql/parse-sql.ts';
+import { READ_TIMEOUT, withReadOnly } from '../src/agent/read-only.ts';
 import { LIMITS, ToolRefusal, answer } from './context.ts';
 
 export const RunSelectInput = z.object({ sql: z.string().min(1).max(20_000).describe('one SELECT statement') });

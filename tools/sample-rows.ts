@@ -1,6 +1,6 @@
 import { tool } from '@langchain/core/tools';
 import { z } from 'zod';
-import { withReadOnly } from '../src/runtime/read-only.ts';
+import { withReadOnly } from '../src/agent/read-only.ts';
 import { LIMITS, answer } from './context.ts';
 import { resolveTable } from './resolve-table.ts';
 

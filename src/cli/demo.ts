@@ -1,11 +1,11 @@
 import { closeAirlock, useAirlock } from '../runtime/airlock.ts';
-import { pendingApprovals } from '../runtime/approvals.ts';
-import { auditTrail } from '../runtime/audit.ts';
+import { pendingApprovals } from '../store/approvals.ts';
+import { auditTrail } from '../store/audit.ts';
 import { readSettings } from '../runtime/config.ts';
 import { ensureEmbeddedPostgres, stopEmbeddedPostgres } from '../runtime/embedded-postgres.ts';
-import { AirlockError, ExitCode } from '../runtime/errors.ts';
-import { startMigration } from '../runtime/migration-runner.ts';
-import { loadApproval, review } from '../runtime/review.ts';
+import { AirlockError, ExitCode } from '../contracts/errors.ts';
+import { startMigration } from '../threads/migration-runner.ts';
+import { loadApproval, review } from '../threads/review.ts';
 import { indent, type CommandResult } from './output.ts';
 import { renderOutcome } from './render-outcome.ts';
 

@@ -1,6 +1,6 @@
 import os from 'node:os';
 import { readSettings } from '../runtime/config.ts';
-import { badInput } from '../runtime/errors.ts';
+import { badInput } from '../contracts/errors.ts';
 
 /** Who asks for a migration: --as, then AIRLOCK_REVIEWER, then the OS user. */
 export function requesterFrom(as: string | undefined): string {

@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { ExitCode } from '../runtime/errors.ts';
+import { ExitCode } from '../contracts/errors.ts';
 import { registerAgent } from './commands/agent.ts';
 import { registerAudit } from './commands/audit.ts';
 import { registerBackups } from './commands/backups.ts';

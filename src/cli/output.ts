@@ -1,5 +1,5 @@
 import { closeAirlock } from '../runtime/airlock.ts';
-import { AirlockError, ExitCode, describeDatabaseError } from '../runtime/errors.ts';
+import { AirlockError, ExitCode, describeDatabaseError } from '../contracts/errors.ts';
 
 /** What a command produced: one JSON object for --json, lines of text otherwise, and the exit code. */
 export interface CommandResult {

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { INPUT_LIMIT_RULE, INPUT_LIMITS, sqlTooLarge } from '../policy/input-limits.ts';
-import { badInput } from '../runtime/errors.ts';
+import { badInput } from '../contracts/errors.ts';
 
 /** The text of a file, or of stdin for `-`; `what` names what is expected, for the error that says what to pass instead. */
 export async function readInput(file: string, what: string): Promise<string> {

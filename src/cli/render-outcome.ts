@@ -1,5 +1,5 @@
 import { describeRadius } from '../policy/blast-radius.ts';
-import { exitCodeFor, type RunOutcome } from '../runtime/migration-runner.ts';
+import { exitCodeFor, type RunOutcome } from '../threads/migration-runner.ts';
 import type { CommandResult } from './output.ts';
 import { indent } from './output.ts';
 

@@ -13,7 +13,7 @@ import { constants } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import getPort, { portNumbers } from 'get-port';
-import { ExitCode } from '../runtime/errors.ts';
+import { ExitCode } from '../contracts/errors.ts';
 import { studioOutputFilter, type CheckpointCopies } from './studio-output.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');

@@ -2,9 +2,9 @@ import { z } from 'zod';
 
 /**
  * A row of airlock.backups: what an approved action kept for undo. Defined
- * once, here; the store (src/runtime/backups-store.ts) reads every row
+ * once, here; the store (src/store/backups.ts) reads every row
  * through it and writes the columns it names, the undo plan and
- * `airlock backups` use its type. The DDL is src/runtime/schema.ts.
+ * `airlock backups` use its type. The DDL is src/store/schema.ts.
  */
 
 export const BackupKind = z.enum(['rows', 'archived', 'table', 'column', 'copy', 'changed', 'definition']);

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { StatementVerdict } from './classify.ts';
+import type { StatementVerdict } from '../contracts/classification.ts';
 
 /**
  * What an approval is bound to: exactly this SQL, in this environment, against

@@ -1,4 +1,4 @@
-import { calledFunctions, walk, type Node } from './definitions.ts';
+import { calledFunctions, walk, type Node } from '../sql/definitions.ts';
 
 /**
  * What an agent's read tools may never read, whatever its role could: the

@@ -1,7 +1,7 @@
 import { AIRLOCK_SCHEMAS } from './airlock-schemas.ts';
 import { secretReach } from './agent-secret-reach.ts';
 import { classifySql } from './classify.ts';
-import { parseSql } from './parse-sql.ts';
+import { parseSql } from '../sql/parse-sql.ts';
 
 /** What an agent's read tool may send: exactly one statement, of the right kind, that only reads. */
 export type AgentSqlCheck = { ok: true; text: string; tables: string[] } | { ok: false; rule: string; error: string };

@@ -1,5 +1,5 @@
 /**
- * The schemas Airlock owns in a database (see src/runtime/schema.ts):
+ * The schemas Airlock owns in a database (see src/store/schema.ts):
  * `airlock` (approvals, audit, ledger, checkpoints, whole-table copies),
  * `airlock_backup` (rows and columns kept for undo) and `airlock_trash`
  * (dropped tables). Names as PostgreSQL stores them: `"Airlock"` is another schema.

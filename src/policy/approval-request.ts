@@ -1,6 +1,6 @@
-import type { BlastRadius } from './blast-radius.ts';
 import { z } from 'zod';
-import { Tier } from './tier.ts';
+import { Tier } from '../contracts/tier.ts';
+import type { BlastRadius } from '../contracts/blast-radius.ts';
 
 /** The tool name the HITL payload uses for "run this SQL". */
 export const RUN_SQL = 'run_sql';

@@ -1,7 +1,7 @@
-import type { StatementVerdict } from './classify.ts';
 import { archiveTableFor } from './cleanup-request.ts';
 import { changesRows } from './row-change.ts';
-import { relationName } from './names.ts';
+import { relationName } from '../sql/names.ts';
+import type { StatementVerdict } from '../contracts/classification.ts';
 
 // Statements that destroy what a whole-table copy can hold: a TRUNCATEd or
 // DROPped table, a dropped or retyped column. (What a DELETE, UPDATE, MERGE or

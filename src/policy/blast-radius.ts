@@ -1,38 +1,7 @@
 import type { EnvironmentPolicy } from './policy-file.ts';
+import type { ArmRadius, BlastRadius, StatementRadius } from '../contracts/blast-radius.ts';
 
-/** What an action would touch, measured by the dry-run. */
-export interface BlastRadius {
-  rows: number;
-  table_rows: number;
-  /** Share of the table, in percent, one decimal. */
-  pct: number;
-  /** The figures come from EXPLAIN, not an exact count. */
-  estimated: boolean;
-  samples: Record<string, unknown>[];
-  duration_ms: number;
-  /** The table measured (a migration's statement with the largest share). */
-  table?: string;
-  /** A migration: each statement that changes rows, measured, 1-based statement numbers. */
-  statements?: StatementRadius[];
-  /** MERGE and INSERT … ON CONFLICT: the rows each arm deletes, updates or inserts (`rows` is deleted + updated). */
-  arms?: ArmRadius[];
-}
 
-export interface ArmRadius {
-  action: 'delete' | 'update' | 'insert';
-  label: string;
-  rows: number;
-}
-
-export interface StatementRadius {
-  statement: number;
-  table: string;
-  rows: number;
-  table_rows: number;
-  pct: number;
-  estimated: boolean;
-  arms?: ArmRadius[];
-}
 
 /** The figures as a reviewer reads them; an estimate says so. */
 export function describeRadius(radius: Pick<BlastRadius, 'rows' | 'table_rows' | 'pct' | 'estimated' | 'table' | 'arms'>): string {

@@ -1,5 +1,6 @@
-import { capExceeded, type BlastRadius } from './blast-radius.ts';
+import { capExceeded } from './blast-radius.ts';
 import type { EnvironmentPolicy } from './policy-file.ts';
+import type { BlastRadius } from '../contracts/blast-radius.ts';
 
 /**
  * Caps against a measured blast radius, with a floor under the percentage

@@ -1,20 +1,22 @@
 import { INPUT_LIMITS, sqlTooLarge, tooManyStatements, treeTooDeep } from './input-limits.ts';
-import { lockFor, strongerLock, type LockMode } from './lock-level.ts';
-import { parseSql, type ParsedStatement } from './parse-sql.ts';
+import { lockFor, strongerLock } from '../sql/lock-level.ts';
+import { parseSql, type ParsedStatement } from '../sql/parse-sql.ts';
 import { routineBody } from './routine-body.ts';
 import { RULES } from './rules/index.ts';
 import { nestingLimit } from './rules/nesting-limit.ts';
 import { explainRunsItsQuery } from './rules/explain-analyze-executes.ts';
 import type { Node, Rule, ScriptContext, StatementContext } from './rules/rule.ts';
-import { baselineTier, cannotRunInTransaction, RUNS_NESTED_DML } from './statement-kinds.ts';
+import { baselineTier, cannotRunInTransaction, RUNS_NESTED_DML } from '../sql/statement-kinds.ts';
 import { isTautology } from './tautology.ts';
-import { higherTier, highestTier, type Tier } from './tier.ts';
-import { gatherFacts, type TreeFacts } from './tree-facts.ts';
+import { higherTier, highestTier, type Tier } from '../contracts/tier.ts';
+import { gatherFacts, type TreeFacts } from '../sql/tree-facts.ts';
 import { CreatedFunctions } from './created-functions.ts';
-import { nextSearchPath, searchPathChanges } from './definitions.ts';
+import { nextSearchPath, searchPathChanges } from '../sql/definitions.ts';
 import { judgeRoutineWith } from './routine-judgement.ts';
 import type { TargetCatalogue } from './target-catalogue.ts';
-import { relationName } from './names.ts';
+import { relationName } from '../sql/names.ts';
+import type { Classification, Finding, StatementVerdict } from '../contracts/classification.ts';
+import type { LockMode } from '../contracts/lock-mode.ts';
 
 /**
  * The classification engine behind `airlock check` and the `classify` node:
@@ -23,38 +25,6 @@ import { relationName } from './names.ts';
  * text's tier is the highest of its statements.
  */
 
-export interface Finding {
-  rule: string;
-  tier: Tier;
-  message: string;
-  detail?: string;
-}
-
-export interface StatementVerdict {
-  kind: string;
-  tier: Tier;
-  tables: string[];
-  /** DELETE/UPDATE/SELECT: a WHERE clause that actually filters (a tautology does not). */
-  filtered: boolean;
-  lock: LockMode | null;
-  /** PostgreSQL refuses to run it inside a transaction block (CONCURRENTLY, VACUUM). */
-  outsideTransaction: boolean;
-  /** Names of the rules that fired, for the verdict, the audit trail and the README. */
-  rules: string[];
-  findings: Finding[];
-  /** The findings' messages, for people. */
-  reasons: string[];
-  text: string;
-}
-
-export interface Classification {
-  tier: Tier;
-  statements: StatementVerdict[];
-  /** Set when the text does not parse: the tier is then `forbidden` (fail closed). */
-  error?: string;
-  /** Why there is an error, for code that acts on it: bad input (does not parse, empty) or a limit (blocked). */
-  errorCode?: 'parse-error' | 'empty' | 'input-limit';
-}
 
 const rulesByKind = new Map<string, readonly Rule[]>();
 /** The rules that look at a statement kind, worked out once per kind. */

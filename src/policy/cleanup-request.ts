@@ -1,10 +1,10 @@
-import { parseSql } from './parse-sql.ts';
+import { parseSql } from '../sql/parse-sql.ts';
 import { classifyStatement } from './classify.ts';
 import { deparseSync } from 'pgsql-deparser';
-import { sameTree, statementSql } from './deparse.ts';
+import { sameTree, statementSql } from '../sql/deparse.ts';
 import { rowChangeOf, type RangeVar, type RowChange } from './row-change.ts';
 import { unstablePredicate, unstablePredicateRefusal } from './stable-predicate.ts';
-import { quoteIdentifier as quote, relationName as qualifiedTable, splitQualified } from './names.ts';
+import { quoteIdentifier as quote, relationName as qualifiedTable, splitQualified } from '../sql/names.ts';
 
 /**
  * A cleanup (`--table T --where PREDICATE`) becomes one DELETE; in `archive`

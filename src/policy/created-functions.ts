@@ -1,5 +1,5 @@
 import type { RoutineVerdict } from './target-catalogue.ts';
-import { highestTier } from './tier.ts';
+import { highestTier } from '../contracts/tier.ts';
 
 /**
  * Functions created earlier in a text, by name (a trigger created later, or

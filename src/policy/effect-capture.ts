@@ -1,5 +1,5 @@
-import { exactStatementSql } from './deparse.ts';
-import { parseSql } from './parse-sql.ts';
+import { exactStatementSql } from '../sql/deparse.ts';
+import { parseSql } from '../sql/parse-sql.ts';
 import { isUpsert } from './row-change.ts';
 
 /**

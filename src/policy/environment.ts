@@ -1,5 +1,6 @@
 import { hasOwnEntry } from './own-key.ts';
 import type { Policy } from './policy-file.ts';
+import type { EnvironmentSignal } from '../contracts/environment-signal.ts';
 
 /**
  * Which environment an action runs in, decided from several signals, never
@@ -7,11 +8,6 @@ import type { Policy } from './policy-file.ts';
  * name, and the marker the database carries (`airlock db mark`). When they
  * disagree the action is blocked, and the error lists every signal.
  */
-export interface EnvironmentSignal {
-  /** Where the signal came from, as the person on call would check it: `--env`, `APP_ENV`, `database marker`… */
-  source: string;
-  value: string;
-}
 
 export type EnvironmentResolution =
   | { ok: true; environment: string; signals: EnvironmentSignal[] }

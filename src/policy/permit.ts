@@ -1,28 +1,9 @@
 import { AGENT_PREFIX, READ_TOOLS } from './agent-names.ts';
 import type { Policy, EnvironmentPolicy } from './policy-file.ts';
 import { ownEntry } from './own-key.ts';
-import type { Tier } from './tier.ts';
+import type { Tier } from '../contracts/tier.ts';
+import type { Permit, PermitRefusalCode } from '../contracts/permit.ts';
 
-/** What the permit step decided, and everything the approve step needs to enforce it. */
-export interface Permit {
-  decision: 'allow' | 'approve' | 'block';
-  /** The environment's entry in the policy that applied (an unknown environment gets production's). */
-  policyEnvironment: string;
-  tokenRequired: boolean;
-  /** Reviewer roles that may approve; undefined: any named person. */
-  roles?: string[];
-  fourEyes: boolean;
-  reason: string;
-  /** A block's check, for code that acts on it (never the reason's words). */
-  code?: PermitRefusalCode;
-}
-
-/**
- * Why permit blocked: the agent may not call this tool or act here
- * (`agent-permission`), the policy does not know the agent (`unknown-agent`),
- * or the environment blocks the tier (`tier-blocked`).
- */
-export type PermitRefusalCode = 'agent-permission' | 'unknown-agent' | 'tier-blocked';
 
 export interface PermitRequest {
   tier: Tier;

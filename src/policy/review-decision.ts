@@ -1,6 +1,6 @@
 import { isAgentIdentity } from './agent-names.ts';
 import { z } from 'zod';
-import type { Tier } from './tier.ts';
+import type { Tier } from '../contracts/tier.ts';
 import { ownEntry } from './own-key.ts';
 
 /** One decision in LangChain v1's HITL resume shape. */

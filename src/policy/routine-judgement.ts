@@ -1,9 +1,10 @@
-import type { Classification, ClassifyOptions, StatementVerdict } from './classify.ts';
-import { calledFunctions, walk, type Node } from './definitions.ts';
-import { parseSql } from './parse-sql.ts';
+import type { ClassifyOptions } from './classify.ts';
+import { calledFunctions, walk, type Node } from '../sql/definitions.ts';
+import { parseSql } from '../sql/parse-sql.ts';
 import { routineBody } from './routine-body.ts';
 import { lookUpFunction, type ResolvedFunction, type RoutineVerdict, type TargetCatalogue } from './target-catalogue.ts';
-import { highestTier, type Tier } from './tier.ts';
+import { highestTier, type Tier } from '../contracts/tier.ts';
+import type { Classification, StatementVerdict } from '../contracts/classification.ts';
 
 /**
  * What a function, procedure or trigger function will do when something runs

@@ -1,5 +1,5 @@
 import { classifySql, classifyStatement } from './classify.ts';
-import type { Node } from './definitions.ts';
+import type { Node } from '../sql/definitions.ts';
 import { judgeFunctionsWith, judgeRoutineWith, type Classifier } from './routine-judgement.ts';
 import type { RoutineVerdict, TargetCatalogue } from './target-catalogue.ts';
 

@@ -1,6 +1,6 @@
-import { statementSql } from './deparse.ts';
-import type { ParsedStatement } from './parse-sql.ts';
-import { quoteIdentifier as quote } from './names.ts';
+import { statementSql } from '../sql/deparse.ts';
+import type { ParsedStatement } from '../sql/parse-sql.ts';
+import { quoteIdentifier as quote } from '../sql/names.ts';
 
 /**
  * Every statement that changes existing rows, as the read-only queries that

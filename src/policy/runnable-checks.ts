@@ -1,4 +1,4 @@
-import type { ParsedStatement } from './parse-sql.ts';
+import type { ParsedStatement } from '../sql/parse-sql.ts';
 
 /**
  * What the dry-run can learn, before anyone is asked, about whether a

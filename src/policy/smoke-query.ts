@@ -1,4 +1,4 @@
-import { parseSql } from './parse-sql.ts';
+import { parseSql } from '../sql/parse-sql.ts';
 
 /**
  * A smoke query runs after every change, unattended: it must be a plain read.

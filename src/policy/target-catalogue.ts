@@ -1,11 +1,11 @@
-import type { DefinitionKind, ReplacedObject, SearchPath, WrittenName } from './definitions.ts';
-import { pathKey } from './definitions.ts';
-import type { Tier } from './tier.ts';
+import type { DefinitionKind, ReplacedObject, SearchPath, WrittenName } from '../sql/definitions.ts';
+import { pathKey } from '../sql/definitions.ts';
+import type { Tier } from '../contracts/tier.ts';
 
 /**
  * What the classify step learned from the target database's catalogue about
  * the names a text uses, so that pure rules can judge a statement by what it
- * will really run there. Built by src/runtime/target-lookup.ts; absent when
+ * will really run there. Built by src/pipeline/target-lookup.ts; absent when
  * nothing was looked up (`airlock check` without a database), and the rules
  * then judge by the text alone.
  */

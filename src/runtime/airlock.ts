@@ -5,7 +5,7 @@ import { clockFor } from './clock.ts';
 import { readSettings, type Settings } from './config.ts';
 import { closeDatabases, openDatabases, type Databases } from './database.ts';
 import { loadPolicy, type LoadedPolicy } from './policy-loader.ts';
-import { AIRLOCK_SCHEMA } from './schema.ts';
+import { AIRLOCK_SCHEMA } from '../store/schema.ts';
 
 /**
  * The process's connection to Airlock's world: settings, database pools and

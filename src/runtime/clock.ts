@@ -1,6 +1,6 @@
 import { clockOverride, type Clock } from '../policy/clock.ts';
 import type { Settings } from './config.ts';
-import { badInput } from './errors.ts';
+import { badInput } from '../contracts/errors.ts';
 
 /** The machine's clock: the one place outside tests that reads it for a decision. */
 export const systemClock: Clock = () => new Date();

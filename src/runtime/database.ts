@@ -1,8 +1,8 @@
 import pg from 'pg';
 import type { Settings } from './config.ts';
 import { ensureEmbeddedPostgres } from './embedded-postgres.ts';
-import { AirlockError, ExitCode, describeDatabaseError } from './errors.ts';
-import { migrateStateSchema, ensureLedgerSchema } from './schema.ts';
+import { AirlockError, ExitCode, describeDatabaseError } from '../contracts/errors.ts';
+import { migrateStateSchema, ensureLedgerSchema } from '../store/schema.ts';
 
 export interface Databases {
   /** Airlock's own state: checkpoints, approvals, audit (schema `airlock`). */

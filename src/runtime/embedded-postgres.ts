@@ -7,7 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import lockfile from 'proper-lockfile';
 import pg from 'pg';
-import { AirlockError, ExitCode } from './errors.ts';
+import { AirlockError, ExitCode } from '../contracts/errors.ts';
 
 /**
  * The embedded PostgreSQL that Airlock uses when DATABASE_URL is unset.

@@ -1,6 +1,7 @@
 import type pg from 'pg';
-import { signalsFromTarget, type EnvironmentSignal } from '../policy/environment.ts';
+import { signalsFromTarget } from '../policy/environment.ts';
 import type { Policy } from '../policy/policy-file.ts';
+import type { EnvironmentSignal } from '../contracts/environment-signal.ts';
 
 /** Signals that need no database: the flag and the environment variables. */
 export function localSignals(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): EnvironmentSignal[] {

@@ -5,18 +5,18 @@ import pg from 'pg';
 import { ensureEmbeddedPostgres, stopEmbeddedPostgres } from './embedded-postgres.ts';
 
 /**
- * Regenerates src/policy/catalogue/pg-functions.json from PostgreSQL's own
+ * Regenerates src/sql/catalogue/pg-functions.json from PostgreSQL's own
  * catalogue (`npm run catalogue:functions`): every function and operator in
  * pg_catalog of a fresh embedded PostgreSQL, with its volatility. A name with
  * several overloads takes its most volatile one. The classifier reads the file
- * to decide which calls may stay in the `read` tier (src/policy/catalogue/functions.ts
+ * to decide which calls may stay in the `read` tier (src/sql/catalogue/functions.ts
  * adds the curated deny-list of functions that act outside the query).
  *
  * A fresh server in a temporary AIRLOCK_HOME, so no extension or user
  * function of a working database ends up in the list.
  */
 
-const OUTPUT = path.resolve(import.meta.dirname, '../policy/catalogue/pg-functions.json');
+const OUTPUT = path.resolve(import.meta.dirname, '../sql/catalogue/pg-functions.json');
 
 type Volatility = 'i' | 's' | 'v';
 const RANK: Record<Volatility, number> = { i: 0, s: 1, v: 2 };

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { BUILT_IN_POLICY, parsePolicy, type Policy } from '../policy/policy-file.ts';
 import type { Settings } from './config.ts';
-import { badInput } from './errors.ts';
+import { badInput } from '../contracts/errors.ts';
 
 const DEFAULT_POLICY_FILE = 'airlock.policy.json';
 

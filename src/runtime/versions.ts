@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import type { RecordedWith } from '../policy/thread-export.ts';
+import type { RecordedWith } from '../contracts/thread-export.ts';
 
 const require = createRequire(import.meta.url);
 

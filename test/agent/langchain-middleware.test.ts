@@ -4,8 +4,8 @@ import { createAgent } from 'langchain';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { BUILT_IN_POLICY, Policy } from '../../src/policy/policy-file.ts';
-import { airlockMiddleware } from '../../src/runtime/langchain-middleware.ts';
-import { startScriptedModel, type ScriptedModel, type Turn } from '../../src/runtime/scripted-openai.ts';
+import { airlockMiddleware } from '../../src/agent/langchain-middleware.ts';
+import { startScriptedModel, type ScriptedModel, type Turn } from '../../src/agent/scripted-openai.ts';
 
 // A team's own agent, with its own tools: Airlock's middleware is all it adopts.
 const policy = Policy.parse({ ...BUILT_IN_POLICY, agents: { analyst: { tools: ['run_sql', 'delete_rows'], environments: ['production'] } } });

@@ -3,8 +3,8 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { checkAgentSelect, type AgentSqlCheck } from '../../src/policy/agent-sql.ts';
 import { classifySql } from '../../src/policy/classify.ts';
-import { walk } from '../../src/policy/definitions.ts';
-import { loadSqlParser, parseSql } from '../../src/policy/parse-sql.ts';
+import { walk } from '../../src/sql/definitions.ts';
+import { loadSqlParser, parseSql } from '../../src/sql/parse-sql.ts';
 import { explainRunsItsQuery } from '../../src/policy/rules/explain-analyze-executes.ts';
 
 /**

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cliEnv, runCli } from '../helpers/cli.ts';
 import { openSandbox, type Sandbox } from '../helpers/database.ts';
 import { writePolicy } from '../helpers/policy-file.ts';
-import { startScriptedModel, type ScriptedModel, type Turn } from '../../src/runtime/scripted-openai.ts';
+import { startScriptedModel, type ScriptedModel, type Turn } from '../../src/agent/scripted-openai.ts';
 
 let db: Sandbox;
 let model: ScriptedModel | undefined;

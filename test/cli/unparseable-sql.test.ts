@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { startCleanup, startMigration } from '../../src/runtime/migration-runner.ts';
+import { startCleanup, startMigration } from '../../src/threads/migration-runner.ts';
 import { proposeMigrationTool } from '../../tools/propose-migration.ts';
 import { runSelectTool } from '../../tools/run-select.ts';
 import { ToolRefusal } from '../../tools/context.ts';

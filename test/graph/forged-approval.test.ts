@@ -2,8 +2,8 @@ import { Command } from '@langchain/langgraph';
 import { describe, expect, it } from 'vitest';
 import { migrationGraph } from '../../graphs/migration.ts';
 import { useAirlock } from '../../src/runtime/airlock.ts';
-import { findApproval } from '../../src/runtime/approvals.ts';
-import { auditTrail } from '../../src/runtime/audit.ts';
+import { findApproval } from '../../src/store/approvals.ts';
+import { auditTrail } from '../../src/store/audit.ts';
 import { inProcessAirlock } from '../helpers/in-process.ts';
 
 const sandbox = inProcessAirlock((schema) => `CREATE TABLE ${schema}.t (id int); INSERT INTO ${schema}.t SELECT generate_series(1, 10)`);

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { graph, migrationGraph } from '../../graphs/migration.ts';
 import { ApprovalRequest } from '../../src/policy/approval-request.ts';
 import { useAirlock } from '../../src/runtime/airlock.ts';
-import { findApproval } from '../../src/runtime/approvals.ts';
+import { findApproval } from '../../src/store/approvals.ts';
 import { inProcessAirlock } from '../helpers/in-process.ts';
 
 const sandbox = inProcessAirlock((schema) => `CREATE TABLE ${schema}.t (id int); INSERT INTO ${schema}.t SELECT generate_series(1, 10)`);

@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { inject } from 'vitest';
-import { readThreadExport, type ThreadExport } from '../../src/policy/thread-export.ts';
-import { replayExport, type ReplayOutcome } from '../../src/runtime/replay.ts';
+import { readThreadExport, type ThreadExport } from '../../src/contracts/thread-export.ts';
+import { replayExport, type ReplayOutcome } from '../../src/threads/replay.ts';
 import { runningVersions } from '../../src/runtime/versions.ts';
 import { createScratchDatabase } from './database.ts';
 

@@ -1,7 +1,7 @@
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { cliEnv, runCli } from '../helpers/cli.ts';
 import { openSandbox, type Sandbox } from '../helpers/database.ts';
-import { startScriptedModel, type ScriptedModel, type Turn } from '../../src/runtime/scripted-openai.ts';
+import { startScriptedModel, type ScriptedModel, type Turn } from '../../src/agent/scripted-openai.ts';
 
 /**
  * Issue 14, hole 8: through run_select a scripted model read pg_authid and

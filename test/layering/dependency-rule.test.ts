@@ -42,12 +42,15 @@ describe('the dependency rule (.ci/dependency-cruiser.cjs, npm run lint:deps)', 
       // The runtime importing a transport.
       'src/runtime/uses-cli.ts': "import { main } from '../cli/main.ts';\nexport const m = main;\n",
       'src/cli/main.ts': 'export const main = 1;\n',
-      // A graph imported from anywhere but the runner.
-      'src/runtime/undo.ts': "import { graph } from '../../graphs/migration.ts';\nexport const g = graph;\n",
+      // A layer importing one above it: the store reaching up into the pipeline.
+      'src/store/reaches-up.ts': "import { step } from '../pipeline/step.ts';\nexport const s = step;\n",
+      'src/pipeline/step.ts': 'export const step = 1;\n',
+      // A graph entry point imported from src.
+      'src/threads/undo.ts': "import { graph } from '../../graphs/migration.ts';\nexport const g = graph;\n",
       'graphs/migration.ts': 'export const graph = 1;\n',
       // A tool importing the runner instead of using its port.
-      'tools/propose.ts': "import { start } from '../src/runtime/migration-runner.ts';\nexport const s = start;\n",
-      'src/runtime/migration-runner.ts': 'export const start = 1;\n',
+      'tools/propose.ts': "import { start } from '../src/threads/migration-runner.ts';\nexport const s = start;\n",
+      'src/threads/migration-runner.ts': 'export const start = 1;\n',
       // Shipped code importing a test helper.
       'bench/b.ts': "import { h } from '../test/helpers/h.ts';\nexport const x = h;\n",
       'test/helpers/h.ts': 'export const h = 1;\n',
@@ -60,7 +63,9 @@ describe('the dependency rule (.ci/dependency-cruiser.cjs, npm run lint:deps)', 
         'pure-core-does-no-io',
         'pure-core-imports-only-the-core',
         'runtime-does-not-import-transports',
-        'graphs-imported-by-the-runner-only',
+        'graphs-are-entry-points-only',
+        'layer-store-imports-no-layer-above',
+        'layer-policy-imports-no-layer-above',
         'tools-reach-the-runner-through-a-port',
         'shipped-code-does-not-import-tests',
       ]) {
@@ -79,6 +84,20 @@ describe('the dependency rule (.ci/dependency-cruiser.cjs, npm run lint:deps)', 
     try {
       const run = cruise(dir, ['src']);
       expect(run.output).toContain('no dependency violations found');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a type-only import up a layer still breaks the layer rule (a shape the core needs belongs in src/contracts)', () => {
+    const dir = tree({
+      'src/policy/judge.ts': "import type { Step } from '../pipeline/step.ts';\nexport const judge = (s?: Step) => s;\n",
+      'src/pipeline/step.ts': 'export interface Step { n: number }\n',
+    });
+    try {
+      const run = cruise(dir, ['src']);
+      expect(run.code).not.toBe(0);
+      expect(run.output).toContain('layer-policy-imports-no-layer-above');
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

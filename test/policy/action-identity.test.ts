@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { actionHash, approvalIdFor, confirmationToken, idempotencyKeyFor } from '../../src/policy/action-identity.ts';
 import { classifySql } from '../../src/policy/classify.ts';
-import { loadSqlParser } from '../../src/policy/parse-sql.ts';
+import { loadSqlParser } from '../../src/sql/parse-sql.ts';
 
 beforeAll(() => loadSqlParser());
 const action = { sql: 'DROP TABLE sessions', environment: 'production', target: 'db:5432/app' };

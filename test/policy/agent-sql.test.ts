@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { checkAgentExplain, checkAgentSelect } from '../../src/policy/agent-sql.ts';
-import { loadSqlParser } from '../../src/policy/parse-sql.ts';
+import { loadSqlParser } from '../../src/sql/parse-sql.ts';
 import { agentRefusal } from '../../src/policy/permit.ts';
 import { BUILT_IN_POLICY, Policy } from '../../src/policy/policy-file.ts';
 

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { droppedColumns, dropsTables, tablesToBackUp, undoPathFor } from '../../src/policy/backup-plan.ts';
 import { classifySql } from '../../src/policy/classify.ts';
-import { loadSqlParser, parseSql } from '../../src/policy/parse-sql.ts';
+import { loadSqlParser, parseSql } from '../../src/sql/parse-sql.ts';
 
 beforeAll(() => loadSqlParser());
 

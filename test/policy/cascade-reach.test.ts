@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cascadeRefusal, cascadeRoots } from '../../src/policy/cascade-reach.ts';
-import { loadSqlParser, parseSql } from '../../src/policy/parse-sql.ts';
+import { loadSqlParser, parseSql } from '../../src/sql/parse-sql.ts';
 
 beforeAll(() => loadSqlParser());
 

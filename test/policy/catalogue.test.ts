@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import catalogue from '../../src/policy/catalogue/pg-functions.json' with { type: 'json' };
-import { builtInVolatility, isReadOnlyOperator, judgeFunction, SIDE_EFFECT_PATTERNS } from '../../src/policy/catalogue/functions.ts';
+import catalogue from '../../src/sql/catalogue/pg-functions.json' with { type: 'json' };
+import { builtInVolatility, isReadOnlyOperator, judgeFunction, SIDE_EFFECT_PATTERNS } from '../../src/sql/catalogue/functions.ts';
 
 describe('the function catalogue (pg_catalog of the embedded PostgreSQL, npm run catalogue:functions)', () => {
   it('comes from PostgreSQL 18 and holds its functions and operators with their volatility', () => {

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { classifySql, summarise } from '../../src/policy/classify.ts';
-import { loadSqlParser } from '../../src/policy/parse-sql.ts';
+import { loadSqlParser } from '../../src/sql/parse-sql.ts';
 
 beforeAll(() => loadSqlParser());
 

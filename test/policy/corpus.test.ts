@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { classifySql } from '../../src/policy/classify.ts';
-import { loadSqlParser } from '../../src/policy/parse-sql.ts';
-import { Tier } from '../../src/policy/tier.ts';
+import { loadSqlParser } from '../../src/sql/parse-sql.ts';
+import { Tier } from '../../src/contracts/tier.ts';
 
 /**
  * The labelled corpus: one case a line, `tier<TAB>rules<TAB>sql`.

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { calledFunctions, nextSearchPath, searchPathChanges, searchPathValue, unqualifiedRelations } from '../../src/policy/definitions.ts';
-import { loadSqlParser, parseSql } from '../../src/policy/parse-sql.ts';
+import { calledFunctions, nextSearchPath, searchPathChanges, searchPathValue, unqualifiedRelations } from '../../src/sql/definitions.ts';
+import { loadSqlParser, parseSql } from '../../src/sql/parse-sql.ts';
 
 beforeAll(() => loadSqlParser());
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { qualifiedName, quoteIdentifier, quoteQualified, quotedTable, relationName, splitQualified } from '../../src/policy/names.ts';
+import { qualifiedName, quoteIdentifier, quoteQualified, quotedTable, relationName, splitQualified } from '../../src/sql/names.ts';
 
 describe('names: qualified once, quoted once', () => {
   it.each([

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import catalogue from '../../src/policy/catalogue/pg-functions.json' with { type: 'json' };
+import catalogue from '../../src/sql/catalogue/pg-functions.json' with { type: 'json' };
 import { classifySql } from '../../src/policy/classify.ts';
-import { loadSqlParser } from '../../src/policy/parse-sql.ts';
+import { loadSqlParser } from '../../src/sql/parse-sql.ts';
 
 /**
  * 1,000 random statements from a small grammar of node kinds and functions

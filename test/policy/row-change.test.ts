@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadSqlParser, parseSql } from '../../src/policy/parse-sql.ts';
+import { loadSqlParser, parseSql } from '../../src/sql/parse-sql.ts';
 import { changesRows, rowChangeOf } from '../../src/policy/row-change.ts';
 
 beforeAll(() => loadSqlParser());

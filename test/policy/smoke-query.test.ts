@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadSqlParser } from '../../src/policy/parse-sql.ts';
+import { loadSqlParser } from '../../src/sql/parse-sql.ts';
 import { smokeQueryRefusal } from '../../src/policy/smoke-query.ts';
 
 beforeAll(() => loadSqlParser());

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { planCleanup } from '../../src/policy/cleanup-request.ts';
-import { loadSqlParser } from '../../src/policy/parse-sql.ts';
+import { loadSqlParser } from '../../src/sql/parse-sql.ts';
 
 beforeAll(() => loadSqlParser());
 

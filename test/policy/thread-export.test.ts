@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readThreadExport } from '../../src/policy/thread-export.ts';
+import { readThreadExport } from '../../src/contracts/thread-export.ts';
 
 const running = { airlock: '0.1.0', langgraph: '1.7.3', checkpoint_postgres: '1.0.5' };
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ExitCode } from '../../src/runtime/errors.ts';
-import { httpStatusFor } from '../../src/runtime/http-status.ts';
+import { ExitCode } from '../../src/contracts/errors.ts';
+import { httpStatusFor } from '../../src/server/http-status.ts';
 
 describe('the HTTP status airlock serve gives an AirlockError', () => {
   it.each([

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { migrationGraph } from '../../graphs/migration.ts';
 import { useAirlock } from '../../src/runtime/airlock.ts';
-import { execute } from '../../src/runtime/nodes/execute.ts';
-import type { MigrationState } from '../../src/runtime/migration-state.ts';
+import { execute } from '../../src/pipeline/nodes/execute.ts';
+import type { MigrationState } from '../../src/contracts/migration-state.ts';
 import { inProcessAirlock } from '../helpers/in-process.ts';
 
 const sandbox = inProcessAirlock((schema) => `CREATE TABLE ${schema}.counter (n int); INSERT INTO ${schema}.counter VALUES (0)`);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { useAirlock } from '../../src/runtime/airlock.ts';
-import { READER_ROLE, withReadOnly } from '../../src/runtime/read-only.ts';
+import { READER_ROLE, withReadOnly } from '../../src/agent/read-only.ts';
 import { inProcessAirlock } from '../helpers/in-process.ts';
 
 const sandbox = inProcessAirlock((schema) => `CREATE TABLE ${schema}.users (id int PRIMARY KEY); INSERT INTO ${schema}.users SELECT generate_series(1, 10)`);

@@ -1,8 +1,8 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrateStateSchema } from '../../src/runtime/schema.ts';
-import { appendAudit } from '../../src/runtime/audit.ts';
-import { decideApproval, requestApproval } from '../../src/runtime/approvals.ts';
+import { migrateStateSchema } from '../../src/store/schema.ts';
+import { appendAudit } from '../../src/store/audit.ts';
+import { decideApproval, requestApproval } from '../../src/store/approvals.ts';
 import { createScratchDatabase } from '../helpers/database.ts';
 
 // A database of this file's own, so the schema is created from nothing.

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { useAirlock } from '../../src/runtime/airlock.ts';
-import { loadSqlParser, parseSql } from '../../src/policy/parse-sql.ts';
-import { replacedObjects } from '../../src/policy/definitions.ts';
-import { answerExisting, classifyInTarget, openCatalogueSession } from '../../src/runtime/target-lookup.ts';
+import { loadSqlParser, parseSql } from '../../src/sql/parse-sql.ts';
+import { replacedObjects } from '../../src/sql/definitions.ts';
+import { answerExisting, classifyInTarget, openCatalogueSession } from '../../src/pipeline/target-lookup.ts';
 import { inProcessAirlock } from '../helpers/in-process.ts';
 
 const sandbox = inProcessAirlock(

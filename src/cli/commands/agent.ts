@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { runAgent, type AgentOutcome } from '../../runtime/agent-runner.ts';
-import { badInput, ExitCode } from '../../runtime/errors.ts';
+import { runAgent, type AgentOutcome } from '../../threads/agent-runner.ts';
+import { badInput, ExitCode } from '../../contracts/errors.ts';
 import { requesterFrom } from '../identity.ts';
 import { indent, runCommand, type CommandResult } from '../output.ts';
 

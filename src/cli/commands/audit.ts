@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { useAirlock } from '../../runtime/airlock.ts';
-import { auditEntries, verifyAuditChain } from '../../runtime/audit.ts';
-import { badInput, ExitCode } from '../../runtime/errors.ts';
+import { auditEntries, verifyAuditChain } from '../../store/audit.ts';
+import { badInput, ExitCode } from '../../contracts/errors.ts';
 import { runCommand } from '../output.ts';
 
 export function registerAudit(program: Command): void {

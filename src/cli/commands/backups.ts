@@ -1,13 +1,13 @@
 import type { Command } from 'commander';
 import { parseAge } from '../../policy/age.ts';
 import { useAirlock } from '../../runtime/airlock.ts';
-import { appendAudit } from '../../runtime/audit.ts';
-import { badInput, ExitCode } from '../../runtime/errors.ts';
+import { appendAudit } from '../../store/audit.ts';
+import { badInput, ExitCode } from '../../contracts/errors.ts';
 import { requesterFrom } from '../identity.ts';
 import { age, runCommand } from '../output.ts';
-import { quotedTable } from '../../policy/names.ts';
+import { quotedTable } from '../../sql/names.ts';
 import type { BackupRow } from '../../contracts/backup-record.ts';
-import { allBackups, deleteBackupRow, lockBackupsOlderThan } from '../../runtime/backups-store.ts';
+import { allBackups, deleteBackupRow, lockBackupsOlderThan } from '../../store/backups.ts';
 
 
 

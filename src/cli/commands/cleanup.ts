@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { startCleanup } from '../../runtime/migration-runner.ts';
-import { badInput } from '../../runtime/errors.ts';
+import { startCleanup } from '../../threads/migration-runner.ts';
+import { badInput } from '../../contracts/errors.ts';
 import { requesterFrom } from '../identity.ts';
 import { runCommand } from '../output.ts';
 import { renderOutcome } from '../render-outcome.ts';

@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
 import { canonicalEnvironment } from '../../policy/environment.ts';
 import { useAirlock } from '../../runtime/airlock.ts';
-import { appendAudit } from '../../runtime/audit.ts';
+import { appendAudit } from '../../store/audit.ts';
 import { readSettings } from '../../runtime/config.ts';
 import { embeddedStatus, ensureEmbeddedPostgres, stopEmbeddedPostgres } from '../../runtime/embedded-postgres.ts';
-import { ExitCode } from '../../runtime/errors.ts';
+import { ExitCode } from '../../contracts/errors.ts';
 import { requesterFrom } from '../identity.ts';
 import { runCommand } from '../output.ts';
 

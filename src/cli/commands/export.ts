@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import type { Command } from 'commander';
-import { ExitCode } from '../../runtime/errors.ts';
-import { exportThread } from '../../runtime/thread-export.ts';
+import { ExitCode } from '../../contracts/errors.ts';
+import { exportThread } from '../../threads/thread-export.ts';
 import { runCommand } from '../output.ts';
 
 export function registerExport(program: Command): void {

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { useAirlock } from '../../runtime/airlock.ts';
-import { auditTrail } from '../../runtime/audit.ts';
-import { badInput, ExitCode } from '../../runtime/errors.ts';
-import { compiledGraph } from '../../runtime/migration-runner.ts';
+import { auditTrail } from '../../store/audit.ts';
+import { badInput, ExitCode } from '../../contracts/errors.ts';
+import { compiledGraph } from '../../threads/migration-runner.ts';
 import { indent, runCommand } from '../output.ts';
 
 const HISTORY_LIMIT = 100;

@@ -1,8 +1,8 @@
 import { describeRadius } from '../../policy/blast-radius.ts';
 import type { Command } from 'commander';
 import { useAirlock } from '../../runtime/airlock.ts';
-import { pendingApprovals } from '../../runtime/approvals.ts';
-import { ExitCode } from '../../runtime/errors.ts';
+import { pendingApprovals } from '../../store/approvals.ts';
+import { ExitCode } from '../../contracts/errors.ts';
 import { age, runCommand } from '../output.ts';
 
 export function registerInbox(program: Command): void {

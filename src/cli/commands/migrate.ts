@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startMigration, threadOutcome, type RunOutcome } from '../../runtime/migration-runner.ts';
+import { startMigration, threadOutcome, type RunOutcome } from '../../threads/migration-runner.ts';
 import { INPUT_LIMIT_RULE } from '../../policy/input-limits.ts';
 import { useAirlock } from '../../runtime/airlock.ts';
-import { appendAudit } from '../../runtime/audit.ts';
-import { AirlockError, badInput } from '../../runtime/errors.ts';
+import { appendAudit } from '../../store/audit.ts';
+import { AirlockError, badInput } from '../../contracts/errors.ts';
 import { requesterFrom } from '../identity.ts';
 import { note, runCommand } from '../output.ts';
 import { readSql } from '../read-sql.ts';

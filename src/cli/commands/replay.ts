@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { parseInstant } from '../../policy/clock.ts';
-import { readThreadExport } from '../../policy/thread-export.ts';
-import { badInput } from '../../runtime/errors.ts';
-import { replayExport, type ReplayOutcome } from '../../runtime/replay.ts';
+import { readThreadExport } from '../../contracts/thread-export.ts';
+import { badInput } from '../../contracts/errors.ts';
+import { replayExport, type ReplayOutcome } from '../../threads/replay.ts';
 import { runningVersions } from '../../runtime/versions.ts';
 import { indent, runCommand } from '../output.ts';
 import { readInput } from '../read-sql.ts';

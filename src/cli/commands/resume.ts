@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { resumeAgent } from '../../runtime/agent-runner.ts';
-import { isAgentThread, resumeThread } from '../../runtime/migration-runner.ts';
+import { resumeAgent } from '../../threads/agent-runner.ts';
+import { isAgentThread, resumeThread } from '../../threads/migration-runner.ts';
 import { renderAgentOutcome } from './agent.ts';
 import { note, runCommand } from '../output.ts';
 import { renderOutcome } from '../render-outcome.ts';

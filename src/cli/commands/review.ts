@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { loadApproval, review } from '../../runtime/review.ts';
+import { loadApproval, review } from '../../threads/review.ts';
 import { reviewerFrom } from '../identity.ts';
 import { readSql } from '../read-sql.ts';
 import { note, runCommand } from '../output.ts';

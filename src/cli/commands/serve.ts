@@ -2,7 +2,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import type { Command } from 'commander';
 import { closeAirlock, useAirlock } from '../../runtime/airlock.ts';
 import { describeUrl } from '../../runtime/database.ts';
-import { AirlockError, ExitCode, describeDatabaseError } from '../../runtime/errors.ts';
+import { AirlockError, ExitCode, describeDatabaseError } from '../../contracts/errors.ts';
 import { note } from '../output.ts';
 
 const DEFAULT_PORT = '2025'; // 2024, the LangGraph CLI's default, is often taken by `langgraph dev`
@@ -50,7 +50,7 @@ async function startServing(options: ServeOptions): Promise<void> {
     stateDb = describeUrl(airlock.databases.stateUrl);
     // Loaded here rather than at the top: every other command would otherwise
     // pay for loading the LangGraph API server at start-up.
-    const { createApiServer } = await import('../../runtime/api-server.ts');
+    const { createApiServer } = await import('../../server/api-server.ts');
     fetch = (await createApiServer()).fetch;
   } catch (error) {
     if (process.env.AIRLOCK_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);

@@ -1,10 +1,11 @@
-import { describeRadius, type BlastRadius } from '../../policy/blast-radius.ts';
+import { describeRadius } from '../../policy/blast-radius.ts';
 import type { Command } from 'commander';
 import { useAirlock } from '../../runtime/airlock.ts';
-import { ExitCode } from '../../runtime/errors.ts';
-import { loadApproval } from '../../runtime/review.ts';
-import type { StatementVerdict } from '../../policy/classify.ts';
+import { ExitCode } from '../../contracts/errors.ts';
+import { loadApproval } from '../../threads/review.ts';
 import { age, indent, runCommand } from '../output.ts';
+import type { BlastRadius } from '../../contracts/blast-radius.ts';
+import type { StatementVerdict } from '../../contracts/classification.ts';
 
 export function registerShow(program: Command): void {
   program

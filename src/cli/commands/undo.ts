@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { undoAction } from '../../runtime/undo.ts';
+import { undoAction } from '../../threads/undo.ts';
 import { reviewerFrom } from '../identity.ts';
 import { runCommand } from '../output.ts';
 import { renderOutcome } from '../render-outcome.ts';

@@ -1,5 +1,5 @@
-import { builtInVolatility, type FunctionCall } from '../catalogue/functions.ts';
-import { gatherFacts } from '../tree-facts.ts';
+import { builtInVolatility, type FunctionCall } from '../../sql/catalogue/functions.ts';
+import { gatherFacts } from '../../sql/tree-facts.ts';
 import { alterCommands, columnConstraints, onNewTable, type Node, type Rule } from './rule.ts';
 
 // Defaults that are evaluated once (immutable or stable functions, constants)

@@ -1,7 +1,7 @@
 import { isAirlockSchema } from '../airlock-schemas.ts';
-import { createsUnqualified, nameParts, walk, type Node } from '../definitions.ts';
+import { createsUnqualified, nameParts, walk, type Node } from '../../sql/definitions.ts';
 import { lookUpCreationSchema, lookUpFunction, lookUpRelation } from '../target-catalogue.ts';
-import type { TreeFacts } from '../tree-facts.ts';
+import type { TreeFacts } from '../../sql/tree-facts.ts';
 import type { Rule } from './rule.ts';
 
 // Keys under which a statement holds the relation it creates, changes or locks.

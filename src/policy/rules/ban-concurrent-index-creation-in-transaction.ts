@@ -1,4 +1,4 @@
-import { cannotRunInTransaction } from '../statement-kinds.ts';
+import { cannotRunInTransaction } from '../../sql/statement-kinds.ts';
 import type { Rule } from './rule.ts';
 
 export const banConcurrentIndexCreationInTransaction: Rule = {

@@ -1,4 +1,4 @@
-import { RUNS_NESTED_DML } from '../statement-kinds.ts';
+import { RUNS_NESTED_DML } from '../../sql/statement-kinds.ts';
 import type { Rule } from './rule.ts';
 
 export const dataModifyingCte: Rule = {

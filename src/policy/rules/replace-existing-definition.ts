@@ -1,4 +1,4 @@
-import { replacedObjects } from '../definitions.ts';
+import { replacedObjects } from '../../sql/definitions.ts';
 import { lookUpExisting } from '../target-catalogue.ts';
 import type { Rule } from './rule.ts';
 

@@ -1,4 +1,4 @@
-import { blocksWrites, lockFor } from '../lock-level.ts';
+import { blocksWrites, lockFor } from '../../sql/lock-level.ts';
 import { columnConstraints, onNewTable, type Node, type Rule } from './rule.ts';
 
 // As squawk judges it (analyze::possibly_slow_stmt): every schema change waits

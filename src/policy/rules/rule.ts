@@ -1,10 +1,10 @@
 import type { CreatedFunctions } from '../created-functions.ts';
-import type { SearchPath } from '../definitions.ts';
+import type { SearchPath } from '../../sql/definitions.ts';
 import type { RoutineBody } from '../routine-body.ts';
 import type { RoutineVerdict, TargetCatalogue } from '../target-catalogue.ts';
-import type { Tier } from '../tier.ts';
-import type { TreeFacts } from '../tree-facts.ts';
-import { relationName } from '../names.ts';
+import type { Tier } from '../../contracts/tier.ts';
+import type { TreeFacts } from '../../sql/tree-facts.ts';
+import { relationName } from '../../sql/names.ts';
 
 export type Node = Record<string, unknown>;
 

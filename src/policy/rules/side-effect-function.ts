@@ -1,7 +1,7 @@
-import { judgeFunction } from '../catalogue/functions.ts';
+import { judgeFunction } from '../../sql/catalogue/functions.ts';
 import type { Rule } from './rule.ts';
 
-// The curated deny-list lives with the catalogue (src/policy/catalogue/functions.ts):
+// The curated deny-list lives with the catalogue (src/sql/catalogue/functions.ts):
 // functions that end sessions, unlink large objects, read server files, take
 // advisory locks, consume sequences, reach other servers or run SQL given as a
 // string — and a read-only transaction does not stop them.

@@ -1,4 +1,4 @@
-import { triggerFunction } from '../definitions.ts';
+import { triggerFunction } from '../../sql/definitions.ts';
 import { lookUpFunction } from '../target-catalogue.ts';
 import type { Rule } from './rule.ts';
 

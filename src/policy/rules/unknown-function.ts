@@ -1,9 +1,9 @@
-import { isReadOnlyOperator, judgeFunction } from '../catalogue/functions.ts';
+import { isReadOnlyOperator, judgeFunction } from '../../sql/catalogue/functions.ts';
 import type { Rule } from './rule.ts';
 
 /**
  * A call stays a read only when PostgreSQL's own catalogue says the function
- * only computes (src/policy/catalogue/pg-functions.json, `npm run
+ * only computes (src/sql/catalogue/pg-functions.json, `npm run
  * catalogue:functions`). User functions, quoted look-alikes (`"Count"`),
  * functions of other schemas and volatile built-ins can change data.
  */

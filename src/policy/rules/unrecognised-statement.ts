@@ -1,4 +1,4 @@
-import { isKnownKind } from '../statement-kinds.ts';
+import { isKnownKind } from '../../sql/statement-kinds.ts';
 import type { Rule } from './rule.ts';
 
 export const unrecognisedStatement: Rule = {

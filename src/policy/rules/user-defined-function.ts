@@ -1,5 +1,5 @@
 import { lookUpFunction } from '../target-catalogue.ts';
-import { highestTier } from '../tier.ts';
+import { highestTier } from '../../contracts/tier.ts';
 import type { Rule } from './rule.ts';
 
 /**

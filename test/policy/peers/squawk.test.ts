@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { classifySql } from '../../../src/policy/classify.ts';
-import { loadSqlParser } from '../../../src/policy/parse-sql.ts';
+import { loadSqlParser } from '../../../src/sql/parse-sql.ts';
 import { RULES } from '../../../src/policy/rules/index.ts';
 
 /**

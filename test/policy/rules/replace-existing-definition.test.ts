@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { classifySql } from '../../../src/policy/classify.ts';
-import { loadSqlParser } from '../../../src/policy/parse-sql.ts';
-import { replacedObjects } from '../../../src/policy/definitions.ts';
+import { loadSqlParser } from '../../../src/sql/parse-sql.ts';
+import { replacedObjects } from '../../../src/sql/definitions.ts';
 import { replacedKey, type TargetCatalogue } from '../../../src/policy/target-catalogue.ts';
 import { RULES } from '../../../src/policy/rules/index.ts';
 
@@ -23,7 +23,7 @@ let parse: (sql: string) => { kind: string; node: Record<string, unknown> };
 describe('replace-existing-definition', () => {
   beforeAll(async () => {
     await loadSqlParser();
-    const { parseSql } = await import('../../../src/policy/parse-sql.ts');
+    const { parseSql } = await import('../../../src/sql/parse-sql.ts');
     parse = (sql) => {
       const parsed = parseSql(sql);
       if (!parsed.ok) throw new Error(parsed.error);

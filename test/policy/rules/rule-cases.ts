@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { classifySql } from '../../../src/policy/classify.ts';
-import { loadSqlParser } from '../../../src/policy/parse-sql.ts';
+import { loadSqlParser } from '../../../src/sql/parse-sql.ts';
 import { RULES } from '../../../src/policy/rules/index.ts';
 
 /** A rule fires on each of `fires` and stays silent on each of `silent`, through the whole engine. */

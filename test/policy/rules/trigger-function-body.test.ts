@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { classifySql } from '../../../src/policy/classify.ts';
-import { loadSqlParser } from '../../../src/policy/parse-sql.ts';
+import { loadSqlParser } from '../../../src/sql/parse-sql.ts';
 import { functionKey, type TargetCatalogue } from '../../../src/policy/target-catalogue.ts';
 import { ruleCases } from './rule-cases.ts';
 

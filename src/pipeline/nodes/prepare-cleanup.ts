@@ -1,0 +1,32 @@
+import type { LangGraphRunnableConfig } from '@langchain/langgraph';
+import { planCleanup } from '../../policy/cleanup-request.ts';
+import { loadSqlParser } from '../../sql/parse-sql.ts';
+import { useAirlock } from '../../runtime/airlock.ts';
+import { appendAudit } from '../../store/audit.ts';
+import type { CleanupInput, MigrationState } from '../../contracts/migration-state.ts';
+import { threadIdOf } from './thread-id.ts';
+
+/** Turn `--table` and `--where` into one checked DELETE; a filter that is not a plain read stops here. */
+export async function prepareCleanup(
+  state: MigrationState & Partial<CleanupInput>,
+  config: LangGraphRunnableConfig,
+): Promise<Partial<MigrationState>> {
+  await loadSqlParser();
+  const airlock = await useAirlock();
+  const threadId = threadIdOf(config);
+  const plan = planCleanup(state.table ?? '', state.predicate ?? '', state.mode ?? 'delete', threadId);
+  if (!plan.ok) {
+    await appendAudit(airlock.databases.state, {
+      threadId,
+      step: 'prepare',
+      actor: state.requestedBy,
+      environment: state.environment,
+      outcome: 'blocked',
+      message: `Cleanup refused (${state.environment}): ${plan.error}. Nothing was run.`,
+      detail: { table: state.table, predicate: state.predicate },
+      eventKey: `${threadId}:prepare`,
+    });
+    return { sql: '', status: 'blocked', reason: plan.error, ...(plan.code ? { refusalCode: plan.code } : {}) };
+  }
+  return { sql: plan.sql, cleanup: { table: plan.table, predicate: plan.predicate, mode: state.mode ?? 'delete' } };
+}

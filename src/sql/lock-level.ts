@@ -1,0 +1,131 @@
+import { LockMode } from '../contracts/lock-mode.ts';
+import { isFalse } from './statement-kinds.ts';
+
+
+const STRENGTH = new Map(LockMode.options.map((mode, index) => [mode, index]));
+
+export function strongerLock(a: LockMode | null, b: LockMode | null): LockMode | null {
+  if (!a) return b;
+  if (!b) return a;
+  return STRENGTH.get(a)! >= STRENGTH.get(b)! ? a : b;
+}
+
+/** Does `mode` block plain writes (INSERT/UPDATE/DELETE) on the table? SHARE and stronger do. */
+export function blocksWrites(mode: LockMode | null): boolean {
+  return mode !== null && STRENGTH.get(mode)! >= STRENGTH.get('SHARE')!;
+}
+
+type Node = Record<string, unknown>;
+
+// ALTER TABLE forms that take less than ACCESS EXCLUSIVE.
+const ALTER_TABLE_LOCKS: Record<string, LockMode> = {
+  AT_SetStatistics: 'SHARE UPDATE EXCLUSIVE',
+  AT_ClusterOn: 'SHARE UPDATE EXCLUSIVE',
+  AT_DropCluster: 'SHARE UPDATE EXCLUSIVE',
+  AT_SetRelOptions: 'SHARE UPDATE EXCLUSIVE',
+  AT_ResetRelOptions: 'SHARE UPDATE EXCLUSIVE',
+  AT_SetOptions: 'SHARE UPDATE EXCLUSIVE',
+  AT_ResetOptions: 'SHARE UPDATE EXCLUSIVE',
+  AT_ValidateConstraint: 'SHARE UPDATE EXCLUSIVE',
+  AT_AttachPartition: 'SHARE UPDATE EXCLUSIVE',
+  AT_EnableTrig: 'SHARE ROW EXCLUSIVE',
+  AT_EnableAlwaysTrig: 'SHARE ROW EXCLUSIVE',
+  AT_EnableReplicaTrig: 'SHARE ROW EXCLUSIVE',
+  AT_DisableTrig: 'SHARE ROW EXCLUSIVE',
+  AT_EnableTrigAll: 'SHARE ROW EXCLUSIVE',
+  AT_DisableTrigAll: 'SHARE ROW EXCLUSIVE',
+  AT_EnableTrigUser: 'SHARE ROW EXCLUSIVE',
+  AT_DisableTrigUser: 'SHARE ROW EXCLUSIVE',
+};
+
+const LOCK_STMT_MODES: LockMode[] = [
+  'ACCESS SHARE', 'ROW SHARE', 'ROW EXCLUSIVE', 'SHARE UPDATE EXCLUSIVE', 'SHARE', 'SHARE ROW EXCLUSIVE', 'EXCLUSIVE', 'ACCESS EXCLUSIVE',
+];
+
+function hasOption(options: unknown, name: string): boolean {
+  return (
+    Array.isArray(options) &&
+    options.some((option) => {
+      const element = (option as { DefElem?: { defname?: string; arg?: unknown } }).DefElem;
+      return element?.defname === name && !isFalse(element.arg);
+    })
+  );
+}
+
+/** Does a CREATE TABLE declare a foreign key (in a column or as a table constraint)? */
+function referencesAnotherTable(node: Node): boolean {
+  for (const element of (node.tableElts ?? []) as { ColumnDef?: { constraints?: { Constraint?: Node }[] }; Constraint?: Node }[]) {
+    if (element.Constraint?.contype === 'CONSTR_FOREIGN') return true;
+    if (element.ColumnDef?.constraints?.some((constraint) => constraint.Constraint?.contype === 'CONSTR_FOREIGN')) return true;
+  }
+  return false;
+}
+
+function alterTableLock(node: Node): LockMode {
+  let lock: LockMode | null = null;
+  for (const command of (node.cmds ?? []) as { AlterTableCmd?: Node }[]) {
+    const cmd = command.AlterTableCmd ?? {};
+    const subtype = String(cmd.subtype);
+    const constraint = (cmd.def as { Constraint?: Node } | undefined)?.Constraint;
+    const mode =
+      subtype === 'AT_AddConstraint' && constraint?.contype === 'CONSTR_FOREIGN'
+        ? 'SHARE ROW EXCLUSIVE'
+        : (ALTER_TABLE_LOCKS[subtype] ?? 'ACCESS EXCLUSIVE');
+    lock = strongerLock(lock, mode);
+  }
+  return lock ?? 'ACCESS EXCLUSIVE';
+}
+
+/**
+ * The strongest table lock a statement takes on a table that already exists,
+ * or null when it takes none worth naming (CREATE TABLE, GRANT, SET…).
+ */
+export function lockFor(kind: string, node: Node): LockMode | null {
+  switch (kind) {
+    case 'SelectStmt':
+      if (node.lockingClause) return 'ROW SHARE';
+      return node.intoClause || node.fromClause ? 'ACCESS SHARE' : null;
+    case 'ExplainStmt':
+    case 'CreateTableAsStmt':
+    case 'ViewStmt':
+      return 'ACCESS SHARE';
+    case 'InsertStmt':
+    case 'UpdateStmt':
+    case 'DeleteStmt':
+    case 'MergeStmt':
+      return 'ROW EXCLUSIVE';
+    case 'CopyStmt':
+      return node.is_from ? 'ROW EXCLUSIVE' : 'ACCESS SHARE';
+    case 'IndexStmt':
+      return node.concurrent ? 'SHARE UPDATE EXCLUSIVE' : 'SHARE';
+    case 'DropStmt':
+      return node.concurrent ? 'SHARE UPDATE EXCLUSIVE' : 'ACCESS EXCLUSIVE';
+    case 'ReindexStmt':
+      return hasOption(node.params, 'concurrently') ? 'SHARE UPDATE EXCLUSIVE' : 'SHARE';
+    case 'RefreshMatViewStmt':
+      return node.concurrent ? 'EXCLUSIVE' : 'ACCESS EXCLUSIVE';
+    case 'VacuumStmt':
+      return hasOption(node.options, 'full') ? 'ACCESS EXCLUSIVE' : 'SHARE UPDATE EXCLUSIVE';
+    case 'AlterTableStmt':
+      return alterTableLock(node);
+    case 'CreateTrigStmt':
+    case 'CreateStmt':
+      // CREATE TABLE … REFERENCES locks the referenced table.
+      if (kind === 'CreateStmt') return referencesAnotherTable(node) ? 'SHARE ROW EXCLUSIVE' : null;
+      return 'SHARE ROW EXCLUSIVE';
+    case 'CommentStmt':
+    case 'CreateStatsStmt':
+      return 'SHARE UPDATE EXCLUSIVE';
+    case 'LockStmt':
+      return LOCK_STMT_MODES[Number(node.mode ?? 8) - 1] ?? 'ACCESS EXCLUSIVE';
+    case 'TruncateStmt':
+    case 'ClusterStmt':
+    case 'RenameStmt':
+    case 'CreatePolicyStmt':
+    case 'AlterPolicyStmt':
+    case 'RuleStmt':
+      return 'ACCESS EXCLUSIVE';
+    default:
+      return null;
+  }
+}

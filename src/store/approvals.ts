@@ -1,0 +1,94 @@
+import type pg from 'pg';
+import type { PendingApproval } from '../policy/review-decision.ts';
+import { APPROVAL_REQUEST_COLUMNS, ApprovalRecord, type Approval, type ApprovalRequestRow, type DecidedStatus } from '../contracts/approval-record.ts';
+
+type Queryable = Pick<pg.Pool, 'query'>;
+
+export type { Approval, ApprovalRequestRow, ApprovalStatus } from '../contracts/approval-record.ts';
+
+/** A row as the database returned it, checked against the one definition of its shape. */
+function approvalOf(row: unknown): Approval {
+  return ApprovalRecord.parse(row);
+}
+
+const REQUEST_PLACEHOLDERS = APPROVAL_REQUEST_COLUMNS.map((_, index) => `$${index + 1}`).join(', ');
+
+/**
+ * Record that a thread waits for a decision. Idempotent: the approve node
+ * re-runs from its first line on resume, and must find the row it wrote.
+ */
+export async function requestApproval(db: Queryable, request: ApprovalRequestRow): Promise<Approval> {
+  // status is 'pending' by the column's absence from the request: set here, never by the caller.
+  await db.query(
+    `INSERT INTO airlock.approvals (status, ${APPROVAL_REQUEST_COLUMNS.join(', ')})
+     VALUES ('pending', ${REQUEST_PLACEHOLDERS})
+     ON CONFLICT (approval_id) DO NOTHING`,
+    APPROVAL_REQUEST_COLUMNS.map((column) => (column === 'action' ? JSON.stringify(request.action) : request[column])),
+  );
+  const approval = await findApproval(db, request.approval_id);
+  if (!approval) throw new Error(`approval ${request.approval_id} vanished right after it was written`);
+  return approval;
+}
+
+export async function findApproval(db: Queryable, approvalId: string): Promise<Approval | undefined> {
+  const { rows } = await db.query('SELECT * FROM airlock.approvals WHERE approval_id = $1', [approvalId]);
+  return rows[0] ? approvalOf(rows[0]) : undefined;
+}
+
+export async function approvalsForThread(db: Queryable, threadId: string): Promise<Approval[]> {
+  const { rows } = await db.query(
+    'SELECT * FROM airlock.approvals WHERE thread_id = $1 ORDER BY requested_at',
+    [threadId],
+  );
+  return rows.map(approvalOf);
+}
+
+/** Pending approvals, oldest first (one scan of a partial index). */
+export async function pendingApprovals(db: Queryable): Promise<Approval[]> {
+  const { rows } = await db.query(
+    "SELECT * FROM airlock.approvals WHERE status = 'pending' ORDER BY requested_at, approval_id",
+  );
+  return rows.map(approvalOf);
+}
+
+/**
+ * Decide an approval: an atomic pending → approved/rejected/edited transition, so
+ * that of many reviewers deciding at once exactly one wins. Returns the row as
+ * it stands afterwards and whether this call made the decision.
+ */
+export async function decideApproval(
+  db: Queryable,
+  approvalId: string,
+  decision: { status: DecidedStatus; decidedBy: string; reason?: string; decidedAt: Date },
+): Promise<{ won: boolean; approval: Approval | undefined }> {
+  const { rows } = await db.query(
+    `UPDATE airlock.approvals SET status = $2, decided_by = $3, decided_at = $5, reason = $4
+      WHERE approval_id = $1 AND status = 'pending' RETURNING *`,
+    [approvalId, decision.status, decision.decidedBy, decision.reason ?? null, decision.decidedAt],
+  );
+  if (rows[0]) return { won: true, approval: approvalOf(rows[0]) };
+  return { won: false, approval: await findApproval(db, approvalId) };
+}
+
+export async function recordApprovalOutcome(db: Queryable, approvalId: string, outcome: string): Promise<void> {
+  await db.query('UPDATE airlock.approvals SET outcome = $2 WHERE approval_id = $1', [approvalId, outcome]);
+}
+
+/** What the pure review decision needs to know about an approval. */
+export function pendingOf(approval: Approval): PendingApproval {
+  const permit = (approval.action.permit ?? {}) as { roles?: string[]; fourEyes?: boolean };
+  return {
+    ...(permit.roles ? { roles: permit.roles } : {}),
+    fourEyes: permit.fourEyes ?? true,
+    requestedAt: approval.requested_at,
+    approvalId: approval.approval_id,
+    tier: approval.tier,
+    environment: approval.environment,
+    requestedBy: approval.requested_by,
+    tokenRequired: approval.token_required,
+    confirmationToken: approval.confirmation_token,
+  };
+}
+
+/** The identity Airlock decides as, when an approval expires. */
+export const AIRLOCK_ITSELF = 'airlock';

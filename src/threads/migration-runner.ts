@@ -1,0 +1,174 @@
+import { randomUUID } from 'node:crypto';
+import { Command } from '@langchain/langgraph';
+import { cleanupGraph, migrationGraph } from '../pipeline/graphs.ts';
+import { buildAgentGraph } from '../agent/agent-graph.ts';
+import { isBadInput } from '../policy/classify.ts';
+import type { ApprovalRequest } from '../policy/approval-request.ts';
+import type { ReviewResume } from '../policy/review-decision.ts';
+import { useAirlock } from '../runtime/airlock.ts';
+import { AirlockError } from '../contracts/errors.ts';
+import type { RunOutcome } from '../contracts/run-outcome.ts';
+
+export { exitCodeFor, type RunOutcome } from '../contracts/run-outcome.ts';
+import type { CleanupInput, ExecutionResult, MigrationInput, MigrationState } from '../contracts/migration-state.ts';
+import type { BlastRadius } from '../contracts/blast-radius.ts';
+
+/**
+ * The agent's graph, wired to this module's own start functions: its
+ * propose tools reach the migration and cleanup graphs through this port,
+ * so nothing under tools/ imports the runner (no import cycle).
+ */
+export const agentGraph = buildAgentGraph({
+  migration: (input, threadId) => startMigration(input, threadId),
+  cleanup: (input, threadId) => startCleanup(input, threadId),
+});
+
+export type GraphKind = 'migration' | 'cleanup' | 'agent';
+
+/** Which graph a thread's values belong to: a cleanup carries its table and filter, an agent's thread its task. */
+export function graphKindOf(values: Record<string, unknown>): GraphKind {
+  if (values.task !== undefined) return 'agent';
+  return values.table !== undefined || values.cleanup ? 'cleanup' : 'migration';
+}
+
+/** The part of a compiled graph the runner uses; both graphs share the state and the approve step. */
+type ThreadGraph = ReturnType<typeof migrationGraph.compile>;
+
+export async function compiledGraph(kind: GraphKind = 'migration'): Promise<ThreadGraph> {
+  const airlock = await useAirlock();
+  if (kind === 'agent') return agentGraph.compile({ checkpointer: airlock.checkpointer }) as unknown as ThreadGraph;
+  return kind === 'cleanup'
+    ? (cleanupGraph.compile({ checkpointer: airlock.checkpointer }) as unknown as ThreadGraph)
+    : migrationGraph.compile({ checkpointer: airlock.checkpointer });
+}
+
+/** Is this an agent's thread (it carries the task)? Its history and resume use the agent graph. */
+export async function isAgentThread(threadId: string): Promise<boolean> {
+  const probe = await (await compiledGraph()).getState({ configurable: { thread_id: threadId } });
+  return (probe.values as { task?: string }).task !== undefined;
+}
+
+/** The compiled graph a thread belongs to. */
+export async function graphFor(threadId: string) {
+  const probe = await (await compiledGraph()).getState({ configurable: { thread_id: threadId } });
+  return compiledGraph(graphKindOf(probe.values as Record<string, unknown>));
+}
+
+export function runConfig(threadId: string) {
+  // Effects follow: every checkpoint is written before the next step starts.
+  return { configurable: { thread_id: threadId }, durability: 'sync' as const };
+}
+
+export interface PendingInterrupt {
+  id: string;
+  request: ApprovalRequest;
+}
+
+/** A thread's latest state and the interrupts it waits on (each an Airlock approval request); undefined: no such thread. */
+export async function pendingInterrupts(
+  threadId: string,
+): Promise<{ values: MigrationState; interrupts: PendingInterrupt[]; next: string[] } | undefined> {
+  const graph = await graphFor(threadId);
+  const snapshot = await graph.getState({ configurable: { thread_id: threadId } });
+  if (!snapshot.createdAt) return undefined; // no checkpoint: no such thread
+  const interrupts = snapshot.tasks.flatMap((task) =>
+    (task.interrupts ?? []).map((entry) => ({ id: entry.id as string, request: entry.value as ApprovalRequest })),
+  );
+  return { values: snapshot.values as MigrationState, interrupts, next: [...snapshot.next] };
+}
+
+export async function threadOutcome(threadId: string): Promise<RunOutcome> {
+  const thread = await pendingInterrupts(threadId);
+  if (!thread) {
+    throw new AirlockError(`No thread ${threadId}: thread ids are printed by "airlock migrate" and listed by "airlock inbox".`);
+  }
+  const { values, interrupts, next } = thread;
+  const classification = values.classification;
+  const base = {
+    thread_id: threadId,
+    ...(classification ? { tier: classification.tier, rules: classification.statements.flatMap((s) => s.rules) } : {}),
+    environment: values.resolvedEnvironment ?? values.environment,
+    ...(values.reason ? { reason: values.reason } : {}),
+    ...(values.blastRadius ? { blast_radius: values.blastRadius } : {}),
+    ...(values.status === 'blocked' && values.refusalCode ? { refusal_code: values.refusalCode } : {}),
+  };
+  const [pending] = interrupts;
+  if (pending) {
+    return { ...base, status: 'pending_approval', approval_id: pending.request.approvalId, summary: pending.request.summary };
+  }
+  // Steps still to run (a crash between two steps) mean the thread has not ended, whatever its status says.
+  const ended = next.length === 0 && values.status && values.status !== 'running' ? values.status : undefined;
+  const unfinished = ended === undefined;
+  const status = ended ?? (values.status === 'completed' ? 'completed' : 'failed');
+  return {
+    ...base,
+    status,
+    ...(unfinished
+      ? {
+          in_progress: true,
+          reason: `the thread has not finished: it is running in another process, or it stopped part-way (see "airlock history ${threadId}")`,
+        }
+      : {}),
+    ...(values.approval ? { approval_id: values.approval.approvalId } : {}),
+    ...(values.result ? { result: values.result } : {}),
+    // SQL that does not parse is bad input (exit 2) wherever it comes from: migrate, cleanup's filter, an agent's proposal.
+    ...(status === 'blocked' && (isBadInput(classification) || values.refusalCode === 'parse-error' || !values.environment) ? { bad_input: true } : {}),
+  };
+}
+
+/**
+ * Start a migration thread; it runs until it completes, is blocked, fails, or
+ * pauses for approval. A caller may name the thread (`--thread`), so that it
+ * can find it again after a crash; a name already in use is refused.
+ */
+export async function startMigration(input: MigrationInput, threadId = `mig-${randomUUID()}`): Promise<RunOutcome> {
+  return startThread('migration', input, threadId);
+}
+
+/** Start a cleanup thread: checked filter, dry-run with caps, approval, backup, delete. */
+export async function startCleanup(input: CleanupInput, threadId = `cln-${randomUUID()}`): Promise<RunOutcome> {
+  return startThread('cleanup', input, threadId);
+}
+
+async function startThread(kind: GraphKind, input: MigrationInput | CleanupInput, threadId: string): Promise<RunOutcome> {
+  const graph = await compiledGraph(kind);
+  const existing = await graph.getState({ configurable: { thread_id: threadId } });
+  if (existing.createdAt) {
+    throw new AirlockError(`thread ${threadId} already exists: use "airlock resume ${threadId}" to continue it, or pick another --thread`);
+  }
+  await graph.invoke(input, runConfig(threadId));
+  return threadOutcome(threadId);
+}
+
+/**
+ * Continue a thread that stopped part-way (a crash, a restart) from its last
+ * checkpoint. Steps already checkpointed are not run again; an effect that
+ * committed without its checkpoint is found in the ledger and not redone.
+ */
+export async function resumeThread(threadId: string): Promise<RunOutcome & { resumed: boolean }> {
+  const before = await threadOutcome(threadId);
+  if (!before.in_progress) return { ...before, resumed: false };
+  const graph = await graphFor(threadId);
+  await graph.invoke(null, runConfig(threadId));
+  return { ...(await threadOutcome(threadId)), resumed: true };
+}
+
+/** The pending interrupt of `threadId` that asks about `approvalId`, if the thread still waits on it. */
+export async function waitingInterrupt(threadId: string, approvalId: string): Promise<PendingInterrupt | undefined> {
+  const thread = await pendingInterrupts(threadId);
+  return thread?.interrupts.find((entry) => entry.request.approvalId === approvalId);
+}
+
+/**
+ * Deliver a reviewer's decision to the thread waiting on `approvalId`.
+ * Resumes by interrupt id, never with a bare value (a bare resume would answer
+ * every pending interrupt at once).
+ */
+export async function resumeWithDecision(threadId: string, approvalId: string, resume: ReviewResume): Promise<RunOutcome> {
+  const waiting = await waitingInterrupt(threadId, approvalId);
+  if (!waiting) return threadOutcome(threadId);
+  const graph = await graphFor(threadId);
+  await graph.invoke(new Command({ resume: { [waiting.id]: resume } }), runConfig(threadId));
+  return threadOutcome(threadId);
+}
+
