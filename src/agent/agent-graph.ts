@@ -1,11 +1,12 @@
 import { END, START, StateGraph } from '@langchain/langgraph';
 import type { ProposePort } from '../../tools/index.ts';
-import { AgentInput, AgentState, type AgentStateValue } from './agent-state.ts';
+import { AgentState, type AgentStateValue } from './agent-state.ts';
 import { callModelNode } from './nodes/call-model.ts';
 import { guard } from './nodes/guard.ts';
 import { permitTool } from './nodes/permit.ts';
 import { runToolsNode } from './nodes/run-tools.ts';
 import { screen } from './nodes/screen.ts';
+import { AgentInput } from '../contracts/agent-records.ts';
 
 /**
  * task ─► screen ─► model ─► guard ─► permit ─► tools ─┐

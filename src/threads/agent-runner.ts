@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { agentGraph } from './migration-runner.ts';
 import { useAirlock } from '../runtime/airlock.ts';
-import { agentIdentity, type AgentInput, type AgentStateValue, type ToolLogEntry } from '../agent/agent-state.ts';
+import type { AgentStateValue } from '../agent/agent-state.ts';
+import type { AgentInput, AgentStatus, ToolLogEntry } from '../contracts/agent-records.ts';
+import { agentIdentity } from '../policy/agent-names.ts';
 import { chatModelFromEnv } from '../agent/chat-model.ts';
 
 export type { AgentInput };
@@ -9,7 +11,7 @@ export type { AgentInput };
 /** What one agent run came to, for the CLI, tests and the red-team harness. */
 export interface AgentOutcome {
   thread_id: string;
-  status: 'blocked' | 'done' | 'stopped' | 'running';
+  status: AgentStatus;
   reason?: string;
   environment: string;
   agent: string;
@@ -25,7 +27,7 @@ export function outcomeOf(threadId: string, state: AgentStateValue): AgentOutcom
   const answer = state.status === 'done' && last && typeof last.content === 'string' ? last.content : undefined;
   return {
     thread_id: threadId,
-    status: state.status,
+    status: state.status ?? 'running',
     ...(state.reason ? { reason: state.reason } : {}),
     environment: state.environment,
     agent: agentIdentity(state.role),

@@ -2,9 +2,10 @@ import { AIMessage, SystemMessage } from '@langchain/core/messages';
 import type { LangGraphRunnableConfig } from '@langchain/langgraph';
 import { maskSecrets } from '../../policy/guardrails/index.ts';
 import { agentTools, type ProposePort } from '../../../tools/index.ts';
-import { agentIdentity, type AgentStateValue } from '../agent-state.ts';
+import { type AgentStateValue } from '../agent-state.ts';
 import { chatModelFromEnv } from '../chat-model.ts';
 import { threadIdOf } from '../../pipeline/nodes/thread-id.ts';
+import { agentIdentity } from '../../policy/agent-names.ts';
 
 /** The most model calls in one run: a loop that does not converge is stopped, not paid for. */
 export const MAX_MODEL_CALLS = 12;

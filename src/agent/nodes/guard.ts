@@ -1,8 +1,9 @@
 import type { LangGraphRunnableConfig } from '@langchain/langgraph';
 import { WRITE_TOOLS } from '../../policy/agent-names.ts';
 import { checkText } from '../../policy/guardrails/index.ts';
-import type { AgentStateValue, ToolVerdict } from '../agent-state.ts';
+import type { AgentStateValue } from '../agent-state.ts';
 import { lastToolCalls } from './last-tool-calls.ts';
+import type { ToolVerdict } from '../../contracts/agent-records.ts';
 
 const WRITE_TOOL_NAMES: ReadonlySet<string> = new Set(WRITE_TOOLS);
 

@@ -2,8 +2,10 @@ import type { LangGraphRunnableConfig } from '@langchain/langgraph';
 import { AGENT_TOOLS } from '../../policy/agent-names.ts';
 import { agentRefusal } from '../../policy/permit.ts';
 import { useAirlock } from '../../runtime/airlock.ts';
-import { agentIdentity, type AgentStateValue, type ToolVerdict } from '../agent-state.ts';
+import { type AgentStateValue } from '../agent-state.ts';
 import { lastToolCalls } from './last-tool-calls.ts';
+import { agentIdentity } from '../../policy/agent-names.ts';
+import type { ToolVerdict } from '../../contracts/agent-records.ts';
 
 /**
  * Before every tool call the guard let through: may this agent role call

@@ -5,9 +5,11 @@ import { checkText, maskSecrets } from '../../policy/guardrails/index.ts';
 import { agentTools, ToolRefusal, type ProposePort } from '../../../tools/index.ts';
 import { useAirlock } from '../../runtime/airlock.ts';
 import { appendAudit } from '../../store/audit.ts';
-import { agentIdentity, type AgentStateValue, type ToolLogEntry } from '../agent-state.ts';
+import { type AgentStateValue } from '../agent-state.ts';
 import { threadIdOf } from '../../pipeline/nodes/thread-id.ts';
 import { lastToolCalls } from './last-tool-calls.ts';
+import { agentIdentity } from '../../policy/agent-names.ts';
+import type { ToolLogEntry } from '../../contracts/agent-records.ts';
 
 /** What a tool returned, as the model may see it: secrets masked; text that tries to instruct the agent withheld. */
 function screenOutput(output: string): { content: string; injection?: string; masked: string[] } {
