@@ -4,9 +4,9 @@ import { Tier } from './tier.ts';
 /**
  * One row of `airlock.approvals`, defined once: the TypeScript type, the
  * column lists, and the record `airlock export` writes and `airlock replay`
- * reads are all derived from it. (The DDL in schema.ts is the one other
- * place the columns are named: the database's own definition.) No I/O here,
- * so that it can live with the other pure shapes.
+ * reads are all derived from it. (The DDL in src/store/migrations/state.ts
+ * is the one other place the columns are named: the database's own
+ * definition.) No I/O here, so that it can live with the other pure shapes.
  */
 
 /**

@@ -4,7 +4,7 @@ import { z } from 'zod';
  * A row of airlock.backups: what an approved action kept for undo. Defined
  * once, here; the store (src/store/backups.ts) reads every row
  * through it and writes the columns it names, the undo plan and
- * `airlock backups` use its type. The DDL is src/store/schema.ts.
+ * `airlock backups` use its type. The DDL is src/store/migrations/ledger.ts.
  */
 
 export const BackupKind = z.enum(['rows', 'archived', 'table', 'column', 'copy', 'changed', 'definition']);
@@ -44,5 +44,11 @@ export const BackupRow = z.object({
 });
 export type BackupRow = z.infer<typeof BackupRow>;
 
-/** What a new backup row is given; the store fills in the id and leaves undone_* empty. */
-export type NewBackupRow = Omit<BackupRow, 'backup_id' | 'undone_by' | 'undone_at'>;
+/** Every column, in the table's order (what the store selects). */
+export const BACKUP_COLUMNS = Object.keys(BackupRow.shape) as (keyof BackupRow)[];
+
+/** What a new backup row is given; the database fills in the id, and undone_* stay empty until an undo. */
+export const NewBackupRecord = BackupRow.omit({ backup_id: true, undone_by: true, undone_at: true });
+export type NewBackupRow = z.infer<typeof NewBackupRecord>;
+/** The columns an INSERT of a new backup writes. */
+export const NEW_BACKUP_COLUMNS = Object.keys(NewBackupRecord.shape) as (keyof NewBackupRow)[];

@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { signalsFromTarget } from '../policy/environment.ts';
 import type { Policy } from '../policy/policy-file.ts';
 import type { EnvironmentSignal } from '../contracts/environment-signal.ts';
+import { environmentMarks } from '../store/environment-marker.ts';
 
 /** Signals that need no database: the flag and the environment variables. */
 export function localSignals(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): EnvironmentSignal[] {
@@ -16,13 +17,10 @@ export function localSignals(flag: string | undefined, env: NodeJS.ProcessEnv = 
 
 /** The environment the target database says it is: `airlock db mark`'s marker, or an `airlock.environment` setting. */
 export async function markerSignals(target: pg.Pool): Promise<EnvironmentSignal[]> {
-  const { rows } = await target.query<{ marker: string | null; setting: string | null }>(
-    `SELECT (SELECT name FROM airlock.environment_marker) AS marker,
-            nullif(current_setting('airlock.environment', true), '') AS setting`,
-  );
+  const { marker, setting } = await environmentMarks(target);
   const signals: EnvironmentSignal[] = [];
-  if (rows[0]?.marker) signals.push({ source: 'database marker (airlock db mark)', value: rows[0].marker });
-  if (rows[0]?.setting) signals.push({ source: 'database setting airlock.environment', value: rows[0].setting });
+  if (marker) signals.push({ source: 'database marker (airlock db mark)', value: marker });
+  if (setting) signals.push({ source: 'database setting airlock.environment', value: setting });
   return signals;
 }
 

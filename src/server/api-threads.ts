@@ -1,6 +1,7 @@
 import type { ThreadSaver } from '@langchain/langgraph-api/experimental/embed';
 import { HTTPException } from 'hono/http-exception';
 import type pg from 'pg';
+import { deleteApiThread, findApiThread, mergeApiThreadMetadata, putApiThread, searchApiThreads, type ApiThreadRow } from '../store/api-threads.ts';
 
 /** A thread as the LangGraph API (and its SDK) reports it. */
 export interface ApiThread {
@@ -11,15 +12,6 @@ export interface ApiThread {
   /** Always `idle`: a thread's progress is read from its state (`threads.getState`), not from this record. */
   status: 'idle';
 }
-
-interface ApiThreadRow {
-  thread_id: string;
-  metadata: Record<string, unknown>;
-  created_at: Date;
-  updated_at: Date;
-}
-
-const COLUMNS = 'thread_id, metadata, created_at, updated_at';
 
 function toThread(row: ApiThreadRow): ApiThread {
   return {
@@ -43,48 +35,29 @@ function noSuchThread(threadId: string): HTTPException {
 export function apiThreads(db: pg.Pool): ThreadSaver {
   return {
     async get(threadId) {
-      const { rows } = await db.query<ApiThreadRow>(`SELECT ${COLUMNS} FROM airlock.api_threads WHERE thread_id = $1`, [threadId]);
-      if (!rows[0]) throw noSuchThread(threadId);
-      return toThread(rows[0]);
+      const row = await findApiThread(db, threadId);
+      if (!row) throw noSuchThread(threadId);
+      return toThread(row);
     },
 
     async set(threadId, { kind, metadata = {} }) {
-      if (kind === 'put') {
-        const { rows } = await db.query<ApiThreadRow>(
-          `INSERT INTO airlock.api_threads (thread_id, metadata) VALUES ($1, $2)
-           ON CONFLICT (thread_id) DO UPDATE SET metadata = EXCLUDED.metadata, updated_at = now()
-           RETURNING ${COLUMNS}`,
-          [threadId, JSON.stringify(metadata)],
-        );
-        return toThread(rows[0]!);
-      }
+      if (kind === 'put') return toThread(await putApiThread(db, threadId, metadata));
       // A patch merges: a run adds graph_id and assistant_id to what the client set.
-      const { rows } = await db.query<ApiThreadRow>(
-        `UPDATE airlock.api_threads SET metadata = metadata || $2::jsonb, updated_at = now() WHERE thread_id = $1 RETURNING ${COLUMNS}`,
-        [threadId, JSON.stringify(metadata)],
-      );
-      if (!rows[0]) throw noSuchThread(threadId);
-      return toThread(rows[0]);
+      const row = await mergeApiThreadMetadata(db, threadId, metadata);
+      if (!row) throw noSuchThread(threadId);
+      return toThread(row);
     },
 
     // Only the API's record goes. The thread's checkpoints, its approvals and
     // the audit trail stay: they are the record of what was asked, decided and
     // run, and `airlock history` / `airlock audit` still read them.
     async delete(threadId) {
-      const { rowCount } = await db.query('DELETE FROM airlock.api_threads WHERE thread_id = $1', [threadId]);
-      if (rowCount === 0) throw noSuchThread(threadId);
+      if (!(await deleteApiThread(db, threadId))) throw noSuchThread(threadId);
     },
 
     async *search({ metadata = {}, limit, offset, sortBy, sortOrder }) {
-      // sortBy and sortOrder come validated from the route; spell the SQL out rather than splice strings.
-      const column = sortBy === 'updated_at' ? 'updated_at' : 'created_at';
-      const direction = sortOrder === 'asc' ? 'ASC' : 'DESC';
-      const { rows } = await db.query<ApiThreadRow & { total: string }>(
-        `SELECT ${COLUMNS}, count(*) OVER () AS total FROM airlock.api_threads
-         WHERE metadata @> $1::jsonb ORDER BY ${column} ${direction}, thread_id LIMIT $2 OFFSET $3`,
-        [JSON.stringify(metadata), limit, offset],
-      );
-      for (const row of rows) yield { thread: toThread(row), total: Number(row.total) };
+      // sortBy and sortOrder come validated from the route; the store spells the SQL out.
+      for (const { row, total } of await searchApiThreads(db, { metadata, limit, offset, sortBy, sortOrder })) yield { thread: toThread(row), total };
     },
   };
 }

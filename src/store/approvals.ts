@@ -1,6 +1,14 @@
 import type pg from 'pg';
 import type { PendingApproval } from '../policy/review-decision.ts';
-import { APPROVAL_REQUEST_COLUMNS, ApprovalRecord, type Approval, type ApprovalRequestRow, type DecidedStatus } from '../contracts/approval-record.ts';
+import {
+  APPROVAL_COLUMNS,
+  APPROVAL_REQUEST_COLUMNS,
+  ApprovalRecord,
+  type Approval,
+  type ApprovalRequestRow,
+  type DecidedStatus,
+  type ExportedApproval,
+} from '../contracts/approval-record.ts';
 
 type Queryable = Pick<pg.Pool, 'query'>;
 
@@ -11,7 +19,9 @@ function approvalOf(row: unknown): Approval {
   return ApprovalRecord.parse(row);
 }
 
-const REQUEST_PLACEHOLDERS = APPROVAL_REQUEST_COLUMNS.map((_, index) => `$${index + 1}`).join(', ');
+function placeholders(columns: readonly string[]): string {
+  return columns.map((_, index) => `$${index + 1}`).join(', ');
+}
 
 /**
  * Record that a thread waits for a decision. Idempotent: the approve node
@@ -21,13 +31,27 @@ export async function requestApproval(db: Queryable, request: ApprovalRequestRow
   // status is 'pending' by the column's absence from the request: set here, never by the caller.
   await db.query(
     `INSERT INTO airlock.approvals (status, ${APPROVAL_REQUEST_COLUMNS.join(', ')})
-     VALUES ('pending', ${REQUEST_PLACEHOLDERS})
+     VALUES ('pending', ${placeholders(APPROVAL_REQUEST_COLUMNS)})
      ON CONFLICT (approval_id) DO NOTHING`,
     APPROVAL_REQUEST_COLUMNS.map((column) => (column === 'action' ? JSON.stringify(request.action) : request[column])),
   );
   const approval = await findApproval(db, request.approval_id);
   if (!approval) throw new Error(`approval ${request.approval_id} vanished right after it was written`);
   return approval;
+}
+
+/**
+ * Write recorded approvals as they were (every column, the decision and the
+ * outcome included): `airlock replay` loads a thread's export into a scratch
+ * state database with them.
+ */
+export async function importApprovals(db: Queryable, approvals: readonly ExportedApproval[]): Promise<void> {
+  for (const approval of approvals) {
+    await db.query(
+      `INSERT INTO airlock.approvals (${APPROVAL_COLUMNS.join(', ')}) VALUES (${placeholders(APPROVAL_COLUMNS)})`,
+      APPROVAL_COLUMNS.map((column) => (column === 'action' ? JSON.stringify(approval.action) : approval[column])),
+    );
+  }
 }
 
 export async function findApproval(db: Queryable, approvalId: string): Promise<Approval | undefined> {

@@ -33,6 +33,11 @@ export interface AuditRecord {
   detail: Record<string, unknown>;
 }
 
+/** The columns a record is read with, in this order (`airlock audit --json` prints them so). */
+const RECORD_COLUMNS = (
+  ['audit_id', 'at', 'thread_id', 'approval_id', 'step', 'actor', 'environment', 'outcome', 'message', 'detail'] as const satisfies readonly (keyof AuditRecord)[]
+).join(', ');
+
 /** Append an entry; false when an entry with the same event key was already there (a re-run). */
 export async function appendAudit(db: Queryable, entry: AuditEntry): Promise<boolean> {
   const inserted = await db.query(
@@ -56,8 +61,7 @@ export async function appendAudit(db: Queryable, entry: AuditEntry): Promise<boo
 
 export async function auditTrail(db: Queryable, threadId: string): Promise<AuditRecord[]> {
   const { rows } = await db.query<AuditRecord>(
-    `SELECT audit_id, at, thread_id, approval_id, step, actor, environment, outcome, message, detail
-       FROM airlock.audit WHERE thread_id = $1 ORDER BY audit_id`,
+    `SELECT ${RECORD_COLUMNS} FROM airlock.audit WHERE thread_id = $1 ORDER BY audit_id`,
     [threadId],
   );
   return rows;
@@ -105,7 +109,7 @@ export async function verifyAuditChain(db: Queryable): Promise<AuditVerification
 export async function auditEntries(db: Queryable, options: { threadId?: string; limit: number }): Promise<(AuditRecord & { prev_hash: string; row_hash: string })[]> {
   const { rows } = await db.query<AuditRecord & { prev_hash: string; row_hash: string }>(
     `SELECT * FROM (
-       SELECT audit_id, at, thread_id, approval_id, step, actor, environment, outcome, message, detail, prev_hash, row_hash
+       SELECT ${RECORD_COLUMNS}, prev_hash, row_hash
          FROM airlock.audit WHERE ($1::text IS NULL OR thread_id = $1) ORDER BY audit_id DESC LIMIT $2
      ) newest ORDER BY audit_id`,
     [options.threadId ?? null, options.limit],

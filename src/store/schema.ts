@@ -1,200 +1,31 @@
 import type pg from 'pg';
 import { PostgresSaver } from '@langchain/langgraph-checkpoint-postgres';
 import { ADVISORY_LOCKS } from './advisory-locks.ts';
+import type { MigrationList } from './migrations/migration.ts';
+import { LEDGER_MIGRATIONS } from './migrations/ledger.ts';
+import { STATE_MIGRATIONS } from './migrations/state.ts';
 
 export const AIRLOCK_SCHEMA = 'airlock';
+export { LEDGER_MIGRATIONS, STATE_MIGRATIONS };
+export type { Migration, MigrationList } from './migrations/migration.ts';
+
+/*
+ * Airlock's schema changes one way: numbered migrations, in two lists.
+ *   STATE_MIGRATIONS   approvals, audit, API threads: the state database only;
+ *                      recorded in airlock.schema_migrations.
+ *   LEDGER_MIGRATIONS  ledger, backups, environment marker, airlock_backup and
+ *                      airlock_trash: every database that holds the ledger (the
+ *                      state database, and the target when it is another one);
+ *                      recorded in airlock.ledger_migrations.
+ * Each list has its own version table rather than sharing one with a column
+ * naming the list: the target database never had airlock.schema_migrations,
+ * and databases in the field key that table by version alone, so sharing it
+ * would mean migrating the version table itself, which nothing could record.
+ */
 
 // One key for "someone is migrating Airlock's schema": two processes starting
 // at once on a fresh database must not both run CREATE TABLE.
 const SCHEMA_LOCK_KEY = ADVISORY_LOCKS.schema;
-
-/** Append-only migrations of Airlock's own tables. Never edit one that shipped: add the next. */
-const MIGRATIONS: { version: number; name: string; sql: string }[] = [
-  {
-    version: 1,
-    name: 'approvals, audit, ledger',
-    sql: `
-      CREATE TABLE airlock.approvals (
-        approval_id        text PRIMARY KEY,
-        thread_id          text NOT NULL,
-        status             text NOT NULL CHECK (status IN ('pending', 'approved', 'rejected')),
-        environment        text NOT NULL,
-        tier               text NOT NULL,
-        summary            text NOT NULL,
-        sql                text NOT NULL,
-        action             jsonb NOT NULL,
-        action_hash        text NOT NULL,
-        confirmation_token text NOT NULL,
-        token_required     boolean NOT NULL,
-        requested_by       text NOT NULL,
-        requested_at       timestamptz NOT NULL DEFAULT now(),
-        decided_by         text,
-        decided_at         timestamptz,
-        reason             text,
-        outcome            text
-      );
-      -- inbox: pending approvals, oldest first, one index scan.
-      CREATE INDEX approvals_pending_idx ON airlock.approvals (requested_at) WHERE status = 'pending';
-      CREATE INDEX approvals_thread_idx ON airlock.approvals (thread_id);
-
-      CREATE TABLE airlock.audit (
-        audit_id    bigserial PRIMARY KEY,
-        at          timestamptz NOT NULL DEFAULT clock_timestamp(),
-        thread_id   text,
-        approval_id text,
-        step        text NOT NULL,
-        actor       text NOT NULL,
-        environment text,
-        outcome     text NOT NULL,
-        message     text NOT NULL,
-        detail      jsonb NOT NULL DEFAULT '{}',
-        -- Nodes re-run on resume; a step records itself once per event key.
-        event_key   text UNIQUE
-      );
-      CREATE INDEX audit_thread_idx ON airlock.audit (thread_id, audit_id);
-
-      CREATE FUNCTION airlock.audit_is_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN
-        RAISE EXCEPTION 'airlock.audit is append-only: % is not allowed', TG_OP;
-      END
-      $$;
-      CREATE TRIGGER audit_no_update_or_delete BEFORE UPDATE OR DELETE ON airlock.audit
-        FOR EACH ROW EXECUTE FUNCTION airlock.audit_is_append_only();
-      CREATE TRIGGER audit_no_truncate BEFORE TRUNCATE ON airlock.audit
-        FOR EACH STATEMENT EXECUTE FUNCTION airlock.audit_is_append_only();
-    `,
-  },
-  {
-    version: 2,
-    name: 'hash-chained audit trail',
-    sql: `
-      ALTER TABLE airlock.audit ADD COLUMN prev_hash text, ADD COLUMN row_hash text;
-
-      -- The hash of a row: its content and the previous row's hash, as canonical jsonb text.
-      CREATE FUNCTION airlock.audit_row_hash(a airlock.audit) RETURNS text LANGUAGE sql IMMUTABLE AS $$
-        SELECT encode(sha256(convert_to(jsonb_build_array(
-          a.audit_id, to_char(a.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), a.thread_id, a.approval_id,
-          a.step, a.actor, a.environment, a.outcome, a.message, a.detail, a.event_key, a.prev_hash
-        )::text, 'UTF8')), 'hex')
-      $$;
-
-      -- Rows are chained in id order: under one lock, each new row takes the next id,
-      -- the time, and the hash of the row before it.
-      CREATE FUNCTION airlock.audit_chain() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN
-        PERFORM pg_advisory_xact_lock(${ADVISORY_LOCKS.auditChain});
-        NEW.audit_id := nextval(pg_get_serial_sequence('airlock.audit', 'audit_id'));
-        NEW.at := clock_timestamp();
-        SELECT row_hash INTO NEW.prev_hash FROM airlock.audit ORDER BY audit_id DESC LIMIT 1;
-        NEW.prev_hash := coalesce(NEW.prev_hash, 'genesis');
-        NEW.row_hash := airlock.audit_row_hash(NEW);
-        RETURN NEW;
-      END
-      $$;
-
-      -- Chain the rows written before this migration.
-      ALTER TABLE airlock.audit DISABLE TRIGGER audit_no_update_or_delete;
-      DO $$
-      DECLARE
-        r airlock.audit;
-        previous text := 'genesis';
-      BEGIN
-        FOR r IN SELECT * FROM airlock.audit ORDER BY audit_id LOOP
-          r.prev_hash := previous;
-          r.row_hash := airlock.audit_row_hash(r);
-          UPDATE airlock.audit SET prev_hash = r.prev_hash, row_hash = r.row_hash WHERE audit_id = r.audit_id;
-          previous := r.row_hash;
-        END LOOP;
-      END
-      $$;
-      ALTER TABLE airlock.audit ENABLE TRIGGER audit_no_update_or_delete;
-
-      CREATE TRIGGER audit_chain BEFORE INSERT ON airlock.audit FOR EACH ROW EXECUTE FUNCTION airlock.audit_chain();
-      -- The trigger hands out ids in chain order; a column default would only waste one each time.
-      ALTER TABLE airlock.audit ALTER COLUMN audit_id DROP DEFAULT;
-    `,
-  },
-  {
-    version: 3,
-    name: 'threads of the LangGraph API (airlock serve)',
-    sql: `
-      -- The LangGraph API's thread records (id and metadata, such as which graph
-      -- runs on it); the threads' state itself is in the checkpoint tables.
-      CREATE TABLE airlock.api_threads (
-        thread_id  text PRIMARY KEY,
-        metadata   jsonb NOT NULL DEFAULT '{}',
-        created_at timestamptz NOT NULL DEFAULT now(),
-        updated_at timestamptz NOT NULL DEFAULT now()
-      );
-      -- threads.search filters on metadata containment (@>).
-      CREATE INDEX api_threads_metadata_idx ON airlock.api_threads USING gin (metadata jsonb_path_ops);
-    `,
-  },
-  {
-    version: 4,
-    name: 'approvals: an edit is status edited',
-    sql: `
-      -- An edit was stored as 'rejected' with a reason starting 'edited by', and read
-      -- back by its words; it is a status of its own now. (The constraint is version 1's
-      -- inline CHECK, under the name Postgres gave it.)
-      ALTER TABLE airlock.approvals DROP CONSTRAINT approvals_status_check;
-      ALTER TABLE airlock.approvals ADD CONSTRAINT approvals_status_check
-        CHECK (status IN ('pending', 'approved', 'rejected', 'edited'));
-      -- Rows written before: the reason, in the exact words every edit wrote, is the only
-      -- record of one (the last time it is read; a reviewer's own reason never had them).
-      UPDATE airlock.approvals SET status = 'edited'
-       WHERE status = 'rejected' AND reason LIKE 'edited by %: replaced by the edited SQL, which is checked again';
-    `,
-  },
-];
-
-const LEDGER_SQL = `
-  CREATE SCHEMA IF NOT EXISTS airlock;
-  -- Written in the same transaction as a migration's effect: a hit means "already done".
-  CREATE TABLE IF NOT EXISTS airlock.ledger (
-    idempotency_key text PRIMARY KEY,
-    thread_id       text NOT NULL,
-    action_hash     text NOT NULL,
-    executed_at     timestamptz NOT NULL DEFAULT now(),
-    result          jsonb NOT NULL
-  );
-  -- Copies of what a destructive migration destroyed, taken in its own transaction.
-  CREATE TABLE IF NOT EXISTS airlock.backups (
-    backup_id       bigserial PRIMARY KEY,
-    idempotency_key text NOT NULL,
-    thread_id       text NOT NULL,
-    source_table    text NOT NULL,
-    backup_table    text NOT NULL,
-    row_count       bigint NOT NULL,
-    created_at      timestamptz NOT NULL DEFAULT now()
-  );
-  CREATE INDEX IF NOT EXISTS backups_thread_idx ON airlock.backups (thread_id);
-  -- What undo needs: which action, what kind of copy, and where it ran.
-  ALTER TABLE airlock.backups ADD COLUMN IF NOT EXISTS action_id text;
-  ALTER TABLE airlock.backups ADD COLUMN IF NOT EXISTS kind text NOT NULL DEFAULT 'copy';
-  ALTER TABLE airlock.backups ADD COLUMN IF NOT EXISTS environment text;
-  CREATE INDEX IF NOT EXISTS backups_action_idx ON airlock.backups (action_id);
-  -- A dropped column's name; and the backup's content fingerprint, so undo refuses a copy changed since.
-  ALTER TABLE airlock.backups ADD COLUMN IF NOT EXISTS source_column text;
-  ALTER TABLE airlock.backups ADD COLUMN IF NOT EXISTS fingerprint text;
-  -- A trashed table's indexes and owned sequences, renamed so that the next table of the
-  -- same name can be trashed too: [{ "kind": "index"|"sequence", "original", "trashed" }].
-  ALTER TABLE airlock.backups ADD COLUMN IF NOT EXISTS renamed jsonb;
-  -- The undo that put it back (in the restore's own transaction), for "airlock backups".
-  ALTER TABLE airlock.backups ADD COLUMN IF NOT EXISTS undone_by text;
-  ALTER TABLE airlock.backups ADD COLUMN IF NOT EXISTS undone_at timestamptz;
-  -- Rows a cleanup removed, and tables a migration dropped, wait here until undone or pruned.
-  CREATE SCHEMA IF NOT EXISTS airlock_backup;
-  CREATE SCHEMA IF NOT EXISTS airlock_trash;
-  -- Which environment this database is, set by "airlock db mark ENV": one of the
-  -- signals the permit step checks, kept beside the data it describes.
-  CREATE TABLE IF NOT EXISTS airlock.environment_marker (
-    singleton  boolean PRIMARY KEY DEFAULT true CHECK (singleton),
-    name       text NOT NULL,
-    marked_by  text NOT NULL,
-    marked_at  timestamptz NOT NULL DEFAULT now()
-  );
-`;
 
 async function withSchemaLock<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
@@ -210,30 +41,33 @@ async function withSchemaLock<T>(pool: pg.Pool, work: (client: pg.PoolClient) =>
   }
 }
 
-/** Create or upgrade schema `airlock` in the state database, including the checkpointer's tables. */
+/** Apply the migrations of one list this database does not have yet, each in its own transaction with its version row. */
+async function applyMigrations(client: pg.PoolClient, list: MigrationList): Promise<void> {
+  const versions = `${AIRLOCK_SCHEMA}.${list.versionTable}`;
+  await client.query(`CREATE SCHEMA IF NOT EXISTS ${AIRLOCK_SCHEMA};
+    CREATE TABLE IF NOT EXISTS ${versions} (
+      version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
+  const applied = await client.query<{ version: number }>(`SELECT version FROM ${versions}`);
+  const done = new Set(applied.rows.map((row) => row.version));
+  for (const migration of list.migrations) {
+    if (done.has(migration.version)) continue;
+    await client.query('BEGIN');
+    try {
+      await client.query(migration.sql);
+      await client.query(`INSERT INTO ${versions} (version, name) VALUES ($1, $2)`, [migration.version, migration.name]);
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK');
+      throw error;
+    }
+  }
+}
+
+/** Create or upgrade schema `airlock` in the state database: both lists, and the checkpointer's tables. */
 export async function migrateStateSchema(pool: pg.Pool): Promise<void> {
   await withSchemaLock(pool, async (client) => {
-    await client.query(`CREATE SCHEMA IF NOT EXISTS airlock;
-      CREATE TABLE IF NOT EXISTS airlock.schema_migrations (
-        version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
-    const applied = await client.query<{ version: number }>('SELECT version FROM airlock.schema_migrations');
-    const done = new Set(applied.rows.map((row) => row.version));
-    for (const migration of MIGRATIONS) {
-      if (done.has(migration.version)) continue;
-      await client.query('BEGIN');
-      try {
-        await client.query(migration.sql);
-        await client.query('INSERT INTO airlock.schema_migrations (version, name) VALUES ($1, $2)', [
-          migration.version,
-          migration.name,
-        ]);
-        await client.query('COMMIT');
-      } catch (error) {
-        await client.query('ROLLBACK');
-        throw error;
-      }
-    }
-    await client.query(LEDGER_SQL);
+    await applyMigrations(client, STATE_MIGRATIONS);
+    await applyMigrations(client, LEDGER_MIGRATIONS);
     // PostgresSaver.setup() takes no lock of its own; it runs under ours.
     await new PostgresSaver(pool, undefined, { schema: AIRLOCK_SCHEMA }).setup();
   });
@@ -241,5 +75,5 @@ export async function migrateStateSchema(pool: pg.Pool): Promise<void> {
 
 /** The ledger lives beside the effect: in the target database when that is a separate one. */
 export async function ensureLedgerSchema(pool: pg.Pool): Promise<void> {
-  await withSchemaLock(pool, (client) => client.query(LEDGER_SQL));
+  await withSchemaLock(pool, (client) => applyMigrations(client, LEDGER_MIGRATIONS));
 }

@@ -11,7 +11,7 @@ import { loadApproval, screenDecision } from './review.ts';
 import { AIRLOCK_SCHEMA, ensureLedgerSchema, migrateStateSchema } from '../store/schema.ts';
 import { decodeTyped } from './thread-export.ts';
 import { clockStartingAt } from '../policy/clock.ts';
-import { APPROVAL_COLUMNS } from '../contracts/approval-record.ts';
+import { importApprovals } from '../store/approvals.ts';
 
 export interface ReplayOptions {
   /** Resume the recorded pause with this decision; without one, only load it and report where it stands. */
@@ -82,16 +82,6 @@ async function importCheckpoints(checkpointer: PostgresSaver, exported: ThreadEx
   }
 }
 
-async function importApprovals(db: pg.Pool, exported: ThreadExport): Promise<void> {
-  for (const approval of exported.approvals) {
-    await db.query(
-      `INSERT INTO airlock.approvals (${APPROVAL_COLUMNS.join(', ')})
-       VALUES (${APPROVAL_COLUMNS.map((_, index) => `$${index + 1}`).join(', ')})`,
-      APPROVAL_COLUMNS.map((column) => (column === 'action' ? JSON.stringify(approval.action) : approval[column])),
-    );
-  }
-}
-
 async function createScratchDatabase(live: Airlock): Promise<{ name: string; url: string }> {
   const name = `airlock_replay_${randomBytes(5).toString('hex')}`;
   try {
@@ -129,7 +119,7 @@ export async function replayExport(exported: ThreadExport, options: ReplayOption
     }
     const checkpointer = new PostgresSaver(state, undefined, { schema: AIRLOCK_SCHEMA });
     await importCheckpoints(checkpointer, exported);
-    await importApprovals(state, exported);
+    await importApprovals(state, exported.approvals);
     const targetUrl = options.targetUrl ?? live.databases.targetUrl;
     const world: Airlock = {
       settings: live.settings,

@@ -5,11 +5,7 @@ import { appendAudit } from '../../store/audit.ts';
 import { badInput, ExitCode } from '../../contracts/errors.ts';
 import { requesterFrom } from '../identity.ts';
 import { age, runCommand } from '../output.ts';
-import { quotedTable } from '../../sql/names.ts';
-import type { BackupRow } from '../../contracts/backup-record.ts';
-import { allBackups, deleteBackupRow, lockBackupsOlderThan } from '../../store/backups.ts';
-
-
+import { allBackups, pruneBackupsOlderThan } from '../../store/backups.ts';
 
 export function registerBackups(program: Command): void {
   const backups = program
@@ -61,23 +57,7 @@ export function registerBackups(program: Command): void {
         if (ms === undefined) throw badInput(`--older-than takes an age like 30d, 12h or 2w, not "${options.olderThan}"`);
         const airlock = await useAirlock();
         const cutoff = new Date(airlock.clock().getTime() - ms);
-        const client = await airlock.databases.target.connect();
-        const pruned: BackupRow[] = [];
-        try {
-          await client.query('BEGIN');
-          const rows = await lockBackupsOlderThan(client, cutoff);
-          for (const row of rows) {
-            await client.query(`DROP TABLE IF EXISTS ${quotedTable(row.backup_table)}`);
-            await deleteBackupRow(client, row.backup_id);
-            pruned.push(row);
-          }
-          await client.query('COMMIT');
-        } catch (error) {
-          await client.query('ROLLBACK').catch(() => {});
-          throw error;
-        } finally {
-          client.release();
-        }
+        const pruned = await pruneBackupsOlderThan(airlock.databases.target, cutoff);
         const actor = requesterFrom(options.as);
         if (pruned.length) {
           await appendAudit(airlock.databases.state, {

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { canonicalEnvironment } from '../../policy/environment.ts';
 import { useAirlock } from '../../runtime/airlock.ts';
 import { appendAudit } from '../../store/audit.ts';
+import { markEnvironment } from '../../store/environment-marker.ts';
 import { readSettings } from '../../runtime/config.ts';
 import { embeddedStatus, ensureEmbeddedPostgres, stopEmbeddedPostgres } from '../../runtime/embedded-postgres.ts';
 import { ExitCode } from '../../contracts/errors.ts';
@@ -67,14 +68,7 @@ export function registerDb(program: Command): void {
         const airlock = await useAirlock();
         const environment = canonicalEnvironment(name, airlock.policy.policy);
         const actor = requesterFrom(options.as);
-        const { rows } = await airlock.databases.target.query<{ previous: string | null }>(
-          `WITH previous AS (SELECT name FROM airlock.environment_marker)
-           INSERT INTO airlock.environment_marker (singleton, name, marked_by) VALUES (true, $1, $2)
-           ON CONFLICT (singleton) DO UPDATE SET name = excluded.name, marked_by = excluded.marked_by, marked_at = now()
-           RETURNING (SELECT name FROM previous) AS previous`,
-          [environment, actor],
-        );
-        const previous = rows[0]?.previous ?? null;
+        const { previous } = await markEnvironment(airlock.databases.target, environment, actor);
         const target = airlock.databases.targetIdentity;
         await appendAudit(airlock.databases.state, {
           step: 'db-mark',

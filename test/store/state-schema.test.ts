@@ -35,7 +35,7 @@ describe("Airlock's own schema", () => {
       "SELECT table_name FROM information_schema.tables WHERE table_schema = 'airlock' ORDER BY table_name",
     );
     expect(rows.map((row) => row.table_name)).toEqual([
-      'api_threads', 'approvals', 'audit', 'backups', 'checkpoint_blobs', 'checkpoint_migrations', 'checkpoint_writes', 'checkpoints', 'environment_marker', 'ledger', 'schema_migrations',
+      'api_threads', 'approvals', 'audit', 'backups', 'checkpoint_blobs', 'checkpoint_migrations', 'checkpoint_writes', 'checkpoints', 'environment_marker', 'ledger', 'ledger_migrations', 'schema_migrations',
     ]);
     await migrateStateSchema(pool()); // and again: nothing to do
   });

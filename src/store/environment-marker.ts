@@ -1,0 +1,32 @@
+import type pg from 'pg';
+
+/**
+ * Every query against airlock.environment_marker: which environment a
+ * database is, as `airlock db mark ENV` recorded it in that database.
+ */
+
+type Queryable = Pick<pg.Pool, 'query'>;
+
+/**
+ * What the database says it is: the marker, and (read in the same query) the
+ * `airlock.environment` setting, a custom GUC an operator may set instead.
+ */
+export async function environmentMarks(db: Queryable): Promise<{ marker: string | null; setting: string | null }> {
+  const { rows } = await db.query<{ marker: string | null; setting: string | null }>(
+    `SELECT (SELECT name FROM airlock.environment_marker) AS marker,
+            nullif(current_setting('airlock.environment', true), '') AS setting`,
+  );
+  return { marker: rows[0]?.marker ?? null, setting: rows[0]?.setting ?? null };
+}
+
+/** Mark the database as `environment`; returns the name it was marked with before, if any. */
+export async function markEnvironment(db: Queryable, environment: string, markedBy: string): Promise<{ previous: string | null }> {
+  const { rows } = await db.query<{ previous: string | null }>(
+    `WITH previous AS (SELECT name FROM airlock.environment_marker)
+     INSERT INTO airlock.environment_marker (singleton, name, marked_by) VALUES (true, $1, $2)
+     ON CONFLICT (singleton) DO UPDATE SET name = excluded.name, marked_by = excluded.marked_by, marked_at = now()
+     RETURNING (SELECT name FROM previous) AS previous`,
+    [environment, markedBy],
+  );
+  return { previous: rows[0]?.previous ?? null };
+}
