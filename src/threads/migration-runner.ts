@@ -3,7 +3,7 @@ import { Command } from '@langchain/langgraph';
 import { cleanupGraph, migrationGraph } from '../pipeline/graphs.ts';
 import { buildAgentGraph } from '../agent/agent-graph.ts';
 import { isBadInput } from '../policy/classify.ts';
-import type { ApprovalRequest } from '../policy/approval-request.ts';
+import type { ApprovalRequest } from '../contracts/approval-request.ts';
 import type { ReviewResume } from '../policy/review-decision.ts';
 import { useAirlock } from '../runtime/airlock.ts';
 import { AirlockError } from '../contracts/errors.ts';

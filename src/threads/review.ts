@@ -1,4 +1,4 @@
-import { RUN_SQL } from '../policy/approval-request.ts';
+import { RUN_SQL } from '../contracts/approval-request.ts';
 import { judgeDecision, type Judgement } from '../policy/review-decision.ts';
 import { useAirlock } from '../runtime/airlock.ts';
 import { AIRLOCK_ITSELF, decideApproval, findApproval, pendingOf, type Approval } from '../store/approvals.ts';

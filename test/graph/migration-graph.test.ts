@@ -3,7 +3,7 @@ import path from 'node:path';
 import { Command } from '@langchain/langgraph';
 import { describe, expect, it } from 'vitest';
 import { graph, migrationGraph } from '../../graphs/migration.ts';
-import { ApprovalRequest } from '../../src/policy/approval-request.ts';
+import { ApprovalRequest } from '../../src/contracts/approval-request.ts';
 import { useAirlock } from '../../src/runtime/airlock.ts';
 import { findApproval } from '../../src/store/approvals.ts';
 import { inProcessAirlock } from '../helpers/in-process.ts';

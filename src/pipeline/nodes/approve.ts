@@ -4,7 +4,7 @@ import { undoPathFor } from '../../policy/backup-plan.ts';
 import { cleanupFilterOfEdit } from '../../policy/cleanup-request.ts';
 import { describeRadius } from '../../policy/blast-radius.ts';
 import { loadSqlParser, parseSql } from '../../sql/parse-sql.ts';
-import { RUN_SQL, type ApprovalRequest } from '../../policy/approval-request.ts';
+import { RUN_SQL, type ApprovalRequest } from '../../contracts/approval-request.ts';
 import { summarise } from '../../policy/classify.ts';
 import { judgeDecision, readResume } from '../../policy/review-decision.ts';
 import { tierGrew, type Tier } from '../../contracts/tier.ts';

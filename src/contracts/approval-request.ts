@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { Tier } from '../contracts/tier.ts';
-import type { BlastRadius } from '../contracts/blast-radius.ts';
+import { Tier } from './tier.ts';
+import { BlastRadius } from './blast-radius.ts';
 
 /** The tool name the HITL payload uses for "run this SQL". */
 export const RUN_SQL = 'run_sql';
@@ -33,7 +33,7 @@ export const ApprovalRequest = z.object({
   tokenRequired: z.boolean(),
   howToDecide: z.string(),
   /** The blast radius the dry-run measured, when it measured one. */
-  blastRadius: z.custom<BlastRadius>().optional(),
+  blastRadius: BlastRadius.optional(),
   /** What each DROP … CASCADE takes with it, from the catalogue. */
   cascade: z.array(z.object({ statement: z.number(), objects: z.array(z.string()) })).optional(),
   /** What is kept before it runs, and the command that undoes it. */
