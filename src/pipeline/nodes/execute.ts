@@ -118,10 +118,10 @@ async function runInTransaction(
     let counted: number | undefined;
     // A cleanup's DELETE, rebuilt from its table and filter: the same tree the dry-run measured.
     const plan = state.cleanup ? planCleanup(state.cleanup.table, state.cleanup.predicate, state.cleanup.mode, state.threadId!) : undefined;
-    if (plan && !plan.ok) throw new Error(plan.error);
+    if (plan && !plan.ok) throw new Error(plan.refusal.message);
     if (!readOnly && plan?.ok && state.blastRadius) {
       // Re-count inside the transaction: the rows must still be the ones that were approved.
-      const { rows: found } = await client.query<{ rows: string }>(plan.change.arms[0]!.count);
+      const { rows: found } = await client.query<{ rows: string }>(plan.value.change.arms[0]!.count);
       counted = Number(found[0]!.rows);
       if (!countStillApproved(state.blastRadius, counted, caps)) {
         await client.query('ROLLBACK');
