@@ -148,8 +148,8 @@ async function runInTransaction(
       if (plan?.ok && statement.kind !== 'CreateStmt') {
         // The archive INSERT and the DELETE run as one statement that also keeps the rows it removes.
         if (statement.kind !== 'DeleteStmt') continue;
-        const archive = plan.archiveTable ? { table: plan.archiveTable, threadId: state.threadId! } : undefined;
-        const captured = await changeAndKeep(client, plan.statement, owner, { shape: 'rows', ...(archive ? { archive } : {}) });
+        const archive = plan.value.archiveTable ? { table: plan.value.archiveTable, threadId: state.threadId! } : undefined;
+        const captured = await changeAndKeep(client, plan.value.statement, owner, { shape: 'rows', ...(archive ? { archive } : {}) });
         if (archive) results.push({ kind: 'InsertStmt', command: 'INSERT', rowCount: captured.archived });
         results.push({ kind: 'DeleteStmt', command: 'DELETE', rowCount: captured.deleted });
         backups.push(captured.backup);
