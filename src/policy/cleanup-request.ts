@@ -2,7 +2,7 @@ import { parseSql } from '../sql/parse-sql.ts';
 import { classifyStatement } from './classify.ts';
 import { deparseSync } from 'pgsql-deparser';
 import { sameTree, statementSql } from '../sql/deparse.ts';
-import { rowChangeOf, type RangeVar, type RowChange } from './row-change.ts';
+import { BLAST_RADIUS_UNMEASURED, rowChangeOf, type RangeVar, type RowChange } from './row-change.ts';
 import { UNSTABLE_PREDICATE, unstablePredicate } from './stable-predicate.ts';
 import { quoteIdentifier as quote, relationName as qualifiedTable, splitQualified } from '../sql/names.ts';
 import { ok, refused, refusedWith, type Result } from '../contracts/result.ts';
@@ -36,7 +36,7 @@ export type CleanupRefusalCode =
   | typeof UNSTABLE_PREDICATE
   | 'filter-must-only-read'
   | 'filter-not-checkable'
-  | 'blast-radius-unmeasured'
+  | typeof BLAST_RADIUS_UNMEASURED
   | 'filter-escapes-table';
 
 /** Where archive mode puts a table's rows: `<schema>.<table>_archive`. */
@@ -117,7 +117,7 @@ export function planCleanup(table: string, predicate: string, mode: CleanupMode 
     return refused('filter-not-checkable', `--where cannot be turned into a DELETE Airlock can check: ${(error as Error).message}`);
   }
   const measured = rowChangeOf({ kind: 'DeleteStmt', node });
-  if (!measured?.ok) return refused('blast-radius-unmeasured', `--where cannot be measured: ${measured?.refusal.message ?? 'no table'}`);
+  if (!measured?.ok) return refused(BLAST_RADIUS_UNMEASURED, `--where cannot be measured: ${measured?.refusal.message ?? 'no table'}`);
   const deleteTree = { kind: 'DeleteStmt' as const, node };
   // The statement that will run must be exactly one DELETE of that table, whatever the filter's text did.
   const check = parseSql(remove);
