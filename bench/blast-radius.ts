@@ -21,8 +21,8 @@ await loadSqlParser();
 /** The measuring queries the dry-run builds for a cleanup of the bench table (from the parse tree). */
 function changeOf(predicate: string) {
   const plan = planCleanup('airlock_bench.items', predicate);
-  if (!plan.ok) throw new Error(plan.error);
-  return plan.change;
+  if (!plan.ok) throw new Error(plan.refusal.message);
+  return plan.value.change;
 }
 import { ensureEmbeddedPostgres, stopEmbeddedPostgres } from '../src/runtime/embedded-postgres.ts';
 import { migrateStateSchema } from '../src/store/schema.ts';

@@ -21,10 +21,10 @@ export function countRowsTool() {
         const qualified = `${resolved.schema}.${resolved.name}`;
         const filter = where?.trim() || 'true';
         const plan = planCleanup(qualified, filter);
-        if (!plan.ok) throw new ToolRefusal(plan.error.replace('--where', 'where').replace('--table', 'table'), 'unsafe-filter');
+        if (!plan.ok) throw new ToolRefusal(plan.refusal.message.replace('--where', 'where').replace('--table', 'table'), 'unsafe-filter');
         // The counting queries the cleanup's dry-run uses, built from the filter's parse tree (never its text).
-        const counted = await client.query<{ rows: string }>(plan.change.arms[0]!.count);
-        const total = await client.query<{ rows: string }>(plan.change.tableRows);
+        const counted = await client.query<{ rows: string }>(plan.value.change.arms[0]!.count);
+        const total = await client.query<{ rows: string }>(plan.value.change.tableRows);
         return answer({ table: qualified, where: filter, rows: Number(counted.rows[0]!.rows), total: Number(total.rows[0]!.rows) });
       });
     },

@@ -14,9 +14,9 @@ export function explainTool() {
     async ({ sql }) => {
       await loadSqlParser();
       const checked = checkAgentExplain(sql);
-      if (!checked.ok) throw new ToolRefusal(checked.error, checked.rule);
+      if (!checked.ok) throw new ToolRefusal(checked.refusal.message, checked.refusal.code);
       return withReadOnly(async (client) => {
-        const result = await client.query({ text: `EXPLAIN ${checked.text}`, queryMode: 'extended' } as pg.QueryConfig);
+        const result = await client.query({ text: `EXPLAIN ${checked.value.text}`, queryMode: 'extended' } as pg.QueryConfig);
         return answer({ plan: result.rows.map((row) => row['QUERY PLAN']).join('\n') });
       });
     },

@@ -19,10 +19,10 @@ export function runSelectTool() {
     async ({ sql }) => {
       await loadSqlParser();
       const checked = checkAgentSelect(sql);
-      if (!checked.ok) throw new ToolRefusal(checked.error, checked.rule);
+      if (!checked.ok) throw new ToolRefusal(checked.refusal.message, checked.refusal.code);
       return withReadOnly(async (client) => {
         const result = await client.query({
-          text: `SELECT * FROM (${checked.text}) AS airlock_select LIMIT ${LIMITS.selectRows + 1}`,
+          text: `SELECT * FROM (${checked.value.text}) AS airlock_select LIMIT ${LIMITS.selectRows + 1}`,
           queryMode: 'extended',
         } as pg.QueryConfig);
         const truncated = result.rows.length > LIMITS.selectRows;

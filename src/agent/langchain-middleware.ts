@@ -76,7 +76,7 @@ export function airlockMiddleware(options: AirlockMiddlewareOptions) {
       const hit = checkText(JSON.stringify(args), 'tool-output')[0];
       if (hit) return denial(id, call.name, hit.rule, hit.message);
       const refusal = agentRefusal(agent, call.name, options.environment, policy());
-      if (refusal) return denial(id, call.name, 'agent-permission', refusal);
+      if (refusal) return denial(id, call.name, 'agent-permission', refusal.message);
       const locked = request.state.messages.some((message) => ToolMessage.isInstance(message) && isWithheld(message));
       if (locked && options.writeTools?.includes(call.name)) {
         return denial(id, call.name, 'indirect-injection', 'write tools are locked: a tool result tried to instruct the agent; a person should look at that data');

@@ -31,7 +31,7 @@ export async function readSql(file: string): Promise<string> {
       bytes += (chunk as Buffer).length;
       if (bytes > limit) {
         process.stdin.destroy();
-        throw badInput(`${sqlTooLarge(bytes)?.replace('is ', 'is more than ')} (stdin): nothing was run`, INPUT_LIMIT_RULE);
+        throw badInput(`${sqlTooLarge(bytes)?.message.replace('is ', 'is more than ')} (stdin): nothing was run`, INPUT_LIMIT_RULE);
       }
       chunks.push(chunk as Buffer);
     }
@@ -40,7 +40,7 @@ export async function readSql(file: string): Promise<string> {
   if (file !== '-') {
     const size = fs.statSync(file, { throwIfNoEntry: false })?.size ?? 0;
     const tooLarge = sqlTooLarge(size);
-    if (tooLarge) throw badInput(`${file}: ${tooLarge}: nothing was run`, INPUT_LIMIT_RULE);
+    if (tooLarge) throw badInput(`${file}: ${tooLarge.message}: nothing was run`, tooLarge.code);
   }
   return nonEmpty(await readInput(file, 'SQL'), file);
 }

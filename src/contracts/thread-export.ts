@@ -1,6 +1,7 @@
 import semver from 'semver';
 import { z } from 'zod';
 import { ExportedApproval } from './approval-record.ts';
+import { ok, refused, type Result } from './result.ts';
 
 /**
  * The file `airlock export` writes and `airlock replay` reads: a thread's
@@ -80,6 +81,9 @@ function compatibleRelease(recorded: string, running: string): boolean {
 
 const RERECORD = 're-record it with this version ("npm run fixtures:record" for fixtures, "airlock export" for a live thread)';
 
+/** Not an export; another file format; recorded by a LangGraph or an Airlock whose state differs; damaged. */
+export type ThreadExportRefusalCode = 'not-a-thread-export' | 'export-format-version' | 'langgraph-version' | 'airlock-version' | 'export-damaged';
+
 /**
  * Whether this Airlock can replay a file: pure, so every refusal is tested.
  * Checkpoints of another LangGraph major, or another Airlock release, hold
@@ -88,34 +92,34 @@ const RERECORD = 're-record it with this version ("npm run fixtures:record" for 
 export function readThreadExport(
   input: unknown,
   running: RecordedWith,
-): { ok: true; exported: ThreadExport } | { ok: false; error: string } {
+): Result<ThreadExport, ThreadExportRefusalCode> {
   const envelope = Envelope.safeParse(input);
   if (!envelope.success || envelope.data.format !== THREAD_EXPORT_FORMAT) {
-    return { ok: false, error: `this is not an Airlock thread export (no "format": "${THREAD_EXPORT_FORMAT}" with its versions): make one with "airlock export THREAD"` };
+    return refused('not-a-thread-export', `this is not an Airlock thread export (no "format": "${THREAD_EXPORT_FORMAT}" with its versions): make one with "airlock export THREAD"`);
   }
   const { format_version: formatVersion, recorded_with: recorded } = envelope.data;
   if (formatVersion !== THREAD_EXPORT_VERSION) {
-    return {
-      ok: false,
-      error: `this export has format version ${formatVersion}, but this Airlock (${running.airlock}) reads version ${THREAD_EXPORT_VERSION}: replay it with the Airlock that wrote it (${recorded.airlock}), or ${RERECORD}`,
-    };
+    return refused(
+      'export-format-version',
+      `this export has format version ${formatVersion}, but this Airlock (${running.airlock}) reads version ${THREAD_EXPORT_VERSION}: replay it with the Airlock that wrote it (${recorded.airlock}), or ${RERECORD}`,
+    );
   }
   if (!compatibleRelease(recorded.langgraph, running.langgraph)) {
-    return {
-      ok: false,
-      error: `this thread was recorded with @langchain/langgraph ${recorded.langgraph}, and this Airlock runs ${running.langgraph}, whose checkpoints are not compatible: replay it with the versions that recorded it, or ${RERECORD}`,
-    };
+    return refused(
+      'langgraph-version',
+      `this thread was recorded with @langchain/langgraph ${recorded.langgraph}, and this Airlock runs ${running.langgraph}, whose checkpoints are not compatible: replay it with the versions that recorded it, or ${RERECORD}`,
+    );
   }
   if (!compatibleRelease(recorded.airlock, running.airlock)) {
-    return {
-      ok: false,
-      error: `this thread was recorded with Airlock ${recorded.airlock}, and this is Airlock ${running.airlock}, whose graphs and state differ: replay it with Airlock ${recorded.airlock}, or ${RERECORD}`,
-    };
+    return refused(
+      'airlock-version',
+      `this thread was recorded with Airlock ${recorded.airlock}, and this is Airlock ${running.airlock}, whose graphs and state differ: replay it with Airlock ${recorded.airlock}, or ${RERECORD}`,
+    );
   }
   const full = ThreadExport.safeParse(input);
   if (!full.success) {
     const issue = full.error.issues[0]!;
-    return { ok: false, error: `the export is damaged at ${issue.path.join('.') || '(top)'}: ${issue.message}; export the thread again` };
+    return refused('export-damaged', `the export is damaged at ${issue.path.join('.') || '(top)'}: ${issue.message}; export the thread again`);
   }
-  return { ok: true, exported: full.data };
+  return ok(full.data);
 }

@@ -1,5 +1,8 @@
 import type { EnvironmentPolicy } from './policy-file.ts';
 import type { ArmRadius, BlastRadius, StatementRadius } from '../contracts/blast-radius.ts';
+import { refuse, type Refusal } from '../contracts/result.ts';
+
+export const BLAST_RADIUS_CAP = 'blast-radius-cap';
 
 
 
@@ -24,14 +27,14 @@ export function percentOf(rows: number, total: number): number {
 }
 
 /** Over the environment's cap (rows or percent)? Then the action is blocked before anyone is asked. */
-export function capExceeded(radius: Pick<BlastRadius, 'rows' | 'table_rows' | 'pct' | 'estimated'>, environment: string, caps: EnvironmentPolicy['blastRadius']): string | undefined {
+export function capExceeded(radius: Pick<BlastRadius, 'rows' | 'table_rows' | 'pct' | 'estimated'>, environment: string, caps: EnvironmentPolicy['blastRadius']): Refusal<typeof BLAST_RADIUS_CAP> | undefined {
   if (!caps) return undefined;
   const figures = `${radius.rows} of ${radius.table_rows} rows (${radius.pct}%)${radius.estimated ? ', estimated' : ''}`;
   if (caps.maxRows !== undefined && radius.rows > caps.maxRows) {
-    return `${figures} is over ${environment}'s cap of ${caps.maxRows} rows (blast-radius-cap): narrow the filter, or split the cleanup`;
+    return refuse(BLAST_RADIUS_CAP, `${figures} is over ${environment}'s cap of ${caps.maxRows} rows (${BLAST_RADIUS_CAP}): narrow the filter, or split the cleanup`);
   }
   if (caps.maxPercent !== undefined && radius.pct > caps.maxPercent) {
-    return `${figures} is over ${environment}'s cap of ${caps.maxPercent}% of the table (blast-radius-cap): check the filter — does it match rows you did not mean (NULLs, new kinds of rows)?`;
+    return refuse(BLAST_RADIUS_CAP, `${figures} is over ${environment}'s cap of ${caps.maxPercent}% of the table (${BLAST_RADIUS_CAP}): check the filter — does it match rows you did not mean (NULLs, new kinds of rows)?`);
   }
   return undefined;
 }

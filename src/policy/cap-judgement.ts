@@ -1,6 +1,7 @@
-import { capExceeded } from './blast-radius.ts';
+import { BLAST_RADIUS_CAP, capExceeded } from './blast-radius.ts';
 import type { EnvironmentPolicy } from './policy-file.ts';
 import type { BlastRadius } from '../contracts/blast-radius.ts';
+import { ok, refusedWith, type Result } from '../contracts/result.ts';
 
 /**
  * Caps against a measured blast radius, with a floor under the percentage
@@ -12,27 +13,28 @@ import type { BlastRadius } from '../contracts/blast-radius.ts';
  */
 export const DEFAULT_SMALL_TABLE_ROWS = 100;
 
-export type CapVerdict =
-  | { outcome: 'within' }
-  | { outcome: 'blocked'; reason: string }
-  /** Over the percentage cap on a small table: approved as destructive. */
-  | { outcome: 'destructive'; reason: string };
+/** Within the caps, or over the percentage cap on a small table: then approved as destructive, for the reason `escalation` gives. */
+export interface WithinCaps {
+  escalation?: string;
+}
+
+/** Over a cap: refused (`blast-radius-cap`). */
+export type CapVerdict = Result<WithinCaps, typeof BLAST_RADIUS_CAP>;
 
 export function judgeCaps(
   radius: Pick<BlastRadius, 'rows' | 'table_rows' | 'pct' | 'estimated'>,
   environment: string,
   caps: EnvironmentPolicy['blastRadius'],
 ): CapVerdict {
-  if (!caps) return { outcome: 'within' };
+  if (!caps) return ok({});
   const floor = caps.smallTableRows ?? DEFAULT_SMALL_TABLE_ROWS;
   const small = radius.table_rows < floor;
   const over = capExceeded(radius, environment, small ? { ...caps, maxPercent: undefined } : caps);
-  if (over) return { outcome: 'blocked', reason: over };
+  if (over) return refusedWith(over);
   if (small && caps.maxPercent !== undefined && radius.pct > caps.maxPercent) {
-    return {
-      outcome: 'destructive',
-      reason: `${radius.rows} of ${radius.table_rows} rows (${radius.pct}%) is over ${environment}'s cap of ${caps.maxPercent}%, but the table has fewer than ${floor} rows (blastRadius.smallTableRows), so it is judged by the row cap and needs a destructive-tier approval (small-table-floor)`,
-    };
+    return ok({
+      escalation: `${radius.rows} of ${radius.table_rows} rows (${radius.pct}%) is over ${environment}'s cap of ${caps.maxPercent}%, but the table has fewer than ${floor} rows (blastRadius.smallTableRows), so it is judged by the row cap and needs a destructive-tier approval (small-table-floor)`,
+    });
   }
-  return { outcome: 'within' };
+  return ok({});
 }

@@ -1,3 +1,5 @@
+import { refuse, type Refusal } from '../contracts/result.ts';
+
 /**
  * DROP … CASCADE takes with it whatever depends on the objects it names,
  * however far the chain goes (issue 14, hole 9: `DROP SCHEMA app CASCADE` was
@@ -57,10 +59,10 @@ export const CASCADE_REACHES_DATA = 'cascade-reaches-data';
  * instead. Definitions alone (views, functions, sequences…) are shown to the
  * reviewer, who approves them as destructive. Undefined: no refusal.
  */
-export function cascadeRefusal(statement: number, reached: ReachedObject[]): string | undefined {
+export function cascadeRefusal(statement: number, reached: ReachedObject[]): Refusal<typeof CASCADE_REACHES_DATA> | undefined {
   const data = reached.filter((object) => object.kind !== 'other');
   if (data.length === 0) return undefined;
   const shown = data.slice(0, 10).map((object) => `${object.description}${object.rows === undefined ? '' : ` (${object.rows} rows)`}`);
   const more = data.length > shown.length ? ` and ${data.length - shown.length} more` : '';
-  return `statement ${statement}'s CASCADE would also drop ${shown.join(', ')}${more} (${CASCADE_REACHES_DATA}), which Airlock cannot keep for undo: drop each table first with DROP TABLE (kept in airlock_trash) and each column with ALTER TABLE … DROP COLUMN (kept with its key), then drop what is left without CASCADE`;
+  return refuse(CASCADE_REACHES_DATA, `statement ${statement}'s CASCADE would also drop ${shown.join(', ')}${more} (${CASCADE_REACHES_DATA}), which Airlock cannot keep for undo: drop each table first with DROP TABLE (kept in airlock_trash) and each column with ALTER TABLE … DROP COLUMN (kept with its key), then drop what is left without CASCADE`);
 }

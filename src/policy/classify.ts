@@ -290,7 +290,7 @@ export interface ClassifyOptions {
 export function classifySql(sql: string, options: ClassifyOptions = {}): Classification {
   // Checked before parsing: a UTF-8 character is at most 3 bytes per UTF-16 unit, so short texts skip the count.
   const tooLarge = sql.length * 3 > INPUT_LIMITS.maxSqlBytes ? sqlTooLarge(Buffer.byteLength(sql, 'utf8')) : undefined;
-  if (tooLarge) return { tier: 'forbidden', statements: [], error: tooLarge, errorCode: 'input-limit' };
+  if (tooLarge) return { tier: 'forbidden', statements: [], error: tooLarge.message, errorCode: tooLarge.code };
   const parsed = parseSql(sql);
   if (!parsed.ok) {
     const where = parsed.line ? ` at line ${parsed.line}, column ${parsed.column}` : '';
@@ -300,7 +300,7 @@ export function classifySql(sql: string, options: ClassifyOptions = {}): Classif
     return { tier: 'forbidden', statements: [], error: 'no SQL statement found (the text is empty or only comments)', errorCode: 'empty' };
   }
   const tooMany = tooManyStatements(parsed.statements.length);
-  if (tooMany) return { tier: 'forbidden', statements: [], error: tooMany, errorCode: 'input-limit' };
+  if (tooMany) return { tier: 'forbidden', statements: [], error: tooMany.message, errorCode: tooMany.code };
   const script = freshScript(parsed.statements.length, parsed.statements, options.catalogue);
   const statements = parsed.statements.map((statement) => {
     const { verdict, facts } = judgeStatement(statement, script);

@@ -2,9 +2,10 @@ import { parseSql } from '../sql/parse-sql.ts';
 import { classifyStatement } from './classify.ts';
 import { deparseSync } from 'pgsql-deparser';
 import { sameTree, statementSql } from '../sql/deparse.ts';
-import { rowChangeOf, type RangeVar, type RowChange } from './row-change.ts';
-import { unstablePredicate, unstablePredicateRefusal } from './stable-predicate.ts';
+import { BLAST_RADIUS_UNMEASURED, rowChangeOf, type RangeVar, type RowChange } from './row-change.ts';
+import { UNSTABLE_PREDICATE, unstablePredicate } from './stable-predicate.ts';
 import { quoteIdentifier as quote, relationName as qualifiedTable, splitQualified } from '../sql/names.ts';
+import { ok, refused, refusedWith, type Result } from '../contracts/result.ts';
 
 /**
  * A cleanup (`--table T --where PREDICATE`) becomes one DELETE; in `archive`
@@ -15,19 +16,28 @@ import { quoteIdentifier as quote, relationName as qualifiedTable, splitQualifie
  */
 export type CleanupMode = 'delete' | 'archive';
 
-export type CleanupPlan =
-  | {
-      ok: true;
-      table: string;
-      predicate: string;
-      sql: string;
-      archiveTable?: string;
-      /** The DELETE as a parse tree: what execution runs (with its backup taken from the effect). */
-      statement: { kind: 'DeleteStmt'; node: Record<string, unknown> };
-      /** The queries that measure it, built from that tree. */
-      change: RowChange;
-    }
-  | { ok: false; error: string; code?: 'parse-error' };
+export interface CleanupPlan {
+  table: string;
+  predicate: string;
+  sql: string;
+  archiveTable?: string;
+  /** The DELETE as a parse tree: what execution runs (with its backup taken from the effect). */
+  statement: { kind: 'DeleteStmt'; node: Record<string, unknown> };
+  /** The queries that measure it, built from that tree. */
+  change: RowChange;
+}
+
+/** The check that refused a filter, by name. */
+export type CleanupRefusalCode =
+  | 'empty-filter'
+  | 'parse-error'
+  | 'one-filter-only'
+  | 'plain-filter-only'
+  | typeof UNSTABLE_PREDICATE
+  | 'filter-must-only-read'
+  | 'filter-not-checkable'
+  | typeof BLAST_RADIUS_UNMEASURED
+  | 'filter-escapes-table';
 
 /** Where archive mode puts a table's rows: `<schema>.<table>_archive`. */
 export function archiveTableFor(table: string): string {
@@ -68,11 +78,11 @@ function archiveStatements(relation: RangeVar, where: unknown, threadId: string)
 
 
 /** Needs the parser loaded (`await loadSqlParser()`). */
-export function planCleanup(table: string, predicate: string, mode: CleanupMode = 'delete', threadId = ''): CleanupPlan {
-  if (!predicate.trim()) return { ok: false, error: '--where is empty: a cleanup needs the filter that picks its rows' };
+export function planCleanup(table: string, predicate: string, mode: CleanupMode = 'delete', threadId = ''): Result<CleanupPlan, CleanupRefusalCode> {
+  if (!predicate.trim()) return refused('empty-filter', '--where is empty: a cleanup needs the filter that picks its rows');
   const probe = parseSql(`SELECT 1 FROM ${table} WHERE (${predicate})`);
-  if (!probe.ok) return { ok: false, code: 'parse-error', error: `--table/--where do not parse as SQL: ${probe.error}` };
-  if (probe.statements.length !== 1) return { ok: false, error: '--where must be one filter, not several statements' };
+  if (!probe.ok) return refused('parse-error', `--table/--where do not parse as SQL: ${probe.error}`);
+  if (probe.statements.length !== 1) return refused('one-filter-only', '--where must be one filter, not several statements');
   const [statement] = probe.statements;
   const select = statement!.node as {
     fromClause?: { RangeVar?: { schemaname?: string; relname?: string } }[];
@@ -83,17 +93,17 @@ export function planCleanup(table: string, predicate: string, mode: CleanupMode 
   };
   const from = select.fromClause ?? [];
   if (statement!.kind !== 'SelectStmt' || from.length !== 1 || !from[0]?.RangeVar || select.op !== 'SETOP_NONE' || select.limitCount || select.groupClause) {
-    return { ok: false, error: '--table must name one table and --where must be a plain filter on it' };
+    return refused('plain-filter-only', '--table must name one table and --where must be a plain filter on it');
   }
   // First, so that the reason given is this one even for functions the classifier also refuses (nextval()).
   const unstable = unstablePredicate(select.whereClause);
-  if (unstable) return { ok: false, error: unstablePredicateRefusal(unstable) };
+  if (unstable) return refusedWith(unstable);
   const verdict = classifyStatement(statement!);
   if (verdict.tier !== 'read') {
-    return {
-      ok: false,
-      error: `--where must only read (it is ${verdict.tier}: ${verdict.rules.join(', ')}): no subqueries that write and no functions that might`,
-    };
+    return refused(
+      'filter-must-only-read',
+      `--where must only read (it is ${verdict.tier}: ${verdict.rules.join(', ')}): no subqueries that write and no functions that might`,
+    );
   }
   const qualified = qualifiedTable(from[0].RangeVar);
   // Built from the tree, never by splicing the filter's text (a trailing -- comment would swallow the rest).
@@ -104,25 +114,25 @@ export function planCleanup(table: string, predicate: string, mode: CleanupMode 
   try {
     remove = `${statementSql({ DeleteStmt: node })};`;
   } catch (error) {
-    return { ok: false, error: `--where cannot be turned into a DELETE Airlock can check: ${(error as Error).message}` };
+    return refused('filter-not-checkable', `--where cannot be turned into a DELETE Airlock can check: ${(error as Error).message}`);
   }
   const measured = rowChangeOf({ kind: 'DeleteStmt', node });
-  if (!measured?.ok) return { ok: false, error: `--where cannot be measured: ${measured?.problem ?? 'no table'}` };
+  if (!measured?.ok) return refused(BLAST_RADIUS_UNMEASURED, `--where cannot be measured: ${measured?.refusal.message ?? 'no table'}`);
   const deleteTree = { kind: 'DeleteStmt' as const, node };
   // The statement that will run must be exactly one DELETE of that table, whatever the filter's text did.
   const check = parseSql(remove);
   const only = check.ok && check.statements.length === 1 ? check.statements[0] : undefined;
   const relation = only?.kind === 'DeleteStmt' ? (only.node.relation as { schemaname?: string; relname?: string }) : undefined;
   if (!relation || qualifiedTable(relation) !== qualified) {
-    return { ok: false, error: '--where must be a filter on the table, and nothing else' };
+    return refused('filter-escapes-table', '--where must be a filter on the table, and nothing else');
   }
-  if (mode === 'delete') return { ok: true, table: qualified, predicate, sql: remove, statement: deleteTree, change: measured.change };
+  if (mode === 'delete') return ok({ table: qualified, predicate, sql: remove, statement: deleteTree, change: measured.value });
   const sql = `${archiveStatements(target, select.whereClause, threadId)}\n${remove}`;
   const archived = parseSql(sql);
   if (!archived.ok || archived.statements.map((statement) => statement.kind).join(',') !== 'CreateStmt,InsertStmt,DeleteStmt') {
-    return { ok: false, error: '--where must be a filter on the table, and nothing else' };
+    return refused('filter-escapes-table', '--where must be a filter on the table, and nothing else');
   }
-  return { ok: true, table: qualified, predicate, sql, archiveTable: archiveTableFor(qualified), statement: deleteTree, change: measured.change };
+  return ok({ table: qualified, predicate, sql, archiveTable: archiveTableFor(qualified), statement: deleteTree, change: measured.value });
 }
 
 /**

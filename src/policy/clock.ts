@@ -1,4 +1,5 @@
 import { parseAge } from './age.ts';
+import { ok, refused, type Result } from '../contracts/result.ts';
 
 /**
  * Time as an input. Every decision that reads the clock (expiry, ages,
@@ -43,9 +44,13 @@ export function parseForwardOffset(text: string): number | undefined {
   return ms !== undefined && Number.isFinite(ms) && ms <= MAX_OFFSET_MS ? ms : undefined;
 }
 
-export type ClockOverride =
-  | { ok: true; clock: Clock; description: string }
-  | { ok: false; error: string };
+export interface ClockOverride {
+  clock: Clock;
+  description: string;
+}
+
+/** AIRLOCK_NOW is neither an offset nor an instant with its zone; or it would move the clock back. */
+export type ClockOverrideRefusalCode = 'clock-override-malformed' | 'clock-override-backward';
 
 /**
  * AIRLOCK_NOW: move Airlock's clock forward, for tests ("a year from now") and
@@ -54,22 +59,22 @@ export type ClockOverride =
  * clock starts there and advances). It can only move the clock forward: an
  * earlier clock would revive approvals that have expired, so it is refused.
  */
-export function clockOverride(value: string, real: Clock): ClockOverride {
+export function clockOverride(value: string, real: Clock): Result<ClockOverride, ClockOverrideRefusalCode> {
   const offset = parseForwardOffset(value);
-  if (offset !== undefined) return { ok: true, clock: clockAhead(offset, real), description: `${value} ahead of the real clock` };
+  if (offset !== undefined) return ok({ clock: clockAhead(offset, real), description: `${value} ahead of the real clock` });
   const instant = parseInstant(value);
   if (!instant) {
-    return {
-      ok: false,
-      error: `AIRLOCK_NOW must be an offset like +365d or an instant with its zone like 2027-12-03T10:00:00Z, not "${value}": fix it or unset it (nothing was run)`,
-    };
+    return refused(
+      'clock-override-malformed',
+      `AIRLOCK_NOW must be an offset like +365d or an instant with its zone like 2027-12-03T10:00:00Z, not "${value}": fix it or unset it (nothing was run)`,
+    );
   }
   const now = real();
   if (instant.getTime() < now.getTime()) {
-    return {
-      ok: false,
-      error: `AIRLOCK_NOW=${value} is before the real time ${now.toISOString()}: Airlock's clock can only be moved forward (an earlier clock would revive expired approvals); unset it (nothing was run)`,
-    };
+    return refused(
+      'clock-override-backward',
+      `AIRLOCK_NOW=${value} is before the real time ${now.toISOString()}: Airlock's clock can only be moved forward (an earlier clock would revive expired approvals); unset it (nothing was run)`,
+    );
   }
-  return { ok: true, clock: clockStartingAt(instant, real), description: `starting at ${instant.toISOString()}` };
+  return ok({ clock: clockStartingAt(instant, real), description: `starting at ${instant.toISOString()}` });
 }

@@ -1,6 +1,7 @@
 import { hasOwnEntry } from './own-key.ts';
 import type { Policy } from './policy-file.ts';
 import type { EnvironmentSignal } from '../contracts/environment-signal.ts';
+import { ok, refused, type Result } from '../contracts/result.ts';
 
 /**
  * Which environment an action runs in, decided from several signals, never
@@ -9,9 +10,11 @@ import type { EnvironmentSignal } from '../contracts/environment-signal.ts';
  * disagree the action is blocked, and the error lists every signal.
  */
 
-export type EnvironmentResolution =
-  | { ok: true; environment: string; signals: EnvironmentSignal[] }
-  | { ok: false; reason: string; signals: EnvironmentSignal[] };
+/** No signal names an environment; one names none a policy could have; or they disagree. */
+export type EnvironmentRefusalCode = 'environment-missing' | 'environment-malformed' | 'environment-signals-disagree';
+
+/** The policy's name of the one environment every signal names. */
+export type EnvironmentResolution = Result<string, EnvironmentRefusalCode>;
 
 /** The policy's name for an environment name or alias (case-insensitive); unknown names stay as given, lower-cased. */
 export function canonicalEnvironment(name: string, policy: Policy): string {
@@ -54,25 +57,23 @@ const ENVIRONMENT_NAME = /^[a-z][a-z0-9_.-]*$/i;
 export function resolveEnvironment(signals: EnvironmentSignal[], policy: Policy): EnvironmentResolution {
   const present = signals.filter((signal) => signal.value.trim() !== '');
   if (present.length === 0) {
-    return { ok: false, reason: 'no environment given: pass --env (production, staging, development…)', signals };
+    return refused('environment-missing', 'no environment given: pass --env (production, staging, development…)');
   }
   // A name that could never be a policy's environment (`__proto__`, a path, a space inside) is refused, not guessed at.
   const malformed = present.find((signal) => !ENVIRONMENT_NAME.test(signal.value.trim()));
   if (malformed) {
-    return {
-      ok: false,
-      reason: `${JSON.stringify(malformed.value)} (${malformed.source}) is not an environment name: use letters, digits, ".", "_" or "-", starting with a letter; nothing was run`,
-      signals,
-    };
+    return refused(
+      'environment-malformed',
+      `${JSON.stringify(malformed.value)} (${malformed.source}) is not an environment name: use letters, digits, ".", "_" or "-", starting with a letter; nothing was run`,
+    );
   }
   const names = new Set(present.map((signal) => canonicalEnvironment(signal.value, policy)));
   if (names.size > 1) {
     const listed = present.map((signal) => `${signal.source}=${signal.value}`).join(', ');
-    return {
-      ok: false,
-      reason: `the environment signals disagree (${listed}): fix the one that is wrong (the flag, the variable, or the database marker with "airlock db mark ENV"); nothing was run`,
-      signals,
-    };
+    return refused(
+      'environment-signals-disagree',
+      `the environment signals disagree (${listed}): fix the one that is wrong (the flag, the variable, or the database marker with "airlock db mark ENV"); nothing was run`,
+    );
   }
-  return { ok: true, environment: [...names][0]!, signals };
+  return ok([...names][0]!);
 }

@@ -1,3 +1,5 @@
+import { refuse, type Refusal } from '../contracts/result.ts';
+
 /**
  * Limits on what Airlock is asked to judge, checked before the expensive part
  * (the size before parsing, the count and depth before classifying). Past any
@@ -23,14 +25,14 @@ function megabytes(bytes: number): string {
 }
 
 /** Why a text is too big to judge, or undefined. Cheap: no parsing. */
-export function sqlTooLarge(bytes: number): string | undefined {
+export function sqlTooLarge(bytes: number): Refusal<typeof INPUT_LIMIT_RULE> | undefined {
   if (bytes <= INPUT_LIMITS.maxSqlBytes) return undefined;
-  return `the SQL text is ${megabytes(bytes)}, over Airlock's limit of ${megabytes(INPUT_LIMITS.maxSqlBytes)} (${INPUT_LIMIT_RULE}): split it into smaller migrations`;
+  return refuse(INPUT_LIMIT_RULE, `the SQL text is ${megabytes(bytes)}, over Airlock's limit of ${megabytes(INPUT_LIMITS.maxSqlBytes)} (${INPUT_LIMIT_RULE}): split it into smaller migrations`);
 }
 
-export function tooManyStatements(count: number): string | undefined {
+export function tooManyStatements(count: number): Refusal<typeof INPUT_LIMIT_RULE> | undefined {
   if (count <= INPUT_LIMITS.maxStatements) return undefined;
-  return `the SQL text has ${count} statements, over Airlock's limit of ${INPUT_LIMITS.maxStatements} (${INPUT_LIMIT_RULE}): split it into smaller migrations`;
+  return refuse(INPUT_LIMIT_RULE, `the SQL text has ${count} statements, over Airlock's limit of ${INPUT_LIMITS.maxStatements} (${INPUT_LIMIT_RULE}): split it into smaller migrations`);
 }
 
 // A statement this short cannot nest past the limit: every level of nesting costs at least one character of text.

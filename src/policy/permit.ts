@@ -3,6 +3,7 @@ import type { Policy, EnvironmentPolicy } from './policy-file.ts';
 import { ownEntry } from './own-key.ts';
 import type { Tier } from '../contracts/tier.ts';
 import type { Permit, PermitRefusalCode } from '../contracts/permit.ts';
+import { refuse, type Refusal } from '../contracts/result.ts';
 
 
 export interface PermitRequest {
@@ -36,29 +37,24 @@ function grants(tools: readonly string[], tool: string): boolean {
   return (ownEntry(SAME_GRANT, tool) ?? []).some((alias) => tools.includes(alias));
 }
 
-/** May this agent call this tool in this environment? Undefined when it may; else why not, as a code and a reason. */
-export function agentRefusalOf(
+/** May this agent call this tool in this environment? Undefined when it may; else why not. */
+export function agentRefusal(
   requester: string,
   tool: string,
   environment: string,
   policy: Policy,
-): { code: 'agent-permission' | 'unknown-agent'; reason: string } | undefined {
+): Refusal<Extract<PermitRefusalCode, 'agent-permission' | 'unknown-agent'>> | undefined {
   if (!requester.startsWith(AGENT_PREFIX) || Object.keys(policy.agents).length === 0) return undefined;
   const name = requester.slice(AGENT_PREFIX.length);
   const grant = ownEntry(policy.agents, name);
-  if (!grant) return { code: 'unknown-agent', reason: `${requester} is not an agent the policy knows (policy agents): add it, or run this as a person` };
+  if (!grant) return refuse('unknown-agent', `${requester} is not an agent the policy knows (policy agents): add it, or run this as a person`);
   if (!grants(grant.tools, tool)) {
-    return { code: 'agent-permission', reason: `${requester} may not call ${tool} (policy agents.${name}.tools: ${grant.tools.join(', ')})` };
+    return refuse('agent-permission', `${requester} may not call ${tool} (policy agents.${name}.tools: ${grant.tools.join(', ')})`);
   }
   if (!grant.environments.includes('*') && !grant.environments.includes(environment)) {
-    return { code: 'agent-permission', reason: `${requester} may not act in ${environment} (policy agents.${name}.environments: ${grant.environments.join(', ')})` };
+    return refuse('agent-permission', `${requester} may not act in ${environment} (policy agents.${name}.environments: ${grant.environments.join(', ')})`);
   }
   return undefined;
-}
-
-/** May this agent call this tool in this environment? Undefined when it may; else why not. */
-export function agentRefusal(requester: string, tool: string, environment: string, policy: Policy): string | undefined {
-  return agentRefusalOf(requester, tool, environment, policy)?.reason;
 }
 
 /** The permit decision: pure, from the tier, the resolved environment, who asks and the policy. */
@@ -66,8 +62,8 @@ export function permit(request: PermitRequest, policy: Policy): Permit {
   const { name, settings, unknown } = entryFor(request.environment, policy);
   const base = { policyEnvironment: name, fourEyes: settings.fourEyes, tokenRequired: false };
   const treatedAs = unknown ? ` (unknown environment ${request.environment}, treated as production)` : '';
-  const refusal = agentRefusalOf(request.requester, request.tool, request.environment, policy);
-  if (refusal) return { ...base, decision: 'block', reason: refusal.reason, code: refusal.code };
+  const refusal = agentRefusal(request.requester, request.tool, request.environment, policy);
+  if (refusal) return { ...base, decision: 'block', reason: refusal.message, code: refusal.code };
   const action = settings.tiers[request.tier];
   if (action === 'allow') return { ...base, decision: 'allow', reason: `${request.tier} runs without approval in ${request.environment}${treatedAs}` };
   if (action === 'block') return { ...base, decision: 'block', reason: `${request.tier} statements are blocked in ${request.environment}${treatedAs}`, code: 'tier-blocked' };

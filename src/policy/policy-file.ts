@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ok, refusedWith, type Ok, type Refusal, type Refused } from '../contracts/result.ts';
 
 /**
  * The policy file (`airlock.policy.json`, or the path in AIRLOCK_POLICY):
@@ -163,14 +164,21 @@ function jsonPath(path: PropertyKey[]): string {
   }, '');
 }
 
-export type PolicyOutcome = { ok: true; policy: Policy } | { ok: false; problems: string[] };
+export const POLICY_INVALID = 'policy-invalid';
 
-/** Validate a parsed policy file; each problem is `path: message`. */
-export function parsePolicy(json: unknown): PolicyOutcome {
+/** The file is refused with its first problem in the line, and every problem beside it. */
+export interface PolicyRefusal extends Refusal<typeof POLICY_INVALID> {
+  /** Each `path: message`. */
+  problems: string[];
+}
+
+export type PolicyOutcome = Ok<Policy> | Refused<PolicyRefusal>;
+
+/** Validate a parsed policy file; each problem is `path: message`. `file` names it in the refusal's line. */
+export function parsePolicy(json: unknown, file = 'the policy file'): PolicyOutcome {
   const result = Policy.safeParse(json);
-  if (result.success) return { ok: true, policy: result.data };
-  return {
-    ok: false,
-    problems: result.error.issues.map((issue) => `${jsonPath(issue.path) || '(top level)'}: ${issue.message}`),
-  };
+  if (result.success) return ok(result.data);
+  const problems = result.error.issues.map((issue) => `${jsonPath(issue.path) || '(top level)'}: ${issue.message}`);
+  const more = problems.length > 1 ? ` (and ${problems.length - 1} more)` : '';
+  return refusedWith({ code: POLICY_INVALID, message: `${file} is invalid at ${problems[0]}${more}: fix it; nothing was run`, problems });
 }

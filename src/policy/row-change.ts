@@ -1,6 +1,7 @@
 import { statementSql } from '../sql/deparse.ts';
 import type { ParsedStatement } from '../sql/parse-sql.ts';
 import { quoteIdentifier as quote } from '../sql/names.ts';
+import { ok, refused, type Result } from '../contracts/result.ts';
 
 /**
  * Every statement that changes existing rows, as the read-only queries that
@@ -51,7 +52,9 @@ export interface RowChange {
   sample: string;
 }
 
-export type RowChangeOutcome = { ok: true; change: RowChange } | { ok: false; name: string; problem: string };
+/** Why a change cannot be measured is the dry-run's `blast-radius-unmeasured`: the same check, refusing earlier. */
+export const BLAST_RADIUS_UNMEASURED = 'blast-radius-unmeasured';
+export type RowChangeOutcome = Result<RowChange, typeof BLAST_RADIUS_UNMEASURED>;
 
 // ---- small tree builders ----
 
@@ -280,8 +283,7 @@ export function rowChangeOf(statement: Pick<ParsedStatement, 'kind' | 'node'>, t
   const { kind, node } = statement;
   if (!changesRows(kind, node)) return undefined;
   const relation = node.relation as RangeVar | undefined;
-  const named = relation?.relname ? displayName(relation) : '?';
-  const fail = (problem: string): RowChangeOutcome => ({ ok: false, name: named, problem });
+  const fail = (problem: string): RowChangeOutcome => refused(BLAST_RADIUS_UNMEASURED, problem);
   if (!relation?.relname) return fail('the statement names no table');
   if (writesInCte(node.withClause)) {
     return fail('its WITH clause changes rows too, which a read-only dry-run cannot measure: run each change as a statement of its own');
@@ -292,7 +294,7 @@ export function rowChangeOf(statement: Pick<ParsedStatement, 'kind' | 'node'>, t
     const built =
       kind === 'MergeStmt' ? merge(node) : kind === 'InsertStmt' ? upsert(node, tableColumns) : deleteOrUpdate(kind as 'DeleteStmt' | 'UpdateStmt', node);
     if (typeof built === 'string') return fail(built);
-    return { ok: true, change: built };
+    return ok(built);
   } catch (error) {
     return fail(error instanceof Error ? error.message : String(error));
   }

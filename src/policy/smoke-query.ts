@@ -1,4 +1,5 @@
 import { parseSql } from '../sql/parse-sql.ts';
+import { refuse, type Refusal } from '../contracts/result.ts';
 
 /**
  * A smoke query runs after every change, unattended: it must be a plain read.
@@ -8,14 +9,15 @@ import { parseSql } from '../sql/parse-sql.ts';
  */
 export const SMOKE_QUERY_NOT_PLAIN = 'smoke-query-not-plain-read';
 
-export function smokeQueryRefusal(sql: string): string | undefined {
+export function smokeQueryRefusal(sql: string): Refusal<typeof SMOKE_QUERY_NOT_PLAIN> | undefined {
+  const notPlain = (why: string) => refuse(SMOKE_QUERY_NOT_PLAIN, `${SMOKE_QUERY_NOT_PLAIN}: ${why}`);
   const parsed = parseSql(sql);
-  if (!parsed.ok) return `${SMOKE_QUERY_NOT_PLAIN}: it does not parse`;
-  if (parsed.statements.length !== 1) return `${SMOKE_QUERY_NOT_PLAIN}: one statement, not ${parsed.statements.length}`;
+  if (!parsed.ok) return notPlain('it does not parse');
+  if (parsed.statements.length !== 1) return notPlain(`one statement, not ${parsed.statements.length}`);
   const [statement] = parsed.statements;
-  if (statement!.kind !== 'SelectStmt') return `${SMOKE_QUERY_NOT_PLAIN}: it is ${statement!.kind}, not a SELECT`;
+  if (statement!.kind !== 'SelectStmt') return notPlain(`it is ${statement!.kind}, not a SELECT`);
   const node = statement!.node as { intoClause?: unknown; lockingClause?: unknown[] };
-  if (node.intoClause) return `${SMOKE_QUERY_NOT_PLAIN}: SELECT … INTO creates a table`;
-  if (node.lockingClause?.length) return `${SMOKE_QUERY_NOT_PLAIN}: FOR UPDATE/SHARE locks rows`;
+  if (node.intoClause) return notPlain('SELECT … INTO creates a table');
+  if (node.lockingClause?.length) return notPlain('FOR UPDATE/SHARE locks rows');
   return undefined;
 }

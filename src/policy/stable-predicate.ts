@@ -1,3 +1,5 @@
+import { refuse, type Refusal } from '../contracts/result.ts';
+
 /**
  * A cleanup's filter is evaluated more than once: by the dry-run's count, by
  * the re-count at execution, by the statement that removes the rows. A filter
@@ -19,8 +21,8 @@ const VOLATILE_FUNCTIONS = new Set([
 
 export const UNSTABLE_PREDICATE = 'unstable-predicate';
 
-/** Why this filter can pick different rows on two evaluations; undefined when it cannot. */
-export function unstablePredicate(filter: unknown): string | undefined {
+/** Why this filter can pick different rows on two evaluations, and what to write instead; undefined when it cannot. */
+export function unstablePredicate(filter: unknown): Refusal<typeof UNSTABLE_PREDICATE> | undefined {
   const reasons = new Set<string>();
   const stack: unknown[] = [filter];
   while (stack.length) {
@@ -49,10 +51,13 @@ export function unstablePredicate(filter: unknown): string | undefined {
       if (child && typeof child === 'object') stack.push(child);
     }
   }
-  return reasons.size ? [...reasons].sort().join('; ') : undefined;
+  return reasons.size ? unstablePredicateRefusal([...reasons].sort().join('; ')) : undefined;
 }
 
 /** The refusal line for a cleanup: the reason, and what to write instead. */
-export function unstablePredicateRefusal(reason: string): string {
-  return `--where can pick different rows each time it is evaluated (${UNSTABLE_PREDICATE}): ${reason}. Filter by values that stay put (id <= 1000, created_at < '2026-01-01'), or list the ids`;
+function unstablePredicateRefusal(reason: string): Refusal<typeof UNSTABLE_PREDICATE> {
+  return refuse(
+    UNSTABLE_PREDICATE,
+    `--where can pick different rows each time it is evaluated (${UNSTABLE_PREDICATE}): ${reason}. Filter by values that stay put (id <= 1000, created_at < '2026-01-01'), or list the ids`,
+  );
 }

@@ -9,6 +9,6 @@ export const systemClock: Clock = () => new Date();
 export function clockFor(settings: Pick<Settings, 'clockOverride'>, real: Clock = systemClock): Clock {
   if (!settings.clockOverride) return real;
   const override = clockOverride(settings.clockOverride, real);
-  if (!override.ok) throw badInput(override.error);
-  return override.clock;
+  if (!override.ok) throw badInput(override.refusal.message, override.refusal.code);
+  return override.value.clock;
 }

@@ -31,10 +31,7 @@ export function loadPolicy(settings: Settings): LoadedPolicy {
   } catch (error) {
     throw badInput(`the policy file ${file} is not valid JSON (${(error as Error).message}): fix it, or unset AIRLOCK_POLICY`);
   }
-  const parsed = parsePolicy(json);
-  if (!parsed.ok) {
-    const more = parsed.problems.length > 1 ? ` (and ${parsed.problems.length - 1} more)` : '';
-    throw badInput(`the policy file ${file} is invalid at ${parsed.problems[0]}${more}: fix it; nothing was run`);
-  }
-  return { policy: parsed.policy, source: file };
+  const parsed = parsePolicy(json, `the policy file ${file}`);
+  if (!parsed.ok) throw badInput(parsed.refusal.message, parsed.refusal.code);
+  return { policy: parsed.value, source: file };
 }

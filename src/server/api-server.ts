@@ -77,8 +77,9 @@ async function screenResume(c: Context, next: Next) {
     if (typeof approvalId !== 'string') continue; // not an Airlock approval: the graph judges it
     const value = keyed ? resume[interruptId] : resume;
     if (value === undefined) continue; // this resume does not answer that interrupt
-    const decision = readResume(value);
-    if ('error' in decision) return c.json({ error: decision.error }, 400);
+    const read = readResume(value);
+    if (!read.ok) return c.json({ error: read.refusal.message }, 400);
+    const decision = read.value;
     const reviewer = decision.reviewer?.trim();
     if (!reviewer) {
       return c.json(
@@ -94,7 +95,7 @@ async function screenResume(c: Context, next: Next) {
       ...(decision.reason ? { reason: decision.reason } : {}),
       ...(decision.editedSql ? { editedSql: decision.editedSql } : {}),
     });
-    if (screening.kind === 'refused') return c.json({ error: screening.reason }, 403);
+    if (screening.kind === 'refused') return c.json({ error: screening.refusal.message }, 403);
   }
   return next();
 }

@@ -204,13 +204,13 @@ async function resumeRecorded(exported: ThreadExport, options: ReplayOptions & {
   };
   const screening = await screenDecision(approval, request);
   if (screening.kind === 'refused') {
-    if (screening.code === 'approval-expired') {
+    if (screening.refusal.code === 'approval-expired') {
       const when = options.atGiven ? `at --at ${options.at!.toISOString()}` : `when the recording was taken (${exported.exported_at})`;
       throw badInput(
-        `the replayed decision was refused: ${screening.reason}. It had already expired ${when}; pass --at with a time before its expiry to ask what would have happened had the reviewer answered in time`,
+        `the replayed decision was refused: ${screening.refusal.message}. It had already expired ${when}; pass --at with a time before its expiry to ask what would have happened had the reviewer answered in time`,
       );
     }
-    throw badInput(`the replayed decision was refused: ${screening.reason}; pass --as a reviewer the policy accepts`);
+    throw badInput(`the replayed decision was refused: ${screening.refusal.message}; pass --as a reviewer the policy accepts`);
   }
   const resume = {
     decisions: [options.decision === 'approve' ? { type: 'approve' as const } : { type: 'reject' as const, message: options.reason ?? 'rejected in a replay' }],

@@ -1,9 +1,10 @@
 import { RUN_SQL } from '../contracts/approval-request.ts';
-import { judgeDecision, type Judgement } from '../policy/review-decision.ts';
+import { judgeDecision, type Judgement, type JudgementRefusalCode } from '../policy/review-decision.ts';
 import { useAirlock } from '../runtime/airlock.ts';
 import { AIRLOCK_ITSELF, decideApproval, findApproval, pendingOf, type Approval } from '../store/approvals.ts';
 import { appendAudit } from '../store/audit.ts';
 import { badInput } from '../contracts/errors.ts';
+import { refuse as refusalOf, type Refusal } from '../contracts/result.ts';
 import { resumeWithDecision, waitingInterrupt, type RunOutcome } from './migration-runner.ts';
 
 export interface ReviewRequest {
@@ -30,10 +31,10 @@ export type Screening =
   | { kind: 'proceed'; judgement: Judgement }
   /** The same reviewer repeating their own decision after a crash between deciding and resuming. */
   | { kind: 'repeat' }
-  | { kind: 'refused'; code: RefusalCode; reason: string };
+  | { kind: 'refused'; refusal: Refusal<RefusalCode> };
 
-/** Why a decision was refused, for code that acts on it (never the message). */
-export type RefusalCode = 'already-decided' | 'approval-expired' | 'decision-refused';
+/** Why a decision was refused, for code that acts on it (never the message): it was decided already, or the check that failed. */
+export type RefusalCode = 'already-decided' | JudgementRefusalCode;
 
 /**
  * The checks every decision passes before it reaches the thread, whether it
@@ -48,7 +49,7 @@ export async function screenDecision(approval: Approval, request: ReviewRequest)
   const approvalId = approval.approval_id;
   const refuse = async (code: RefusalCode, reason: string): Promise<Screening> => {
     await auditRefusal(approval, request, reason);
-    return { kind: 'refused', code, reason };
+    return { kind: 'refused', refusal: refusalOf(code, reason) };
   };
 
   if (approval.status !== 'pending') {
@@ -60,8 +61,8 @@ export async function screenDecision(approval: Approval, request: ReviewRequest)
   }
 
   const clock = { now: airlock.clock(), ttlHours: airlock.policy.policy.approvalTtlHours };
-  const judgement = judgeDecision({ ...request }, pendingOf(approval), airlock.policy.policy.reviewers, clock);
-  if (judgement.outcome === 'expired') {
+  const judged = judgeDecision({ ...request }, pendingOf(approval), airlock.policy.policy.reviewers, clock);
+  if (!judged.ok && judged.refusal.code === 'approval-expired') {
     // Expired approvals are rejected, never executed: end the thread, then tell the reviewer.
     const { won } = await decideApproval(db, approvalId, { status: 'rejected', decidedBy: AIRLOCK_ITSELF, reason: 'expired', decidedAt: clock.now });
     if (won) {
@@ -70,12 +71,10 @@ export async function screenDecision(approval: Approval, request: ReviewRequest)
         reviewer: AIRLOCK_ITSELF,
       });
     }
-    return refuse('approval-expired', judgement.reason);
+    return refuse(judged.refusal.code, judged.refusal.message);
   }
-  if (judgement.outcome === 'refused') {
-    return refuse('decision-refused', `${judgement.reason} (${approvalId} is still pending; nothing was run)`);
-  }
-  return { kind: 'proceed', judgement };
+  if (!judged.ok) return refuse(judged.refusal.code, `${judged.refusal.message} (${approvalId} is still pending; nothing was run)`);
+  return { kind: 'proceed', judgement: judged.value };
 }
 
 async function auditRefusal(approval: Approval, request: ReviewRequest, reason: string): Promise<void> {
@@ -101,7 +100,7 @@ export async function review(approvalId: string, request: ReviewRequest): Promis
   const db = airlock.databases.state;
   const approval = await loadApproval(approvalId);
   const screening = await screenDecision(approval, request);
-  if (screening.kind === 'refused') throw badInput(screening.reason);
+  if (screening.kind === 'refused') throw badInput(screening.refusal.message, screening.refusal.code);
   if (screening.kind === 'repeat') {
     return resumeWithDecision(approval.thread_id, approvalId, {
       decisions: [request.type === 'approve' ? { type: 'approve' } : { type: 'reject', message: approval.reason ?? undefined }],

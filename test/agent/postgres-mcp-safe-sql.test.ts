@@ -6,6 +6,7 @@ import { classifySql } from '../../src/policy/classify.ts';
 import { walk } from '../../src/sql/definitions.ts';
 import { loadSqlParser, parseSql } from '../../src/sql/parse-sql.ts';
 import { explainRunsItsQuery } from '../../src/policy/rules/explain-analyze-executes.ts';
+import { ok, refused } from '../../src/contracts/result.ts';
 
 /**
  * crystaldba/postgres-mcp's SafeSqlDriver tests (allowed and refused queries)
@@ -78,11 +79,11 @@ function ourReadPath(sql: string): AgentSqlCheck {
   if (!classification.error && classification.statements.length === 1 && statement!.kind === 'ExplainStmt') {
     const parsed = parseSql(sql);
     const node = parsed.ok ? parsed.statements[0]!.node : {};
-    if (explainRunsItsQuery(node)) return { ok: false, rule: 'explain-analyze-executes', error: 'the explain tool never runs EXPLAIN ANALYZE' };
+    if (explainRunsItsQuery(node)) return refused('explain-analyze-executes', 'the explain tool never runs EXPLAIN ANALYZE');
     let parameters = false;
     walk(node, (key) => (parameters ||= key === 'ParamRef'));
-    if (parameters) return { ok: false, rule: 'explain-parameters', error: 'the explain tool binds no parameters' };
-    return statement!.tier === 'read' ? { ok: true, text: sql, tables: statement!.tables } : { ok: false, rule: statement!.rules[0] ?? 'explain', error: statement!.reasons[0] ?? '' };
+    if (parameters) return refused('explain-parameters', 'the explain tool binds no parameters');
+    return statement!.tier === 'read' ? ok({ text: sql, tables: statement!.tables }) : refused(statement!.rules[0] ?? 'explain', statement!.reasons[0] ?? '');
   }
   return checkAgentSelect(sql);
 }
@@ -105,10 +106,10 @@ describe(`postgres-mcp SafeSqlDriver's cases (${suite.origin.repository} ${suite
       return;
     }
     if (c.expected === 'allowed' && (PENDING_FUNCTION_LIST.has(key) || PENDING_TESTS.has(c.test)) && !verdict.ok) {
-      expect(verdict.rule, 'a side-effect-free built-in refused only for want of the generated function list').toBe('unknown-function');
+      expect(verdict.refusal.code, 'a side-effect-free built-in refused only for want of the generated function list').toBe('unknown-function');
       return;
     }
-    expect(ours, verdict.ok ? '' : `${verdict.rule}: ${verdict.error}`).toBe(c.expected);
+    expect(ours, verdict.ok ? '' : `${verdict.refusal.code}: ${verdict.refusal.message}`).toBe(c.expected);
   });
 
   it('every case they refuse, we refuse too (no deliberate disagreement that way)', () => {

@@ -52,8 +52,8 @@ describe('which thread exports this Airlock replays', () => {
     const read = readThreadExport(exportWith({}, recordedWith), running);
     expect(read.ok).toBe(false);
     if (!read.ok) {
-      expect(read.error).toMatch(message);
-      expect(read.error).toMatch(/re-record it/);
+      expect(read.refusal.message).toMatch(message);
+      expect(read.refusal.message).toMatch(/re-record it/);
     }
   });
 
@@ -71,8 +71,8 @@ describe('which thread exports this Airlock replays', () => {
     const read = readThreadExport(input, running);
     expect(read.ok).toBe(false);
     if (!read.ok) {
-      expect(read.error).toMatch(message);
-      expect(read.error).not.toContain('\n');
+      expect(read.refusal.message).toMatch(message);
+      expect(read.refusal.message).not.toContain('\n');
     }
   });
 });

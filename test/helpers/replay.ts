@@ -29,8 +29,8 @@ export interface ReplayResult {
 export function loadFixture(fixture: string): ThreadExport {
   const file = fs.existsSync(fixture) ? fixture : path.join(FIXTURES_DIR, fixture);
   const read = readThreadExport(JSON.parse(fs.readFileSync(file, 'utf8')), runningVersions());
-  if (!read.ok) throw new Error(`${file}: ${read.error}`);
-  return read.exported;
+  if (!read.ok) throw new Error(`${file}: ${read.refusal.message}`);
+  return read.value;
 }
 
 /**

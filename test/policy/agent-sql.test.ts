@@ -35,21 +35,21 @@ describe('run_select takes one read-only SELECT, nothing else', () => {
     it(`refuses: ${sql || '(empty)'}`, () => {
       const checked = checkAgentSelect(sql);
       expect(checked.ok).toBe(false);
-      if (!checked.ok) expect(checked.rule).toMatch(rule);
+      if (!checked.ok) expect(checked.refusal.code).toMatch(rule);
     });
   }
 });
 
 describe('explain plans one DML or SELECT statement', () => {
   it('plans DML without running it', () => {
-    expect(checkAgentExplain('DELETE FROM users WHERE id = 1')).toMatchObject({ ok: true, text: 'DELETE FROM users WHERE id = 1' });
+    expect(checkAgentExplain('DELETE FROM users WHERE id = 1')).toMatchObject({ ok: true, value: { text: 'DELETE FROM users WHERE id = 1' } });
     expect(checkAgentExplain('SELECT 1')).toMatchObject({ ok: true });
   });
   it('refuses EXPLAIN ANALYZE, DDL, several statements and Airlock state', () => {
-    expect(checkAgentExplain('EXPLAIN ANALYZE DELETE FROM users')).toMatchObject({ ok: false, rule: 'explain-dml-only' });
-    expect(checkAgentExplain('DROP TABLE users')).toMatchObject({ ok: false, rule: 'explain-dml-only' });
-    expect(checkAgentExplain('SELECT 1; DELETE FROM users')).toMatchObject({ ok: false, rule: 'one-statement-only' });
-    expect(checkAgentExplain('DELETE FROM airlock.audit')).toMatchObject({ ok: false, rule: 'airlock-state' });
+    expect(checkAgentExplain('EXPLAIN ANALYZE DELETE FROM users')).toMatchObject({ ok: false, refusal: { code: 'explain-dml-only' } });
+    expect(checkAgentExplain('DROP TABLE users')).toMatchObject({ ok: false, refusal: { code: 'explain-dml-only' } });
+    expect(checkAgentExplain('SELECT 1; DELETE FROM users')).toMatchObject({ ok: false, refusal: { code: 'one-statement-only' } });
+    expect(checkAgentExplain('DELETE FROM airlock.audit')).toMatchObject({ ok: false, refusal: { code: 'airlock-state' } });
   });
 });
 
@@ -62,16 +62,16 @@ describe("an agent role's tools and environments", () => {
     for (const tool of ['list_tables', 'describe_table', 'sample_rows', 'count_rows', 'run_select', 'explain']) {
       expect(agentRefusal('agent:reader', tool, 'production', policy)).toBeUndefined();
     }
-    expect(agentRefusal('agent:reader', 'propose_cleanup', 'production', policy)).toMatch(/may not call propose_cleanup/);
-    expect(agentRefusal('agent:reader', 'propose_migration', 'production', policy)).toMatch(/may not call propose_migration/);
+    expect(agentRefusal('agent:reader', 'propose_cleanup', 'production', policy)?.message).toMatch(/may not call propose_cleanup/);
+    expect(agentRefusal('agent:reader', 'propose_migration', 'production', policy)?.message).toMatch(/may not call propose_migration/);
   });
   it('the CLI name and the agent tool grant each other (cleanup ≡ propose_cleanup), in the role’s environments only', () => {
     expect(agentRefusal('agent:cleaner', 'propose_cleanup', 'staging', policy)).toBeUndefined();
     expect(agentRefusal('agent:cleaner', 'cleanup', 'staging', policy)).toBeUndefined();
-    expect(agentRefusal('agent:cleaner', 'propose_cleanup', 'production', policy)).toMatch(/may not act in production/);
-    expect(agentRefusal('agent:cleaner', 'run_select', 'staging', policy)).toMatch(/may not call run_select/);
+    expect(agentRefusal('agent:cleaner', 'propose_cleanup', 'production', policy)?.message).toMatch(/may not act in production/);
+    expect(agentRefusal('agent:cleaner', 'run_select', 'staging', policy)?.message).toMatch(/may not call run_select/);
   });
   it('an unknown agent is refused when the policy lists agents', () => {
-    expect(agentRefusal('agent:stranger', 'list_tables', 'production', policy)).toMatch(/not an agent the policy knows/);
+    expect(agentRefusal('agent:stranger', 'list_tables', 'production', policy)?.message).toMatch(/not an agent the policy knows/);
   });
 });

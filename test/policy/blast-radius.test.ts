@@ -12,17 +12,17 @@ describe('blast radius figures and caps', () => {
   });
 
   it('over the percent cap names the figures, the environment and the rule', () => {
-    expect(capExceeded(radius(700, 1000), 'production', { maxPercent: 50 })).toMatch(/700 of 1000 rows \(70%\) is over production's cap of 50% .*blast-radius-cap/);
+    expect(capExceeded(radius(700, 1000), 'production', { maxPercent: 50 })?.message).toMatch(/700 of 1000 rows \(70%\) is over production's cap of 50% .*blast-radius-cap/);
     expect(capExceeded(radius(500, 1000), 'production', { maxPercent: 50 })).toBeUndefined();
   });
 
   it('over the row cap, whatever the share', () => {
-    expect(capExceeded(radius(100_001, 10_000_000), 'production', { maxRows: 100_000 })).toMatch(/cap of 100000 rows/);
+    expect(capExceeded(radius(100_001, 10_000_000), 'production', { maxRows: 100_000 })?.message).toMatch(/cap of 100000 rows/);
     expect(capExceeded(radius(100_000, 10_000_000), 'production', { maxRows: 100_000 })).toBeUndefined();
   });
 
   it('an estimate says so in the refusal', () => {
-    expect(capExceeded(radius(6_000_000, 10_000_000, true), 'production', { maxPercent: 50 })).toMatch(/, estimated\)? is over/);
+    expect(capExceeded(radius(6_000_000, 10_000_000, true), 'production', { maxPercent: 50 })?.message).toMatch(/, estimated\)? is over/);
   });
 
   it('no caps: never over', () => {

@@ -30,12 +30,12 @@ describe('the clock as an input', () => {
   it('AIRLOCK_NOW moves the clock forward and never back', () => {
     const real = fixed('2026-12-03T10:00:00Z');
     const ahead = clockOverride('+366d', real);
-    expect(ahead.ok && ahead.clock().toISOString()).toBe('2027-12-04T10:00:00.000Z');
+    expect(ahead.ok && ahead.value.clock().toISOString()).toBe('2027-12-04T10:00:00.000Z');
     const at = clockOverride('2027-01-01T00:00:00Z', real);
-    expect(at.ok && at.clock().toISOString()).toBe('2027-01-01T00:00:00.000Z');
+    expect(at.ok && at.value.clock().toISOString()).toBe('2027-01-01T00:00:00.000Z');
     const back = clockOverride('2026-12-02T10:00:00Z', real);
-    expect(!back.ok && back.error).toMatch(/can only be moved forward/);
+    expect(!back.ok && back.refusal.message).toMatch(/can only be moved forward/);
     const garbage = clockOverride('-1d', real);
-    expect(!garbage.ok && garbage.error).toMatch(/must be an offset like \+365d/);
+    expect(!garbage.ok && garbage.refusal.message).toMatch(/must be an offset like \+365d/);
   });
 });

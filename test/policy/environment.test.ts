@@ -16,7 +16,7 @@ describe('environment detection', () => {
       [{ source: '--env', value: 'production' }, { source: 'APP_ENV', value: 'prod' }, { source: 'database marker (airlock db mark)', value: 'production' }],
       policy,
     );
-    expect(resolution).toMatchObject({ ok: true, environment: 'production' });
+    expect(resolution).toMatchObject({ ok: true, value: 'production' });
   });
 
   it('disagreeing signals block, listing every signal', () => {
@@ -25,7 +25,7 @@ describe('environment detection', () => {
       policy,
     );
     expect(resolution.ok).toBe(false);
-    expect(!resolution.ok && resolution.reason).toMatch(/--env=staging, APP_ENV=staging, database marker \(airlock db mark\)=production/);
+    expect(!resolution.ok && resolution.refusal.message).toMatch(/--env=staging, APP_ENV=staging, database marker \(airlock db mark\)=production/);
   });
 
   it('no signal at all is an error', () => {
@@ -50,8 +50,8 @@ describe('environment detection', () => {
         production: { tiers: { read: 'allow', write: 'allow', destructive: 'block' }, detect: { hosts: ['*.db.example.com'] } },
       },
     });
-    if (!parsed.ok) throw new Error(parsed.problems.join());
-    expect(signalsFromTarget({ host: 'orders.db.example.com', database: 'orders' }, parsed.policy)).toEqual([
+    if (!parsed.ok) throw new Error(parsed.refusal.problems.join());
+    expect(signalsFromTarget({ host: 'orders.db.example.com', database: 'orders' }, parsed.value)).toEqual([
       { source: 'database host orders.db.example.com (policy detect)', value: 'production' },
     ]);
   });

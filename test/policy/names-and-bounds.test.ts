@@ -15,21 +15,21 @@ describe('names from the command line and bounded policy values', () => {
 
   it('refuses a signal that is no environment name, and never guesses one from Object.prototype', () => {
     const resolution = resolveEnvironment([{ source: '--env', value: '__proto__' }], BUILT_IN_POLICY);
-    expect(resolution).toMatchObject({ ok: false, reason: expect.stringMatching(/"__proto__" \(--env\) is not an environment name/) });
+    expect(resolution).toMatchObject({ ok: false, refusal: { message: expect.stringMatching(/"__proto__" \(--env\) is not an environment name/) } });
     expect(signalsFromTarget({ host: 'constructor.internal', database: 'toString' }, BUILT_IN_POLICY)).toEqual([]);
   });
 
   it.each(prototypeNames)('an agent named %s is not granted anything by Object.prototype', (name) => {
     const policy = { ...BUILT_IN_POLICY, agents: { bot: { tools: ['read'], environments: ['development'] } } };
-    expect(agentRefusal(`agent:${name}`, 'migrate', 'development', policy)).toMatch(/is not an agent the policy knows/);
-    expect(agentRefusal('agent:bot', name, 'development', policy)).toMatch(/may not call/);
+    expect(agentRefusal(`agent:${name}`, 'migrate', 'development', policy)?.message).toMatch(/is not an agent the policy knows/);
+    expect(agentRefusal('agent:bot', name, 'development', policy)?.message).toMatch(/may not call/);
   });
 
   it('bounds countBudgetMs, maxRows and approvalTtlHours, with the path and the bound in the line', () => {
     const production = { tiers: { read: 'allow', write: 'allow', destructive: 'allow' } };
     const problems = (extra: object, top: object = {}) => {
       const outcome = parsePolicy({ environments: { production: { ...production, ...extra } }, ...top });
-      return outcome.ok ? [] : outcome.problems;
+      return outcome.ok ? [] : outcome.refusal.problems;
     };
     expect(problems({ blastRadius: { countBudgetMs: 3_000_000_000 } })).toEqual([
       expect.stringMatching(/^environments\.production\.blastRadius\.countBudgetMs: at most 300000 ms/),
@@ -45,6 +45,6 @@ describe('names from the command line and bounded policy values', () => {
       confirmationToken: 't', roles: ['dba'], fourEyes: true, requestedAt: new Date('2026-12-03T00:00:00Z'),
     };
     const judgement = judgeDecision({ type: 'approve', reviewer: name }, approval, { alice: { roles: ['dba'] } });
-    expect(judgement).toMatchObject({ outcome: 'refused', reason: expect.stringMatching(/is not a reviewer in the policy/) });
+    expect(judgement).toMatchObject({ ok: false, refusal: { message: expect.stringMatching(/is not a reviewer in the policy/) } });
   });
 });

@@ -45,8 +45,8 @@ describe('permit under a policy file', () => {
       reviewers: { alice: { roles: ['dba'] }, bob: { roles: ['lead'] } },
       agents: { 'cleanup-bot': { tools: ['migrate'], environments: ['staging'] } },
     });
-    if (!parsed.ok) throw new Error(parsed.problems.join('; '));
-    return parsed.policy;
+    if (!parsed.ok) throw new Error(parsed.refusal.problems.join('; '));
+    return parsed.value;
   })();
 
   it('applies the roles and blocks what the file blocks', () => {

@@ -13,9 +13,9 @@ describe('the policy file', () => {
     const parsed = parsePolicy(valid);
     expect(parsed.ok).toBe(true);
     if (parsed.ok) {
-      expect(parsed.policy.approvalTtlHours).toBe(72);
-      expect(parsed.policy.environments.production!.tiers.forbidden).toBe('block');
-      expect(parsed.policy.environments.production!.fourEyes).toBe(true);
+      expect(parsed.value.approvalTtlHours).toBe(72);
+      expect(parsed.value.environments.production!.tiers.forbidden).toBe('block');
+      expect(parsed.value.environments.production!.fourEyes).toBe(true);
     }
   });
 
@@ -35,6 +35,6 @@ describe('the policy file', () => {
   ])('refuses a bad file with the JSON path of the problem (%#)', (json, problem) => {
     const parsed = parsePolicy(json);
     expect(parsed.ok).toBe(false);
-    if (!parsed.ok) expect(parsed.problems.join('\n')).toMatch(problem);
+    if (!parsed.ok) expect(parsed.refusal.problems.join('\n')).toMatch(problem);
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { judgeDecision, readResume, type PendingApproval } from '../../src/policy/review-decision.ts';
+import { ok } from '../../src/contracts/result.ts';
 
 const pending: PendingApproval = {
   approvalId: 'apr-1',
@@ -20,24 +21,24 @@ describe('readResume accepts the HITL shape and Agent Inbox’s legacy shape', (
     [[{ type: 'ignore' }], { type: 'reject' }],
     [[{ type: 'response', args: 'looks wrong' }], { type: 'reject', reason: 'looks wrong' }],
   ])('%j', (value, expected) => {
-    expect(readResume(value)).toMatchObject(expected);
+    expect(readResume(value)).toMatchObject({ ok: true, value: expected });
   });
 
   it.each([['approve'], [true], [{ decisions: [] }], [{ decisions: [{ type: 'maybe' }] }], [null]])('refuses %j', (value) => {
-    expect(readResume(value)).toHaveProperty('error');
+    expect(readResume(value)).toHaveProperty('refusal');
   });
 
   it('refuses several decisions for one pending action', () => {
-    expect(readResume({ decisions: [{ type: 'approve' }, { type: 'reject' }] })).toHaveProperty('error');
+    expect(readResume({ decisions: [{ type: 'approve' }, { type: 'reject' }] })).toHaveProperty('refusal');
   });
 });
 
 describe('judgeDecision', () => {
   it('approves with the right token from another person', () => {
-    expect(judgeDecision({ type: 'approve', reviewer: 'alice', token: pending.confirmationToken }, pending)).toEqual({
+    expect(judgeDecision({ type: 'approve', reviewer: 'alice', token: pending.confirmationToken }, pending)).toEqual(ok({
       outcome: 'approved',
       reviewer: 'alice',
-    });
+    }));
   });
 
   it.each([
@@ -49,52 +50,52 @@ describe('judgeDecision', () => {
     [{ type: 'edit' as const, reviewer: 'alice' }, /an edit needs the SQL/],
   ])('refuses %j', (decision, reason) => {
     const judgement = judgeDecision(decision, pending);
-    expect(judgement.outcome).toBe('refused');
-    expect(judgement.outcome === 'refused' && judgement.reason).toMatch(reason);
+    expect(judgement.ok).toBe(false);
+    expect(!judgement.ok && judgement.refusal.message).toMatch(reason);
   });
 
   it('needs no token where the gate does not ask for one, and lets the requester approve in development', () => {
     const dev = { ...pending, environment: 'development', tokenRequired: false, fourEyes: false };
-    expect(judgeDecision({ type: 'approve', reviewer: 'dev' }, dev).outcome).toBe('approved');
+    expect(judgeDecision({ type: 'approve', reviewer: 'dev' }, dev)).toMatchObject({ ok: true, value: { outcome: 'approved' } });
   });
 
   it('a token given where none is needed must still be this action’s: another one means the wrong action', () => {
     const dev = { ...pending, environment: 'development', tokenRequired: false, fourEyes: false };
-    expect(judgeDecision({ type: 'approve', reviewer: 'dev', token: dev.confirmationToken }, dev).outcome).toBe('approved');
+    expect(judgeDecision({ type: 'approve', reviewer: 'dev', token: dev.confirmationToken }, dev)).toMatchObject({ ok: true, value: { outcome: 'approved' } });
     const wrong = judgeDecision({ type: 'approve', reviewer: 'dev', token: '20261122-drop-u-ffff' }, dev);
-    expect(wrong.outcome === 'refused' && wrong.reason).toMatch(/needs no confirmation token, and the one given is not this action's/);
+    expect(!wrong.ok && wrong.refusal.message).toMatch(/needs no confirmation token, and the one given is not this action's/);
   });
 
   it('where the policy names roles, only a reviewer holding one may approve', () => {
     const guarded = { ...pending, roles: ['dba'] };
     const reviewers = { alice: { roles: ['dba'] }, bob: { roles: ['developer'] } };
     const token = pending.confirmationToken;
-    expect(judgeDecision({ type: 'approve', reviewer: 'alice', token }, guarded, reviewers).outcome).toBe('approved');
+    expect(judgeDecision({ type: 'approve', reviewer: 'alice', token }, guarded, reviewers)).toMatchObject({ ok: true, value: { outcome: 'approved' } });
     const bob = judgeDecision({ type: 'approve', reviewer: 'bob', token }, guarded, reviewers);
-    expect(bob.outcome === 'refused' && bob.reason).toMatch(/needs role dba, and bob has developer/);
+    expect(!bob.ok && bob.refusal.message).toMatch(/needs role dba, and bob has developer/);
     const carol = judgeDecision({ type: 'approve', reviewer: 'carol', token }, guarded, reviewers);
-    expect(carol.outcome === 'refused' && carol.reason).toMatch(/carol is not a reviewer in the policy/);
+    expect(!carol.ok && carol.refusal.message).toMatch(/carol is not a reviewer in the policy/);
     // When the policy lists reviewers, nobody else may approve, even where no role is named.
     const stranger = judgeDecision({ type: 'approve', reviewer: 'mallory', token }, pending, reviewers);
-    expect(stranger.outcome === 'refused' && stranger.reason).toMatch(/mallory is not a reviewer in the policy/);
+    expect(!stranger.ok && stranger.refusal.message).toMatch(/mallory is not a reviewer in the policy/);
   });
 
   it('an approval past the policy’s TTL is expired: approving it fails, rejecting it still works', () => {
     const token = pending.confirmationToken;
     const justInTime = { now: new Date('2026-11-23T09:59:59Z'), ttlHours: 72 };
     const tooLate = { now: new Date('2026-11-23T10:00:00Z'), ttlHours: 72 };
-    expect(judgeDecision({ type: 'approve', reviewer: 'alice', token }, pending, {}, justInTime).outcome).toBe('approved');
+    expect(judgeDecision({ type: 'approve', reviewer: 'alice', token }, pending, {}, justInTime)).toMatchObject({ ok: true, value: { outcome: 'approved' } });
     const late = judgeDecision({ type: 'approve', reviewer: 'alice', token }, pending, {}, tooLate);
-    expect(late.outcome).toBe('expired');
-    expect(late.outcome === 'expired' && late.reason).toMatch(/expired at 2026-11-23T10:00:00.000Z .*nothing runs/);
-    expect(judgeDecision({ type: 'reject', reviewer: 'alice' }, pending, {}, tooLate).outcome).toBe('rejected');
+    expect(!late.ok && late.refusal.code).toBe('approval-expired');
+    expect(!late.ok && late.refusal.message).toMatch(/expired at 2026-11-23T10:00:00.000Z .*nothing runs/);
+    expect(judgeDecision({ type: 'reject', reviewer: 'alice' }, pending, {}, tooLate)).toMatchObject({ ok: true, value: { outcome: 'rejected' } });
   });
 
   it('anyone named may reject, with a reason recorded', () => {
-    expect(judgeDecision({ type: 'reject', reviewer: 'agent:bot', reason: 'stop' }, pending)).toEqual({
+    expect(judgeDecision({ type: 'reject', reviewer: 'agent:bot', reason: 'stop' }, pending)).toEqual(ok({
       outcome: 'rejected',
       reviewer: 'agent:bot',
       reason: 'stop',
-    });
+    }));
   });
 });

@@ -16,7 +16,7 @@ describe('a cleanup filter that can pick other rows on a second evaluation is re
   ])('%s', (where, reason) => {
     const plan = planCleanup('public.sessions', where);
     expect(plan.ok).toBe(false);
-    expect(!plan.ok && plan.error).toMatch(reason);
+    expect(!plan.ok && plan.refusal.message).toMatch(reason);
   });
 
   it.each([["created_at < now() - interval '30 days'"], ['id IN (SELECT id FROM s WHERE flag)'], ["status = 'stale'"]])('%s stays allowed', (where) => {
@@ -25,7 +25,7 @@ describe('a cleanup filter that can pick other rows on a second evaluation is re
 
   it('the DELETE and the archive INSERT are built from the tree: a comment in --where never reaches them', () => {
     const plan = planCleanup('public.sessions', 'id < 3 /* old */', 'archive', "thread'1");
-    expect(plan.ok && plan.sql).toBe(
+    expect(plan.ok && plan.value.sql).toBe(
       `CREATE TABLE IF NOT EXISTS "public"."sessions_archive" (LIKE "public"."sessions" INCLUDING DEFAULTS, airlock_thread_id text NOT NULL, airlock_archived_at timestamptz NOT NULL DEFAULT now());\nINSERT INTO public.sessions_archive SELECT\n  public.sessions.*,\n  'thread''1'\nFROM public.sessions\nWHERE\n  id < 3;\nDELETE FROM public.sessions WHERE id < 3;`,
     );
   });

@@ -23,7 +23,7 @@ export async function permitTool(state: AgentStateValue, _config: LangGraphRunna
     }
     const refusal = agentRefusal(agentIdentity(state.role), call.name, state.environment, airlock.policy.policy);
     verdicts[call.id] = refusal
-      ? { tool: call.name, allowed: false, rule: 'agent-permission', message: refusal }
+      ? { tool: call.name, allowed: false, rule: 'agent-permission', message: refusal.message }
       : { tool: call.name, allowed: true };
   }
   return { verdicts };

@@ -38,11 +38,11 @@ export function registerCheck(program: Command): void {
         const signals = localSignals(options.env);
         const assumed = signals.length === 0;
         const resolution = resolveEnvironment(assumed ? [{ source: 'default', value: 'production' }] : signals, policy);
-        const environment = resolution.ok ? resolution.environment : (options.env ?? 'production');
+        const environment = resolution.ok ? resolution.value : (options.env ?? 'production');
         const decision = classification.error
           ? { decision: 'block' as const, reason: classification.error, tokenRequired: false }
           : !resolution.ok
-            ? { decision: 'block' as const, reason: resolution.reason, tokenRequired: false }
+            ? { decision: 'block' as const, reason: resolution.refusal.message, tokenRequired: false }
             : permit({ tier: classification.tier, environment, requester: requesterFrom(options.as), tool: 'migrate' }, policy);
         const statements = classification.statements;
         const json = {

@@ -66,8 +66,8 @@ export function registerReplay(program: Command): void {
             throw badInput(`--at takes an instant with its zone, like 2026-11-24T09:00:00Z, not "${options.at}" (nothing was replayed)`);
           }
           const read = readThreadExport(await readExportFile(file), runningVersions());
-          if (!read.ok) throw badInput(`cannot replay ${file}: ${read.error}`);
-          const outcome = await replayExport(read.exported, {
+          if (!read.ok) throw badInput(`cannot replay ${file}: ${read.refusal.message}`, read.refusal.code);
+          const outcome = await replayExport(read.value, {
             ...(decision ? { decision: decision as 'approve' | 'reject' } : {}),
             ...(options.as?.trim() ? { reviewer: options.as.trim() } : {}),
             ...(options.reason ? { reason: options.reason } : {}),

@@ -8,6 +8,7 @@ import { RUN_SQL, type ApprovalRequest } from '../../contracts/approval-request.
 import { summarise } from '../../policy/classify.ts';
 import { judgeDecision, readResume } from '../../policy/review-decision.ts';
 import { tierGrew, type Tier } from '../../contracts/tier.ts';
+import { ok } from '../../contracts/result.ts';
 import { useAirlock } from '../../runtime/airlock.ts';
 import { AIRLOCK_ITSELF, decideApproval, pendingOf, requestApproval, type Approval } from '../../store/approvals.ts';
 import { sendAlert } from '../alerts.ts';
@@ -123,12 +124,12 @@ export async function approve(state: MigrationState, config: LangGraphRunnableCo
     const editor = state.edit.by;
     const byEditor = approval.status === 'approved' && approval.decided_by === editor; // a re-run after a crash
     const judged = byEditor
-      ? ({ outcome: 'approved', reviewer: editor } as const)
+      ? ok({ outcome: 'approved', reviewer: editor } as const)
       : judgeDecision({ type: 'approve', reviewer: editor, token: approval.confirmation_token }, pendingOf(approval), reviewers, {
           now: airlock.clock(),
           ttlHours,
         });
-    if (judged.outcome === 'approved') {
+    if (judged.ok && judged.value.outcome === 'approved') {
       const reason = `edited by ${editor} from ${state.edit.fromApprovalId}; the tier did not grow`;
       const { approval: decided } = await decideApproval(db, approvalId, { status: 'approved', decidedBy: editor, reason, decidedAt: airlock.clock() });
       if (decided?.status === 'approved') {
@@ -155,24 +156,23 @@ export async function approve(state: MigrationState, config: LangGraphRunnableCo
   for (let attempt = 0; ; attempt++) {
     const answer = readResume(interrupt(requestFor(approval, state, refused)));
     const clock = { now: airlock.clock(), ttlHours };
-    const judged = 'error' in answer ? ({ outcome: 'refused', reason: answer.error } as const) : judgeDecision(answer, pendingOf(approval), reviewers, clock);
+    const judged = answer.ok ? judgeDecision(answer.value, pendingOf(approval), reviewers, clock) : answer;
     // An expired approval is rejected by Airlock itself, never executed.
-    const judgement =
-      judged.outcome === 'expired' ? ({ outcome: 'rejected', reviewer: AIRLOCK_ITSELF, reason: 'expired' } as const) : judged;
-    if (judgement.outcome === 'refused') {
-      refused = judgement.reason;
+    if (!judged.ok && judged.refusal.code !== 'approval-expired') {
+      refused = judged.refusal.message;
       await appendAudit(db, {
         threadId,
         approvalId,
         step: 'approve',
-        actor: ('error' in answer ? undefined : answer.reviewer) || '(unnamed)',
+        actor: (answer.ok ? answer.value.reviewer : undefined) || '(unnamed)',
         environment: approval.environment,
         outcome: 'refused',
-        message: `A decision on ${approvalId} was refused: ${judgement.reason}. The action is still pending.`,
+        message: `A decision on ${approvalId} was refused: ${judged.refusal.message}. The action is still pending.`,
         eventKey: `${approvalId}:refused:${attempt}`,
       });
       continue;
     }
+    const judgement = judged.ok ? judged.value : ({ outcome: 'rejected', reviewer: AIRLOCK_ITSELF, reason: 'expired' } as const);
 
     if (judgement.outcome === 'edited') {
       const reason = `edited by ${judgement.reviewer}: replaced by the edited SQL, which is checked again`;

@@ -45,8 +45,8 @@ interface Target {
 function targetsOf(state: MigrationState, threadId: string): Target[] {
   if (state.cleanup) {
     const plan = planCleanup(state.cleanup.table, state.cleanup.predicate, state.cleanup.mode, threadId);
-    if (!plan.ok) return [{ statement: 1, name: state.cleanup.table, kind: 'DeleteStmt', node: {}, problem: plan.error }];
-    return [{ statement: 1, name: state.cleanup.table, kind: plan.statement.kind, node: plan.statement.node }];
+    if (!plan.ok) return [{ statement: 1, name: state.cleanup.table, kind: 'DeleteStmt', node: {}, problem: plan.refusal.message }];
+    return [{ statement: 1, name: state.cleanup.table, kind: plan.value.statement.kind, node: plan.value.statement.node }];
   }
   if (!state.classification || state.classification.tier === 'read') return [];
   const parsed = parseSql(state.sql);
@@ -155,7 +155,7 @@ export async function dryRun(state: MigrationState, config: LangGraphRunnableCon
       await client.query('SAVEPOINT airlock_cascade');
       try {
         const objects = await reachOfCascade(client, roots);
-        cascadeRefused ??= cascadeRefusal(statement, objects);
+        cascadeRefused ??= cascadeRefusal(statement, objects)?.message;
         if (objects.length) cascade.push({ statement, objects: objects.map((object) => object.description) });
       } catch (error) {
         await client.query('ROLLBACK TO SAVEPOINT airlock_cascade').catch(() => {});
@@ -214,11 +214,11 @@ export async function dryRun(state: MigrationState, config: LangGraphRunnableCon
     for (const one of restoring ? [] : measured) {
       const verdict = judgeCaps(one, environment, caps);
       const where = state.cleanup ? '' : `statement ${one.statement} (${one.table}): `;
-      if (verdict.outcome === 'blocked') {
-        overCap = `${where}${verdict.reason}`;
+      if (!verdict.ok) {
+        overCap = `${where}${verdict.refusal.message}`;
         break;
       }
-      if (verdict.outcome === 'destructive') destructive ??= `${where}${verdict.reason}`;
+      if (verdict.value.escalation) destructive ??= `${where}${verdict.value.escalation}`;
     }
   }
   // Unmeasurable is not measured-as-fine: where caps apply, what cannot be measured does not run.
@@ -325,14 +325,14 @@ async function measureOne(
     const columns = isUpsert(target.kind, target.node) ? await upsertColumns(client, tableSql, target.node) : undefined;
     const change = rowChangeOf({ kind: target.kind, node: target.node }, columns);
     if (!change) return { problem: 'it changes no existing rows' };
-    if (!change.ok) return { problem: change.problem };
+    if (!change.ok) return { problem: change.refusal.message };
     // Execution runs it as one statement that also keeps what it changes, rebuilt from the tree: that must be possible.
     try {
       captureSql({ kind: target.kind, node: target.node }, { backup: 'airlock_backup.airlock_probe', shape: state.cleanup ? 'rows' : 'changed' });
     } catch (error) {
       return { problem: `${(error as Error).message} (it could not be kept for undo as written): write the change in a plainer form` };
     }
-    const radius = await measureBlastRadius(client, change.change, {
+    const radius = await measureBlastRadius(client, change.value, {
       budgetMs: options.budgetMs,
       statementTimeout: options.statementTimeout,
       label: `dry-run of ${target.name} in ${options.environment}`,

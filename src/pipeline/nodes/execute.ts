@@ -118,10 +118,10 @@ async function runInTransaction(
     let counted: number | undefined;
     // A cleanup's DELETE, rebuilt from its table and filter: the same tree the dry-run measured.
     const plan = state.cleanup ? planCleanup(state.cleanup.table, state.cleanup.predicate, state.cleanup.mode, state.threadId!) : undefined;
-    if (plan && !plan.ok) throw new Error(plan.error);
+    if (plan && !plan.ok) throw new Error(plan.refusal.message);
     if (!readOnly && plan?.ok && state.blastRadius) {
       // Re-count inside the transaction: the rows must still be the ones that were approved.
-      const { rows: found } = await client.query<{ rows: string }>(plan.change.arms[0]!.count);
+      const { rows: found } = await client.query<{ rows: string }>(plan.value.change.arms[0]!.count);
       counted = Number(found[0]!.rows);
       if (!countStillApproved(state.blastRadius, counted, caps)) {
         await client.query('ROLLBACK');
@@ -148,8 +148,8 @@ async function runInTransaction(
       if (plan?.ok && statement.kind !== 'CreateStmt') {
         // The archive INSERT and the DELETE run as one statement that also keeps the rows it removes.
         if (statement.kind !== 'DeleteStmt') continue;
-        const archive = plan.archiveTable ? { table: plan.archiveTable, threadId: state.threadId! } : undefined;
-        const captured = await changeAndKeep(client, plan.statement, owner, { shape: 'rows', ...(archive ? { archive } : {}) });
+        const archive = plan.value.archiveTable ? { table: plan.value.archiveTable, threadId: state.threadId! } : undefined;
+        const captured = await changeAndKeep(client, plan.value.statement, owner, { shape: 'rows', ...(archive ? { archive } : {}) });
         if (archive) results.push({ kind: 'InsertStmt', command: 'INSERT', rowCount: captured.archived });
         results.push({ kind: 'DeleteStmt', command: 'DELETE', rowCount: captured.deleted });
         backups.push(captured.backup);

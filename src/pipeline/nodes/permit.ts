@@ -23,12 +23,12 @@ export async function permit(state: MigrationState, config: LangGraphRunnableCon
   const resolution = resolveEnvironment(signals, policy);
   const rules = [...new Set(classification.statements.flatMap((statement) => statement.rules))];
 
-  const environment = resolution.ok ? resolution.environment : state.environment;
+  const environment = resolution.ok ? resolution.value : state.environment;
   const decision = resolution.ok
     ? decidePermit({ tier: classification.tier, environment, requester: state.requestedBy, tool: 'migrate' }, policy)
     : undefined;
   let reason: string | undefined;
-  if (!resolution.ok) reason = resolution.reason;
+  if (!resolution.ok) reason = resolution.refusal.message;
   else if (decision!.decision === 'block') {
     const blocking = classification.statements.flatMap((s) => s.findings).filter((f) => f.tier === classification.tier).map((f) => f.rule);
     reason = `blocked by policy in ${environment}${blocking.length ? ` (${[...new Set(blocking)].join(', ')})` : ''}: ${decision!.reason}`;
@@ -54,6 +54,6 @@ export async function permit(state: MigrationState, config: LangGraphRunnableCon
     actionHash: actionHash({ sql: state.sql, environment, target }),
     ...(decision ? { permission: decision } : {}),
     // The environment's signals disagree (or none was given), or the policy blocks: the check's code.
-    ...(reason ? { status: 'blocked' as const, reason, refusalCode: resolution.ok ? decision!.code ?? 'permit' : 'environment' } : {}),
+    ...(reason ? { status: 'blocked' as const, reason, refusalCode: resolution.ok ? decision!.code ?? 'permit' : resolution.refusal.code } : {}),
   };
 }

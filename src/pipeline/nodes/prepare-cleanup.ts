@@ -22,11 +22,12 @@ export async function prepareCleanup(
       actor: state.requestedBy,
       environment: state.environment,
       outcome: 'blocked',
-      message: `Cleanup refused (${state.environment}): ${plan.error}. Nothing was run.`,
+      message: `Cleanup refused (${state.environment}): ${plan.refusal.message}. Nothing was run.`,
       detail: { table: state.table, predicate: state.predicate },
       eventKey: `${threadId}:prepare`,
     });
-    return { sql: '', status: 'blocked', reason: plan.error, ...(plan.code ? { refusalCode: plan.code } : {}) };
+    return { sql: '', status: 'blocked', reason: plan.refusal.message, refusalCode: plan.refusal.code };
   }
-  return { sql: plan.sql, cleanup: { table: plan.table, predicate: plan.predicate, mode: state.mode ?? 'delete' } };
+  const { sql, table, predicate } = plan.value;
+  return { sql, cleanup: { table, predicate, mode: state.mode ?? 'delete' } };
 }

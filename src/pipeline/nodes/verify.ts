@@ -59,7 +59,7 @@ export async function verify(state: MigrationState, config: LangGraphRunnableCon
     const verdict = classifySql(smoke.sql);
     const refusal = smokeQueryRefusal(smoke.sql);
     if (verdict.tier !== 'read' || verdict.statements.length !== 1 || refusal) {
-      failures.push({ check: smoke.name, problem: `the smoke query is not one plain read-only SELECT${refusal ? ` (${refusal})` : ''}: fix it in the policy file` });
+      failures.push({ check: smoke.name, problem: `the smoke query is not one plain read-only SELECT${refusal ? ` (${refusal.message})` : ''}: fix it in the policy file` });
       continue;
     }
     const client = await airlock.databases.target.connect();
