@@ -3,24 +3,7 @@ import { z } from 'zod';
 import type { Tier } from '../contracts/tier.ts';
 import { ownEntry } from './own-key.ts';
 import { ok, refused, type Result } from '../contracts/result.ts';
-
-/** One decision in LangChain v1's HITL resume shape. */
-export const HitlDecision = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('approve'), message: z.string().optional() }),
-  z.object({
-    type: z.literal('edit'),
-    editedAction: z.object({ name: z.string(), args: z.record(z.string(), z.unknown()) }),
-  }),
-  z.object({ type: z.literal('reject'), message: z.string().optional() }),
-]);
-
-/** `{ decisions: [...] }` plus Airlock's own fields: who decides, and the token they typed. */
-export const ReviewResume = z.object({
-  decisions: z.array(HitlDecision).min(1),
-  reviewer: z.string().optional(),
-  token: z.string().optional(),
-});
-export type ReviewResume = z.infer<typeof ReviewResume>;
+import { ReviewResume } from '../contracts/review-resume.ts';
 
 /** Agent Inbox's legacy `HumanResponse` list, accepted too. */
 const LegacyHumanResponse = z

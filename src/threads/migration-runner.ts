@@ -4,7 +4,7 @@ import { cleanupGraph, migrationGraph } from '../pipeline/graphs.ts';
 import { buildAgentGraph } from '../agent/agent-graph.ts';
 import { isBadInput } from '../policy/classify.ts';
 import type { ApprovalRequest } from '../contracts/approval-request.ts';
-import type { ReviewResume } from '../policy/review-decision.ts';
+import type { ReviewResume } from '../contracts/review-resume.ts';
 import { useAirlock } from '../runtime/airlock.ts';
 import { AirlockError } from '../contracts/errors.ts';
 import type { RunOutcome } from '../contracts/run-outcome.ts';

@@ -1,6 +1,7 @@
-import type { HITLRequest } from 'langchain';
+import type { HITLRequest, HITLResponse } from 'langchain';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { ApprovalRequest, RUN_SQL } from '../../src/contracts/approval-request.ts';
+import { ReviewResume } from '../../src/contracts/review-resume.ts';
 
 /**
  * The approve step's interrupt payload follows LangChain v1's
@@ -26,5 +27,17 @@ describe('the HITL request is LangChain’s HITLRequest', () => {
     });
     expect(payload.actionRequests[0]!.name).toBe(RUN_SQL);
     expect(payload.reviewConfigs[0]!.allowedDecisions).toEqual(['approve', 'edit', 'reject']);
+  });
+
+});
+
+describe('the resume value is LangChain’s HITLResponse, plus who decides', () => {
+  it('its type is assignable to HITLResponse, and an HITLResponse a client sends parses as one', () => {
+    expectTypeOf<ReviewResume>().toExtend<HITLResponse>();
+    const fromClient: HITLResponse = {
+      decisions: [{ type: 'edit', editedAction: { name: RUN_SQL, args: { sql: 'SELECT 1;' } } }],
+    };
+    expect(ReviewResume.parse({ ...fromClient, reviewer: 'alice' }).decisions).toEqual(fromClient.decisions);
+    expect(ReviewResume.safeParse({ decisions: [] }).success).toBe(false);
   });
 });
