@@ -44,7 +44,7 @@ async function pausedDelete() {
 describe('the migration graph on an in-memory checkpointer, with deps made by hand', () => {
   it('a DELETE on production pauses; approved with its token, it runs once and the thread completes', async () => {
     const { threadId, pending, token, answer } = await pausedDelete();
-    expect(pending.value).toMatchObject({ environment: 'production', requestedBy: 'dev', tokenRequired: false });
+    expect(pending.value).toMatchObject({ environment: 'production', requestedBy: 'dev' });
     expect(await db.count('t')).toBe(10);
     const done = await answer(pending.id, { decisions: [{ type: 'approve' }], reviewer: 'bob', token });
     expect(done).toMatchObject({ status: 'completed', approval: { status: 'approved', decidedBy: 'bob' }, result: { statements: [{ command: 'DELETE', rowCount: 3 }] } });
