@@ -1,6 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Policy } from '../policy/policy-file.ts';
-import { useAirlock } from '../runtime/airlock.ts';
+import type { PipelineDeps } from './deps.ts';
 import { appendAudit } from '../store/audit.ts';
 import { describeDatabaseError } from '../contracts/errors.ts';
 
@@ -26,7 +25,8 @@ const FIRST_BACKOFF_MS = 200;
  * throws: a failed alert is written to the audit trail and the thread goes on.
  * Built-in fetch: no extra dependency for one JSON POST.
  */
-export async function sendAlert(policy: Policy, alert: AlertEvent): Promise<void> {
+export async function sendAlert(deps: Pick<PipelineDeps, 'policy' | 'databases'>, alert: AlertEvent): Promise<void> {
+  const { policy } = deps.policy;
   const webhook = policy.alerts?.webhook;
   if (!webhook) return;
   const attempts = 1 + (policy.alerts?.retries ?? 3);
@@ -46,8 +46,7 @@ export async function sendAlert(policy: Policy, alert: AlertEvent): Promise<void
       lastError = describeDatabaseError((error as { cause?: unknown }).cause ?? error);
     }
   }
-  const airlock = await useAirlock();
-  await appendAudit(airlock.databases.state, {
+  await appendAudit(deps.databases.state, {
     threadId: alert.thread_id,
     ...(alert.approval_id ? { approvalId: alert.approval_id } : {}),
     step: 'alert',

@@ -1,6 +1,7 @@
 import { END, START, StateGraph, type LangGraphRunnableConfig } from '@langchain/langgraph';
 import type { z } from 'zod';
 import type { MigrationState } from '../contracts/migration-state.ts';
+import { resolveDeps, type DepsSource, type Step } from './deps.ts';
 import { approve } from './nodes/approve.ts';
 import { audit } from './nodes/audit.ts';
 import { classify } from './nodes/classify.ts';
@@ -25,12 +26,10 @@ import { verify } from './nodes/verify.ts';
  * one checked DELETE). Each may block, which ends the thread at audit.
  */
 
-type Node = (state: MigrationState, config: LangGraphRunnableConfig) => Promise<Partial<MigrationState>>;
-
 /** A step of a graph: its node name (what checkpoints, history and Studio show) and its function. */
 export interface PipelineStep {
   name: string;
-  run: Node;
+  run: Step;
 }
 
 export interface PipelineSpec {
@@ -72,8 +71,16 @@ export function routeAfterExecute(state: MigrationState): 'dryRun' | 'verify' {
   return state.recount && state.status !== 'completed' && state.status !== 'failed' ? 'dryRun' : 'verify';
 }
 
-/** The graph (not compiled: the CLI compiles it with Airlock's checkpointer, langgraph.json's export without one). */
-export function buildPipelineGraph(spec: PipelineSpec) {
+/** A step as LangGraph calls a node: with the state and the run's config; the deps come from `deps` as it runs. */
+function nodeOf(step: PipelineStep, deps: DepsSource) {
+  return async (state: MigrationState, config: LangGraphRunnableConfig) => step.run(state, config, await resolveDeps(deps));
+}
+
+/**
+ * The graph (not compiled: the CLI compiles it with Airlock's checkpointer,
+ * langgraph.json's export without one), its steps acting on `deps`.
+ */
+export function buildPipelineGraph(spec: PipelineSpec, deps: DepsSource) {
   const checks = [...(spec.before ?? []), ...CHECKS];
   const tail: PipelineStep[] = [
     { name: 'dryRun', run: dryRun },
@@ -84,7 +91,7 @@ export function buildPipelineGraph(spec: PipelineSpec) {
   ];
   // Node names are data here; LangGraph's types want literal names, which a list cannot give.
   let graph = new StateGraph({ state: spec.state, input: spec.input }) as unknown as StateGraph<typeof MigrationState, MigrationState, Partial<MigrationState>, string>;
-  for (const step of [...checks, ...tail]) graph = graph.addNode(step.name, step.run) as typeof graph;
+  for (const step of [...checks, ...tail]) graph = graph.addNode(step.name, nodeOf(step, deps)) as typeof graph;
   graph = graph.addEdge(START, checks[0]!.name);
   checks.forEach((step, index) => {
     const next = checks[index + 1]?.name ?? 'dryRun';

@@ -2,10 +2,10 @@ import type pg from 'pg';
 import { statementSql } from '../sql/deparse.ts';
 import { parseSql } from '../sql/parse-sql.ts';
 import { runnableChecks, type RunnableCheck } from '../policy/runnable-checks.ts';
-import { useAirlock } from '../runtime/airlock.ts';
 import { appendAudit } from '../store/audit.ts';
 import { describeDatabaseError } from '../contracts/errors.ts';
 import type { MigrationState } from '../contracts/migration-state.ts';
+import type { PipelineDeps } from './deps.ts';
 import { quoteQualified } from '../sql/names.ts';
 
 export interface CannotRun {
@@ -52,19 +52,19 @@ export async function firstThatCannotRun(client: pg.PoolClient, checks: Runnable
 export async function refuseWhatCannotRun(
   state: MigrationState,
   threadId: string,
+  deps: PipelineDeps,
 ): Promise<Pick<MigrationState, 'status' | 'reason' | 'refusalCode'> | undefined> {
   if (state.cleanup || !state.classification || state.classification.error) return undefined;
   const parsed = parseSql(state.sql);
   if (!parsed.ok) return undefined;
   const checks = runnableChecks(parsed.statements);
   if (checks.length === 0) return undefined;
-  const airlock = await useAirlock();
   const environment = state.resolvedEnvironment ?? state.environment;
-  const client = await airlock.databases.target.connect();
+  const client = await deps.databases.target.connect();
   let cannot: CannotRun | undefined;
   try {
     await client.query('BEGIN READ ONLY');
-    await client.query("SELECT set_config('statement_timeout', $1, true)", [airlock.settings.statementTimeout]);
+    await client.query("SELECT set_config('statement_timeout', $1, true)", [deps.settings.statementTimeout]);
     cannot = await firstThatCannotRun(client, checks);
   } finally {
     await client.query('ROLLBACK').catch(() => {});
@@ -72,7 +72,7 @@ export async function refuseWhatCannotRun(
   }
   if (!cannot) return undefined;
   const reason = `statement ${cannot.statement} (${cannot.kind}) cannot run against ${environment} as it is now: ${cannot.problem} (Postgres, from a plan made without running it). Nothing was run and nobody was asked: fix the SQL and submit it again (cannot-run)`;
-  await appendAudit(airlock.databases.state, {
+  await appendAudit(deps.databases.state, {
     threadId,
     step: 'dry-run',
     actor: state.requestedBy,

@@ -1,3 +1,4 @@
+import type pg from 'pg';
 import { archiveTableFor } from '../policy/cleanup-request.ts';
 import { useAirlock } from '../runtime/airlock.ts';
 import type { BackupRow } from '../contracts/backup-record.ts';
@@ -97,8 +98,7 @@ function undoSqlFor(backups: BackupRecord[]): string {
  * fingerprint), or for a trashed table the same number of rows. Otherwise it
  * was changed since, and restoring from it would restore something else.
  */
-async function checkUntouched(actionId: string, backup: BackupRecord): Promise<void> {
-  const airlock = await useAirlock();
+async function checkUntouched(target: pg.Pool, actionId: string, backup: BackupRecord): Promise<void> {
   const table = qualified(backup.backup_table);
   const changed = (now: string) =>
     new AirlockError(
@@ -106,14 +106,14 @@ async function checkUntouched(actionId: string, backup: BackupRecord): Promise<v
       ExitCode.blocked,
     );
   if (backup.fingerprint) {
-    const now = await fingerprintOf(airlock.databases.target, table);
+    const now = await fingerprintOf(target, table);
     if (now !== backup.fingerprint) {
       const [rowsThen] = backup.fingerprint.split(':');
       const [rowsNow] = now.split(':');
       throw changed(rowsThen === rowsNow ? `same ${rowsNow} rows, different content` : `${rowsThen} rows then, ${rowsNow} now`);
     }
   } else if (backup.kind === 'table') {
-    const { rows } = await airlock.databases.target.query<{ n: string }>(`SELECT count(*) AS n FROM ${table}`);
+    const { rows } = await target.query<{ n: string }>(`SELECT count(*) AS n FROM ${table}`);
     if (Number(rows[0]!.n) !== Number(backup.row_count)) throw changed(`${backup.row_count} rows then, ${rows[0]!.n} now`);
   }
 }
@@ -123,11 +123,10 @@ async function checkUntouched(actionId: string, backup: BackupRecord): Promise<v
  * sequences under theirs: refuse before anyone is asked when another object
  * has taken one of those names since (a table of the same name made again).
  */
-async function checkNamesFree(actionId: string, backup: BackupRecord): Promise<void> {
-  const airlock = await useAirlock();
+async function checkNamesFree(target: pg.Pool, actionId: string, backup: BackupRecord): Promise<void> {
   const [schema, name] = splitQualified(backup.source_table);
   const names = [name, ...(backup.renamed ?? []).map((object) => object.original)];
-  const { rows } = await airlock.databases.target.query<{ name: string }>(
+  const { rows } = await target.query<{ name: string }>(
     'SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relname = ANY($2) ORDER BY 1',
     [schema, names],
   );
@@ -142,16 +141,18 @@ async function checkNamesFree(actionId: string, backup: BackupRecord): Promise<v
 /**
  * What undoing an action would run, and where: after checking that its
  * backups are all there and unchanged. Throws a one-line error otherwise.
+ * `given`: the database the action ran on (the dry-run passes its deps'
+ * target; without it, the process's own, as for `airlock undo`).
  */
-export async function undoPlan(actionId: string): Promise<{ sql: string; environment: string }> {
-  const airlock = await useAirlock();
-  const rows: BackupRecord[] = await backupsOfAction(airlock.databases.target, actionId);
+export async function undoPlan(actionId: string, given?: pg.Pool): Promise<{ sql: string; environment: string }> {
+  const target = given ?? (await useAirlock()).databases.target;
+  const rows: BackupRecord[] = await backupsOfAction(target, actionId);
   if (rows.length === 0) {
     throw badInput(`no action ${actionId} with a backup: the id is printed by migrate/cleanup/approve as action_id (see "airlock history THREAD")`);
   }
   const missing = [];
   for (const backup of rows) {
-    const { rows: found } = await airlock.databases.target.query<{ ok: boolean }>('SELECT to_regclass($1) IS NOT NULL AS ok', [
+    const { rows: found } = await target.query<{ ok: boolean }>('SELECT to_regclass($1) IS NOT NULL AS ok', [
       qualified(backup.backup_table),
     ]);
     if (!found[0]?.ok) missing.push(backup.backup_table);
@@ -159,10 +160,10 @@ export async function undoPlan(actionId: string): Promise<{ sql: string; environ
   if (missing.length) {
     throw badInput(`the backup ${missing.join(', ')} of ${actionId} is gone (pruned, or removed by hand): nothing can be restored from it`);
   }
-  for (const backup of rows) await checkUntouched(actionId, backup);
-  for (const backup of rows.filter((one) => one.kind === 'table')) await checkNamesFree(actionId, backup);
+  for (const backup of rows) await checkUntouched(target, actionId, backup);
+  for (const backup of rows.filter((one) => one.kind === 'table')) await checkNamesFree(target, actionId, backup);
   for (const backup of rows.filter((one) => one.kind === 'column')) {
-    const { rows: columns } = await airlock.databases.target.query<{ name: string; type: string }>(
+    const { rows: columns } = await target.query<{ name: string; type: string }>(
       `SELECT attname AS name, format_type(atttypid, atttypmod) AS type FROM pg_attribute
         WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attnum`,
       [qualified(backup.backup_table)],
@@ -171,20 +172,19 @@ export async function undoPlan(actionId: string): Promise<{ sql: string; environ
     backup.type = columns.find((column) => column.name === backup.source_column)?.type;
   }
   for (const backup of rows.filter((one) => one.kind === 'changed')) {
-    const db = airlock.databases.target;
-    const { rows: columns } = await db.query<{ name: string }>(
+    const { rows: columns } = await target.query<{ name: string }>(
       `SELECT b.attname AS name FROM pg_attribute b
          JOIN pg_attribute s ON s.attrelid = $2::regclass AND s.attname = b.attname AND s.attnum > 0 AND NOT s.attisdropped AND s.attgenerated = ''
         WHERE b.attrelid = $1::regclass AND b.attnum > 0 AND NOT b.attisdropped AND b.attname <> 'airlock_change' ORDER BY b.attnum`,
       [qualified(backup.backup_table), qualified(backup.source_table)],
     );
-    const { rows: key } = await db.query<{ name: string }>(
+    const { rows: key } = await target.query<{ name: string }>(
       `SELECT a.attname AS name FROM pg_index i JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, position) ON true
          JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
         WHERE i.indrelid = $1::regclass AND i.indisprimary ORDER BY k.position`,
       [qualified(backup.source_table)],
     );
-    const { rows: counts } = await db.query<{ change: string; n: string }>(
+    const { rows: counts } = await target.query<{ change: string; n: string }>(
       `SELECT airlock_change AS change, count(*) AS n FROM ${qualified(backup.backup_table)} GROUP BY 1`,
     );
     backup.columns = columns.map((column) => column.name);
@@ -192,7 +192,7 @@ export async function undoPlan(actionId: string): Promise<{ sql: string; environ
     if (key.length) {
       // An UPDATE that changed a key (or a row deleted since) cannot be matched back: undo would quietly restore less.
       const match = key.map((column) => `t.${quote(column.name)} = b.${quote(column.name)}`).join(' AND ');
-      const { rows: lost } = await db.query<{ n: string }>(
+      const { rows: lost } = await target.query<{ n: string }>(
         `SELECT count(*) AS n FROM ${qualified(backup.backup_table)} b WHERE b.airlock_change = 'UPDATE' AND NOT EXISTS (SELECT 1 FROM ${qualified(backup.source_table)} t WHERE ${match})`,
       );
       if (Number(lost[0]!.n) > 0) {
@@ -205,7 +205,7 @@ export async function undoPlan(actionId: string): Promise<{ sql: string; environ
     backup.changeCounts = Object.fromEntries(counts.map((row) => [row.change, Number(row.n)]));
   }
   for (const backup of rows.filter((one) => one.kind === 'definition')) {
-    const { rows: kept } = await airlock.databases.target.query<{ restore: string }>(`SELECT restore FROM ${qualified(backup.backup_table)}`);
+    const { rows: kept } = await target.query<{ restore: string }>(`SELECT restore FROM ${qualified(backup.backup_table)}`);
     backup.restore = kept[0]?.restore;
   }
   return { sql: undoSqlFor(rows), environment: rows[0]!.environment ?? 'production' };

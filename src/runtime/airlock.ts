@@ -9,8 +9,10 @@ import { AIRLOCK_SCHEMA } from '../store/schema.ts';
 
 /**
  * The process's connection to Airlock's world: settings, database pools and
- * the checkpointer. Nodes reach it through `useAirlock()` so that the same
- * graph runs under the CLI, in tests and in the LangGraph server.
+ * the checkpointer. The thread runner builds the pipeline's graphs with it as
+ * their steps' deps (an Airlock is a `PipelineDeps`); the graphs that
+ * langgraph.json serves look it up through `useAirlock()` when a node runs,
+ * so the same steps run under the CLI, in tests and in the LangGraph server.
  */
 export interface Airlock {
   settings: Settings;
@@ -33,8 +35,8 @@ export interface Airlock {
 
 let opening: Promise<Airlock> | undefined;
 
-// A replay runs the same graphs and nodes against a world of its own; nodes
-// still just call useAirlock().
+// A replay runs the same graphs and steps against a world of its own: inside
+// withAirlock(), useAirlock() gives that world, so the runner builds its graphs on it.
 const scoped = new AsyncLocalStorage<Airlock>();
 
 /** Run `work` (and every node it runs) against `airlock` instead of the process's own. */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Command } from '@langchain/langgraph';
-import { cleanupGraph, migrationGraph } from '../pipeline/graphs.ts';
+import { pipelineGraphsFor, type migrationGraph } from '../pipeline/graphs.ts';
 import { buildAgentGraph } from '../agent/agent-graph.ts';
 import { isBadInput } from '../policy/classify.ts';
 import type { ApprovalRequest } from '../contracts/approval-request.ts';
@@ -34,12 +34,17 @@ export function graphKindOf(values: Record<string, unknown>): GraphKind {
 /** The part of a compiled graph the runner uses; both graphs share the state and the approve step. */
 type ThreadGraph = ReturnType<typeof migrationGraph.compile>;
 
+/**
+ * A thread's graph, compiled with Airlock's checkpointer, its steps acting on
+ * the world useAirlock() gives (the process's own, or a replay's).
+ */
 export async function compiledGraph(kind: GraphKind = 'migration'): Promise<ThreadGraph> {
   const airlock = await useAirlock();
   if (kind === 'agent') return agentGraph.compile({ checkpointer: airlock.checkpointer }) as unknown as ThreadGraph;
+  const graphs = pipelineGraphsFor(airlock);
   return kind === 'cleanup'
-    ? (cleanupGraph.compile({ checkpointer: airlock.checkpointer }) as unknown as ThreadGraph)
-    : migrationGraph.compile({ checkpointer: airlock.checkpointer });
+    ? (graphs.cleanup.compile({ checkpointer: airlock.checkpointer }) as unknown as ThreadGraph)
+    : graphs.migration.compile({ checkpointer: airlock.checkpointer });
 }
 
 /** Is this an agent's thread (it carries the task)? Its history and resume use the agent graph. */

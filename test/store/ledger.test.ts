@@ -21,7 +21,7 @@ describe('the execute node and the ledger', () => {
     expect((await db.query(`SELECT n FROM ${db.schema}.counter`)).rows).toEqual([{ n: 1 }]);
 
     // What LangGraph does after a crash between the commit and the checkpoint: run the node again.
-    const rerun = await execute(state, config);
+    const rerun = await execute(state, config, airlock);
     expect(rerun).toMatchObject({ status: 'completed', result: { alreadyDone: true } });
     expect((await db.query(`SELECT n FROM ${db.schema}.counter`)).rows).toEqual([{ n: 1 }]);
   });

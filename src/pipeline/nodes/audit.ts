@@ -1,6 +1,6 @@
 import type { LangGraphRunnableConfig } from '@langchain/langgraph';
+import type { PipelineDeps } from '../deps.ts';
 import { summarise } from '../../policy/classify.ts';
-import { useAirlock } from '../../runtime/airlock.ts';
 import { recordApprovalOutcome } from '../../store/approvals.ts';
 import { appendAudit } from '../../store/audit.ts';
 import { faultPoint } from '../../runtime/fault-injection.ts';
@@ -23,10 +23,9 @@ function isCleanup(state: MigrationState & { table?: string }): boolean {
 }
 
 /** Close the thread's trail with one entry saying how it ended, and what to do next. */
-export async function audit(state: MigrationState, config: LangGraphRunnableConfig): Promise<Partial<MigrationState>> {
+export async function audit(state: MigrationState, config: LangGraphRunnableConfig, deps: PipelineDeps): Promise<Partial<MigrationState>> {
   // With durability "sync", the execute step's checkpoint is written before this step starts.
   if (state.result) faultPoint('after-checkpoint');
-  const airlock = await useAirlock();
   const threadId = threadIdOf(config);
   const status = state.status ?? 'failed';
   const environment = state.resolvedEnvironment ?? state.environment;
@@ -34,7 +33,7 @@ export async function audit(state: MigrationState, config: LangGraphRunnableConf
   const approvedBy = state.approval?.status === 'approved' ? `, approved by ${state.approval.decidedBy}` : '';
   const detail = state.reason ? `: ${state.reason}` : '';
   const cleanup = isCleanup(state);
-  await appendAudit(airlock.databases.state, {
+  await appendAudit(deps.databases.state, {
     threadId,
     ...(state.approval ? { approvalId: state.approval.approvalId } : {}),
     step: 'audit',
@@ -45,6 +44,6 @@ export async function audit(state: MigrationState, config: LangGraphRunnableConf
     detail: { tier: state.classification?.tier, result: state.result ?? null },
     eventKey: `${threadId}:outcome:${state.actionHash ?? ''}`,
   });
-  if (state.approval) await recordApprovalOutcome(airlock.databases.state, state.approval.approvalId, status);
+  if (state.approval) await recordApprovalOutcome(deps.databases.state, state.approval.approvalId, status);
   return { status };
 }

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { LangGraphRunnableConfig } from '@langchain/langgraph';
+import type { PipelineDeps } from '../deps.ts';
 import { summarise } from '../../policy/classify.ts';
 import { loadSqlParser } from '../../sql/parse-sql.ts';
-import { useAirlock } from '../../runtime/airlock.ts';
 import { appendAudit } from '../../store/audit.ts';
 import { classifyInTarget } from '../target-lookup.ts';
 import type { MigrationState } from '../../contracts/migration-state.ts';
@@ -13,15 +13,14 @@ import { threadIdOf } from './thread-id.ts';
  * up in the target (functions judged by their bodies, replaced definitions,
  * search_path). Text that does not parse stops here (fail closed).
  */
-export async function classify(state: MigrationState, config: LangGraphRunnableConfig): Promise<Partial<MigrationState>> {
-  const airlock = await useAirlock();
+export async function classify(state: MigrationState, config: LangGraphRunnableConfig, deps: PipelineDeps): Promise<Partial<MigrationState>> {
   await loadSqlParser();
   const threadId = threadIdOf(config);
-  const classification = await classifyInTarget(airlock.databases.target, state.sql, airlock.databases.targetIdentity);
+  const classification = await classifyInTarget(deps.databases.target, state.sql, deps.databases.targetIdentity);
   const rules = [...new Set(classification.statements.flatMap((statement) => statement.rules))];
   const reason = classification.error ? `${classification.error}: fix the SQL and submit it again` : undefined;
 
-  await appendAudit(airlock.databases.state, {
+  await appendAudit(deps.databases.state, {
     threadId,
     step: 'classify',
     actor: state.requestedBy,
@@ -42,7 +41,7 @@ export async function classify(state: MigrationState, config: LangGraphRunnableC
 
   return {
     threadId,
-    requestedAt: airlock.clock().toISOString(),
+    requestedAt: deps.clock().toISOString(),
     classification,
     status: reason ? 'blocked' : 'running',
     ...(reason ? { reason, refusalCode: classification.errorCode ?? 'classify' } : {}),

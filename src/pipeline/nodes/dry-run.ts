@@ -1,4 +1,5 @@
 import type { LangGraphRunnableConfig } from '@langchain/langgraph';
+import type { PipelineDeps } from '../deps.ts';
 import type pg from 'pg';
 import { actionHash } from '../../policy/action-identity.ts';
 import { describeRadius, percentOf } from '../../policy/blast-radius.ts';
@@ -12,7 +13,6 @@ import { gatherFacts } from '../../sql/tree-facts.ts';
 import { captureSql } from '../../policy/effect-capture.ts';
 import { routineBody } from '../../policy/routine-body.ts';
 import { loadSqlParser, parseSql } from '../../sql/parse-sql.ts';
-import { useAirlock } from '../../runtime/airlock.ts';
 import { appendAudit } from '../../store/audit.ts';
 import { DEFAULT_COUNT_BUDGET_MS, measureBlastRadius } from '../blast-radius.ts';
 import { describeDatabaseError } from '../../contracts/errors.ts';
@@ -127,20 +127,19 @@ function adviceFor(sqlstate: string | undefined): string {
  * estimate marked "estimated". Over the environment's cap, the action is
  * blocked before anyone is asked to approve it.
  */
-export async function dryRun(state: MigrationState, config: LangGraphRunnableConfig): Promise<Partial<MigrationState>> {
+export async function dryRun(state: MigrationState, config: LangGraphRunnableConfig, deps: PipelineDeps): Promise<Partial<MigrationState>> {
   await loadSqlParser();
   const threadId = threadIdOf(config);
   // What cannot run against the target as it is now is refused before anything is measured or asked.
-  const cannotRun = await refuseWhatCannotRun(state, threadId);
+  const cannotRun = await refuseWhatCannotRun(state, threadId, deps);
   if (cannotRun) return cannotRun;
   const targets = targetsOf(state, threadId);
   const cascades = cascadesOf(state);
   if (targets.length === 0 && cascades.length === 0) return {};
-  const airlock = await useAirlock();
   const environment = state.resolvedEnvironment ?? state.environment;
-  const caps = state.permission ? airlock.policy.policy.environments[state.permission.policyEnvironment]?.blastRadius : undefined;
+  const caps = state.permission ? deps.policy.policy.environments[state.permission.policyEnvironment]?.blastRadius : undefined;
   const budgetMs = caps?.countBudgetMs ?? DEFAULT_COUNT_BUDGET_MS;
-  const client = await airlock.databases.target.connect();
+  const client = await deps.databases.target.connect();
   const started = Date.now();
   const measured: (StatementRadius & { samples: Record<string, unknown>[] })[] = [];
   const unmeasured: string[] = [];
@@ -150,7 +149,7 @@ export async function dryRun(state: MigrationState, config: LangGraphRunnableCon
   let problem: string | undefined;
   try {
     await client.query('BEGIN READ ONLY');
-    await client.query("SELECT set_config('statement_timeout', $1, true)", [airlock.settings.statementTimeout]);
+    await client.query("SELECT set_config('statement_timeout', $1, true)", [deps.settings.statementTimeout]);
     for (const { statement, roots } of cascades) {
       await client.query('SAVEPOINT airlock_cascade');
       try {
@@ -170,7 +169,7 @@ export async function dryRun(state: MigrationState, config: LangGraphRunnableCon
       }
       const outcome = target.problem
         ? { problem: target.problem }
-        : await measureOne(client, target, { budgetMs, statementTimeout: airlock.settings.statementTimeout, environment, state });
+        : await measureOne(client, target, { budgetMs, statementTimeout: deps.settings.statementTimeout, environment, state });
       if ('radius' in outcome) measured.push({ statement: target.statement, table: target.name, ...outcome.radius });
       else if (state.cleanup) problem = outcome.problem;
       else failed.push({ statement: target.statement, table: target.name, problem: outcome.problem, ...('sqlstate' in outcome && outcome.sqlstate ? { sqlstate: outcome.sqlstate } : {}) });
@@ -184,7 +183,7 @@ export async function dryRun(state: MigrationState, config: LangGraphRunnableCon
   let overCap: string | undefined;
   let destructive: string | undefined;
   // An undo restores what an approved action removed: its size is that action's, not a new blast radius.
-  const restoring = state.undoOf ? await isUndoOf(state.undoOf, state.sql) : false;
+  const restoring = state.undoOf ? await isUndoOf(state.undoOf, state.sql, deps.databases.target) : false;
   const capsApply = !restoring && caps !== undefined && (caps.maxRows !== undefined || caps.maxPercent !== undefined);
   if (measured.length) {
     const worst = measured.reduce((a, b) => (b.pct > a.pct ? b : a));
@@ -234,7 +233,7 @@ export async function dryRun(state: MigrationState, config: LangGraphRunnableCon
   let escalated: string | undefined;
   let destructiveBlocked = false;
   if (destructive && !overCap && !unmeasurable && permission && state.classification?.tier !== 'destructive') {
-    const needed = decidePermit({ tier: 'destructive', environment, requester: state.requestedBy, tool: 'migrate' }, airlock.policy.policy);
+    const needed = decidePermit({ tier: 'destructive', environment, requester: state.requestedBy, tool: 'migrate' }, deps.policy.policy);
     if (needed.decision === 'block') {
       overCap = `${destructive}, and destructive actions are blocked in ${environment}`;
       destructiveBlocked = true;
@@ -257,7 +256,7 @@ export async function dryRun(state: MigrationState, config: LangGraphRunnableCon
           : undefined;
   const totalRows = measured.reduce((sum, one) => sum + one.rows, 0);
   const where = `${environment} on ${state.target}`;
-  await appendAudit(airlock.databases.state, {
+  await appendAudit(deps.databases.state, {
     threadId,
     step: 'dry-run',
     actor: state.requestedBy,
@@ -298,9 +297,9 @@ export async function dryRun(state: MigrationState, config: LangGraphRunnableCon
 }
 
 /** Is this SQL exactly what `airlock undo` builds for that action, from backups that are there and unchanged? */
-async function isUndoOf(actionId: string, sql: string): Promise<boolean> {
+async function isUndoOf(actionId: string, sql: string, target: pg.Pool): Promise<boolean> {
   try {
-    return (await undoPlan(actionId)).sql === sql;
+    return (await undoPlan(actionId, target)).sql === sql;
   } catch {
     return false;
   }

@@ -1,8 +1,8 @@
 import type { LangGraphRunnableConfig } from '@langchain/langgraph';
+import type { PipelineDeps } from '../deps.ts';
 import { actionHash } from '../../policy/action-identity.ts';
 import { resolveEnvironment } from '../../policy/environment.ts';
 import { permit as decidePermit } from '../../policy/permit.ts';
-import { useAirlock } from '../../runtime/airlock.ts';
 import { appendAudit } from '../../store/audit.ts';
 import { gatherSignals } from '../../runtime/environment-signals.ts';
 import type { MigrationState } from '../../contracts/migration-state.ts';
@@ -13,13 +13,12 @@ import { threadIdOf } from './thread-id.ts';
  * signal (blocked when they disagree), then allow, approve (by whom, with a
  * token or not) or block, by tier, environment and who asks.
  */
-export async function permit(state: MigrationState, config: LangGraphRunnableConfig): Promise<Partial<MigrationState>> {
-  const airlock = await useAirlock();
-  const { policy, source } = airlock.policy;
+export async function permit(state: MigrationState, config: LangGraphRunnableConfig, deps: PipelineDeps): Promise<Partial<MigrationState>> {
+  const { policy, source } = deps.policy;
   const threadId = threadIdOf(config);
   const classification = state.classification!;
-  const target = airlock.databases.targetIdentity;
-  const signals = await gatherSignals(state.environment, airlock.databases.target, airlock.databases.targetUrl, policy);
+  const target = deps.databases.targetIdentity;
+  const signals = await gatherSignals(state.environment, deps.databases.target, deps.databases.targetUrl, policy);
   const resolution = resolveEnvironment(signals, policy);
   const rules = [...new Set(classification.statements.flatMap((statement) => statement.rules))];
 
@@ -34,7 +33,7 @@ export async function permit(state: MigrationState, config: LangGraphRunnableCon
     reason = `blocked by policy in ${environment}${blocking.length ? ` (${[...new Set(blocking)].join(', ')})` : ''}: ${decision!.reason}`;
   }
 
-  await appendAudit(airlock.databases.state, {
+  await appendAudit(deps.databases.state, {
     threadId,
     step: 'permit',
     actor: state.requestedBy,

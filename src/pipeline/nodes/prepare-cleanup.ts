@@ -1,7 +1,7 @@
 import type { LangGraphRunnableConfig } from '@langchain/langgraph';
+import type { PipelineDeps } from '../deps.ts';
 import { planCleanup } from '../../policy/cleanup-request.ts';
 import { loadSqlParser } from '../../sql/parse-sql.ts';
-import { useAirlock } from '../../runtime/airlock.ts';
 import { appendAudit } from '../../store/audit.ts';
 import type { CleanupInput, MigrationState } from '../../contracts/migration-state.ts';
 import { threadIdOf } from './thread-id.ts';
@@ -10,13 +10,13 @@ import { threadIdOf } from './thread-id.ts';
 export async function prepareCleanup(
   state: MigrationState & Partial<CleanupInput>,
   config: LangGraphRunnableConfig,
+  deps: PipelineDeps,
 ): Promise<Partial<MigrationState>> {
   await loadSqlParser();
-  const airlock = await useAirlock();
   const threadId = threadIdOf(config);
   const plan = planCleanup(state.table ?? '', state.predicate ?? '', state.mode ?? 'delete', threadId);
   if (!plan.ok) {
-    await appendAudit(airlock.databases.state, {
+    await appendAudit(deps.databases.state, {
       threadId,
       step: 'prepare',
       actor: state.requestedBy,

@@ -1,7 +1,7 @@
 import type { LangGraphRunnableConfig } from '@langchain/langgraph';
+import type { PipelineDeps } from '../deps.ts';
 import { classifySql } from '../../policy/classify.ts';
 import { loadSqlParser } from '../../sql/parse-sql.ts';
-import { useAirlock } from '../../runtime/airlock.ts';
 import { appendAudit } from '../../store/audit.ts';
 import { describeDatabaseError } from '../../contracts/errors.ts';
 import type { MigrationState } from '../../contracts/migration-state.ts';
@@ -20,9 +20,8 @@ interface CheckFailure {
  * their expected answers. A failed check halts the thread as `failed`, names
  * the check, and gives the exact undo command.
  */
-export async function verify(state: MigrationState, config: LangGraphRunnableConfig): Promise<Partial<MigrationState>> {
+export async function verify(state: MigrationState, config: LangGraphRunnableConfig, deps: PipelineDeps): Promise<Partial<MigrationState>> {
   if (state.status !== 'completed' || !state.result || state.result.alreadyDone) return {};
-  const airlock = await useAirlock();
   await loadSqlParser();
   const threadId = threadIdOf(config);
   const environment = state.resolvedEnvironment ?? state.environment;
@@ -40,7 +39,7 @@ export async function verify(state: MigrationState, config: LangGraphRunnableCon
 
   // The backup holds exactly the rows removed or overwritten: by count and by key, not only the total.
   if (state.result.changes?.length && !state.result.rolledBack) {
-    const client = await airlock.databases.target.connect();
+    const client = await deps.databases.target.connect();
     try {
       for (const problem of await backupKeyProblems(client, state.result)) failures.push({ check: 'backup-keys', problem });
     } catch (error) {
@@ -53,7 +52,7 @@ export async function verify(state: MigrationState, config: LangGraphRunnableCon
   // After a rolled-back replay the smoke queries would only see the data as it was before.
   const smokeQueries =
     state.permission && !state.result.rolledBack
-      ? (airlock.policy.policy.environments[state.permission.policyEnvironment]?.smokeQueries ?? [])
+      ? (deps.policy.policy.environments[state.permission.policyEnvironment]?.smokeQueries ?? [])
       : [];
   for (const smoke of smokeQueries) {
     const verdict = classifySql(smoke.sql);
@@ -62,7 +61,7 @@ export async function verify(state: MigrationState, config: LangGraphRunnableCon
       failures.push({ check: smoke.name, problem: `the smoke query is not one plain read-only SELECT${refusal ? ` (${refusal.message})` : ''}: fix it in the policy file` });
       continue;
     }
-    const client = await airlock.databases.target.connect();
+    const client = await deps.databases.target.connect();
     try {
       await client.query('BEGIN READ ONLY');
       const { rows, fields } = await client.query(smoke.sql);
@@ -84,7 +83,7 @@ export async function verify(state: MigrationState, config: LangGraphRunnableCon
         undo ? `To put it back: ${undo}` : 'There is no automatic undo for this change: restore it by hand'
       }`
     : undefined;
-  await appendAudit(airlock.databases.state, {
+  await appendAudit(deps.databases.state, {
     threadId,
     step: 'verify',
     actor: 'airlock',

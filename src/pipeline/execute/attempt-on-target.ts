@@ -1,0 +1,31 @@
+import type { MigrationState } from '../../contracts/migration-state.ts';
+import type { PipelineDeps } from '../deps.ts';
+import type { Attempt } from './attempt.ts';
+import { runAlone } from './run-alone.ts';
+import { runInTransaction } from './run-in-transaction.ts';
+
+/**
+ * Run the action against the target, on one connection: a lone statement
+ * that cannot run in a transaction (CREATE INDEX CONCURRENTLY) on its own,
+ * anything else in one transaction under the environment's caps. A replay
+ * that must roll its effects back cannot run the lone kind at all.
+ */
+export async function attemptOnTarget(deps: PipelineDeps, state: MigrationState, idempotencyKey: string): Promise<Attempt> {
+  const [only, ...rest] = state.classification!.statements;
+  const alone = only && rest.length === 0 && only.outsideTransaction;
+  const rollBack = deps.replay?.rollbackEffects ?? false;
+  const caps = state.permission ? deps.policy.policy.environments[state.permission.policyEnvironment]?.blastRadius : undefined;
+  const client = await deps.databases.target.connect();
+  try {
+    if (alone && rollBack) {
+      return {
+        ok: false,
+        error: `${only.kind} cannot run inside a transaction, so a replay cannot roll it back: replay it with --target naming a scratch database`,
+      };
+    }
+    if (alone) return await runAlone(client, state, idempotencyKey, deps.settings);
+    return await runInTransaction(client, { state, idempotencyKey, timeouts: deps.settings, caps, clock: deps.clock, commit: !rollBack });
+  } finally {
+    client.release();
+  }
+}
