@@ -1,3 +1,4 @@
+import type { RangeVar } from '@pgsql/types';
 import { calledFunctions, walk, type Node } from '../sql/definitions.ts';
 
 /**
@@ -57,7 +58,7 @@ export function secretReach(kind: string, node: Node): SecretReach | undefined {
   let found: SecretReach | undefined;
   walk({ [kind]: node }, (key, child) => {
     if (found || (key !== 'RangeVar' && key !== 'relation')) return;
-    const relation = child as { schemaname?: string; relname?: string };
+    const relation = child as RangeVar;
     if (relation.relname) found = relationReach(relation.schemaname, relation.relname);
   });
   if (found) return found;

@@ -1,7 +1,9 @@
+import type { AlterTableStmt, RangeVar } from '@pgsql/types';
 import { archiveTableFor } from './cleanup-request.ts';
 import { changesRows } from './row-change.ts';
 import { relationName } from '../sql/names.ts';
 import type { StatementVerdict } from '../contracts/classification.ts';
+import type { WrappedNode } from '../sql/tree.ts';
 
 // Statements that destroy what a whole-table copy can hold: a TRUNCATEd or
 // DROPped table, a dropped or retyped column. (What a DELETE, UPDATE, MERGE or
@@ -25,7 +27,7 @@ export function tablesToBackUp(statements: StatementVerdict[]): string[] {
 /** The columns an ALTER TABLE drops: `{ table, column }`, the table schema-qualified as the classifier names it. */
 export function droppedColumns(statement: Pick<StatementVerdict, 'kind' | 'tables'>, node: Record<string, unknown> | undefined): { table: string; column: string }[] {
   if (statement.kind !== 'AlterTableStmt' || !node || statement.tables.length !== 1) return [];
-  const cmds = (node.cmds ?? []) as { AlterTableCmd?: { subtype?: string; name?: string } }[];
+  const cmds: readonly WrappedNode[] = (node as AlterTableStmt).cmds ?? [];
   return cmds.flatMap((cmd) =>
     cmd.AlterTableCmd?.subtype === 'AT_DropColumn' && cmd.AlterTableCmd.name ? [{ table: statement.tables[0]!, column: cmd.AlterTableCmd.name }] : [],
   );
@@ -57,7 +59,7 @@ export function undoPathFor(
   for (const [index, statement] of statements.entries()) {
     const node = nodes[index];
     if (node && changesRows(statement.kind, node)) {
-      const relation = node.relation as { schemaname?: string; relname?: string };
+      const relation = node.relation as RangeVar;
       kept.push(
         `the rows statement ${index + 1} deletes or overwrites in ${relationName(relation)} kept in airlock_backup.${actionId}_s${index + 1}, from the statement's own RETURNING`,
       );

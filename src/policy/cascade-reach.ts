@@ -8,7 +8,8 @@ import { refuse, type Refusal } from '../contracts/result.ts';
  * to decide about what was found.
  */
 
-type Node = Record<string, unknown>;
+import type { DropStmt } from '@pgsql/types';
+import type { Fields, WrappedNode } from '../sql/tree.ts';
 
 /** A root to look up: a schema, type, function, relation or extension, by its name parts. */
 export interface CascadeRoot {
@@ -27,7 +28,7 @@ export interface ReachedObject {
   rows?: number;
 }
 
-const parts = (items: unknown): string[] => ((items ?? []) as { String?: { sval?: string } }[]).map((item) => item.String?.sval ?? '');
+const parts = (items: readonly WrappedNode[] | undefined): string[] => (items ?? []).map((item) => item.String?.sval ?? '');
 
 const RELATION_KINDS = new Set(['OBJECT_VIEW', 'OBJECT_MATVIEW', 'OBJECT_SEQUENCE', 'OBJECT_FOREIGN_TABLE']);
 
@@ -35,19 +36,21 @@ const RELATION_KINDS = new Set(['OBJECT_VIEW', 'OBJECT_MATVIEW', 'OBJECT_SEQUENC
  * The objects a DROP … CASCADE names, to be looked up. Empty when it does not
  * cascade, or drops tables (those go to airlock_trash with their dependents).
  */
-export function cascadeRoots(kind: string, node: Node): CascadeRoot[] {
-  if (kind !== 'DropStmt' || node.behavior !== 'DROP_CASCADE') return [];
-  const objects = (node.objects ?? []) as Node[];
-  const type = String(node.removeType);
-  if (type === 'OBJECT_SCHEMA') return objects.map((object) => ({ catalog: 'pg_namespace', name: [String((object.String as Node | undefined)?.sval ?? '')] }));
-  if (type === 'OBJECT_EXTENSION') return objects.map((object) => ({ catalog: 'pg_extension', name: [String((object.String as Node | undefined)?.sval ?? '')] }));
+export function cascadeRoots(kind: string, node: Fields): CascadeRoot[] {
+  if (kind !== 'DropStmt') return [];
+  const drop = node as DropStmt;
+  if (drop.behavior !== 'DROP_CASCADE') return [];
+  const objects: readonly WrappedNode[] = drop.objects ?? [];
+  const type = String(drop.removeType);
+  if (type === 'OBJECT_SCHEMA') return objects.map((object) => ({ catalog: 'pg_namespace', name: [String(object.String?.sval ?? '')] }));
+  if (type === 'OBJECT_EXTENSION') return objects.map((object) => ({ catalog: 'pg_extension', name: [String(object.String?.sval ?? '')] }));
   if (type === 'OBJECT_TYPE' || type === 'OBJECT_DOMAIN') {
-    return objects.map((object) => ({ catalog: 'pg_type', name: parts((object.TypeName as Node | undefined)?.names) }));
+    return objects.map((object) => ({ catalog: 'pg_type', name: parts(object.TypeName?.names) }));
   }
   if (type === 'OBJECT_FUNCTION' || type === 'OBJECT_PROCEDURE' || type === 'OBJECT_ROUTINE' || type === 'OBJECT_AGGREGATE') {
-    return objects.map((object) => ({ catalog: 'pg_proc', name: parts((object.ObjectWithArgs as Node | undefined)?.objname) }));
+    return objects.map((object) => ({ catalog: 'pg_proc', name: parts(object.ObjectWithArgs?.objname) }));
   }
-  if (RELATION_KINDS.has(type)) return objects.map((object) => ({ catalog: 'pg_class', name: parts((object.List as Node | undefined)?.items) }));
+  if (RELATION_KINDS.has(type)) return objects.map((object) => ({ catalog: 'pg_class', name: parts(object.List?.items) }));
   return [];
 }
 

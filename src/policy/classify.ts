@@ -1,3 +1,4 @@
+import type { AlterTableCmd, AlterTableStmt, CreateFunctionStmt, CreateStmt, CreateTableAsStmt, DropStmt, ExplainStmt, VariableSetStmt } from '@pgsql/types';
 import { INPUT_LIMITS, sqlTooLarge, tooManyStatements, treeTooDeep } from './input-limits.ts';
 import { lockFor, strongerLock } from '../sql/lock-level.ts';
 import { parseSql, type ParsedStatement } from '../sql/parse-sql.ts';
@@ -17,6 +18,7 @@ import type { TargetCatalogue } from './target-catalogue.ts';
 import { relationName } from '../sql/names.ts';
 import type { Classification, Finding, StatementVerdict } from '../contracts/classification.ts';
 import type { LockMode } from '../contracts/lock-mode.ts';
+import type { WrappedNode } from '../sql/tree.ts';
 
 /**
  * The classification engine behind `airlock check` and the `classify` node:
@@ -39,11 +41,12 @@ function rulesFor(kind: string): readonly Rule[] {
 const MAX_DEPTH = INPUT_LIMITS.maxRoutineDepth;
 
 /** Names in `DROP … a, b.c`: each object is a list of name parts. */
-function droppedObjects(node: Node): string[] {
+function droppedObjects(node: DropStmt): string[] {
   if (!/TABLE|VIEW|INDEX|SEQUENCE/.test(String(node.removeType))) return [];
-  const objects = (node.objects ?? []) as { List?: { items?: { String?: { sval?: string } }[] } }[];
+  const objects: readonly WrappedNode[] = node.objects ?? [];
   return objects.map((object) => {
-    const parts = (object.List?.items ?? []).map((item) => item.String?.sval ?? '?');
+    const items: readonly WrappedNode[] = object.List?.items ?? [];
+    const parts = items.map((item) => item.String?.sval ?? '?');
     return parts.length >= 2 ? parts.slice(-2).join('.') : `public.${parts[0] ?? '?'}`;
   });
 }
@@ -84,9 +87,9 @@ function visit(judging: Judging, kind: string, node: Node, nested: boolean, dept
   const facts = gatherFacts(node, kind);
   judging.topFacts ??= facts;
   for (const table of facts.tables) tables.add(table);
-  if (kind === 'DropStmt') for (const name of droppedObjects(node)) tables.add(name);
+  if (kind === 'DropStmt') for (const name of droppedObjects(node as DropStmt)) tables.add(name);
   judging.tier = higherTier(judging.tier, baselineTier(kind, node));
-  const runsItsQuery = kind === 'ExplainStmt' && explainRunsItsQuery(node);
+  const runsItsQuery = kind === 'ExplainStmt' && explainRunsItsQuery(node as ExplainStmt);
   if (runsNow) judging.lock = strongerLock(judging.lock, kind === 'ExplainStmt' && !runsItsQuery ? 'ACCESS SHARE' : lockFor(kind, node));
   const routine = kind === 'DoStmt' || kind === 'CreateFunctionStmt' ? routineBody(kind, node, text) : undefined;
   // Only these kinds run a data-modifying statement nested in them; elsewhere the rules do not see one.
@@ -99,7 +102,8 @@ function visit(judging: Judging, kind: string, node: Node, nested: boolean, dept
   const limitExceeded = depth >= MAX_DEPTH && unwrapsMore ? `more than ${MAX_DEPTH} levels of statements inside statements` : undefined;
   facts.nestedDml = nestedDml;
   // One shape for every statement (fields undefined rather than absent): the rules read it on every statement.
-  const context: StatementContext = { kind, node, facts, nested, script: judging.script, routine, limitExceeded };
+  // The kind the parser gave, with that kind's node: what lets a rule read the node as that kind.
+  const context = { kind, node, facts, nested, script: judging.script, routine, limitExceeded } as StatementContext;
   for (const rule of rulesFor(kind)) {
     const hit = rule.check(context);
     if (!hit) continue;
@@ -214,21 +218,20 @@ function freshScript(statementCount: number, statements: ParsedStatement[], cata
 function remember(script: ScriptContext, statement: ParsedStatement, facts: TreeFacts | undefined): void {
   const { kind, node } = statement;
   if (kind === 'CreateStmt' || kind === 'CreateTableAsStmt') {
-    const relation = (kind === 'CreateStmt' ? node.relation : (node.into as { rel?: unknown } | undefined)?.rel) as
-      | { schemaname?: string; relname?: string }
-      | undefined;
+    const relation = kind === 'CreateStmt' ? (node as CreateStmt).relation : (node as CreateTableAsStmt).into?.rel;
     if (relation?.relname) script.createdTables = added(script.createdTables, relationName(relation));
   } else if (kind === 'PrepareStmt') {
     script.preparedNames = added(script.preparedNames, String(node.name));
   } else if (kind === 'AlterTableStmt') {
-    rememberConstraints(script, node);
+    rememberConstraints(script, node as AlterTableStmt);
   } else if (kind === 'VariableSetStmt') {
-    if (node.name === 'search_path') rememberSearchPath(script, node);
+    if (node.name === 'search_path') rememberSearchPath(script, node as VariableSetStmt);
     if (node.name === 'lock_timeout') script.lockTimeoutSet = true;
     if (node.name === 'statement_timeout') script.statementTimeoutSet = true;
   } else if (kind === 'CreateFunctionStmt') {
     // A trigger created later in the same text runs this body.
-    const parts = ((node.funcname ?? []) as { String?: { sval?: string } }[]).map((part) => part.String?.sval ?? '');
+    const funcname: readonly WrappedNode[] = (node as CreateFunctionStmt).funcname ?? [];
+    const parts = funcname.map((part) => part.String?.sval ?? '');
     const { catalogue } = script;
     script.createdFunctions.add(parts[parts.length - 1] ?? '', () => judgeRoutineWith({ classifySql, classifyStatement }, kind, node, statement.text, catalogue));
   }
@@ -240,29 +243,34 @@ function remember(script: ScriptContext, statement: ParsedStatement, facts: Tree
  * PostgreSQL searches pg_catalog first unless search_path names it later: then a
  * function of an earlier schema with a built-in's name is what an unqualified call runs.
  */
-function rememberSearchPath(script: ScriptContext, node: Node): void {
-  const schemas = ((node.args ?? []) as { A_Const?: { sval?: { sval?: string } } }[]).map((arg) => arg.A_Const?.sval?.sval ?? '?');
+function rememberSearchPath(script: ScriptContext, node: VariableSetStmt): void {
+  const args: readonly WrappedNode[] = node.args ?? [];
+  const schemas = args.map((arg) => arg.A_Const?.sval?.sval ?? '?');
   const catalogue = schemas.indexOf('pg_catalog');
   if (catalogue > 0) script.schemaBeforeCatalogue = schemas[0];
   else if (node.kind === 'VAR_RESET' || node.kind === 'VAR_SET_DEFAULT' || schemas.length > 0) script.schemaBeforeCatalogue = undefined;
 }
 
 /** The column a `CHECK (column IS NOT NULL)` is about, or undefined. */
-function notNullCheckColumn(expression: unknown): string | undefined {
-  const test = (expression as { NullTest?: { nulltesttype?: string; arg?: { ColumnRef?: { fields?: { String?: { sval?: string } }[] } } } })?.NullTest;
+function notNullCheckColumn(expression: WrappedNode | undefined): string | undefined {
+  const test = expression?.NullTest;
   if (test?.nulltesttype !== 'IS_NOT_NULL') return undefined;
-  const fields = test.arg?.ColumnRef?.fields ?? [];
+  const arg: WrappedNode | undefined = test.arg;
+  const fields: readonly WrappedNode[] = arg?.ColumnRef?.fields ?? [];
   return fields.length === 1 ? fields[0]?.String?.sval : undefined;
 }
 
 /** NOT VALID constraints added, and constraints validated: what SET NOT NULL and VALIDATE later in the text rely on. */
-function rememberConstraints(script: ScriptContext, node: Node): void {
-  const relation = node.relation as { schemaname?: string; relname?: string } | undefined;
+function rememberConstraints(script: ScriptContext, node: AlterTableStmt): void {
+  const relation = node.relation;
   if (!relation?.relname) return;
   const table = relationName(relation);
-  for (const { AlterTableCmd: command = {} } of (node.cmds ?? []) as { AlterTableCmd?: Node }[]) {
+  const commands: readonly WrappedNode[] = node.cmds ?? [];
+  for (const wrapped of commands) {
+    const command: AlterTableCmd = wrapped.AlterTableCmd ?? {};
     if (command.subtype === 'AT_AddConstraint') {
-      const constraint = (command.def as { Constraint?: Node } | undefined)?.Constraint;
+      const def: WrappedNode | undefined = command.def;
+      const constraint = def?.Constraint;
       const name = typeof constraint?.conname === 'string' ? constraint.conname : undefined;
       if (!constraint || !name || !constraint.skip_validation) continue;
       script.notValidConstraints = added(script.notValidConstraints, name);

@@ -1,3 +1,4 @@
+import type { DeleteStmt, SelectStmt } from '@pgsql/types';
 import { parseSql } from '../sql/parse-sql.ts';
 import { classifyStatement } from './classify.ts';
 import { deparseSync } from 'pgsql-deparser';
@@ -6,6 +7,7 @@ import { BLAST_RADIUS_UNMEASURED, rowChangeOf, type RangeVar, type RowChange } f
 import { UNSTABLE_PREDICATE, unstablePredicate } from './stable-predicate.ts';
 import { quoteIdentifier as quote, relationName as qualifiedTable, splitQualified } from '../sql/names.ts';
 import { ok, refused, refusedWith, type Result } from '../contracts/result.ts';
+import type { WrappedNode } from '../sql/tree.ts';
 
 /**
  * A cleanup (`--table T --where PREDICATE`) becomes one DELETE; in `archive`
@@ -84,14 +86,9 @@ export function planCleanup(table: string, predicate: string, mode: CleanupMode 
   if (!probe.ok) return refused('parse-error', `--table/--where do not parse as SQL: ${probe.error}`);
   if (probe.statements.length !== 1) return refused('one-filter-only', '--where must be one filter, not several statements');
   const [statement] = probe.statements;
-  const select = statement!.node as {
-    fromClause?: { RangeVar?: { schemaname?: string; relname?: string } }[];
-    whereClause?: unknown;
-    op?: string;
-    limitCount?: unknown;
-    groupClause?: unknown;
-  };
-  const from = select.fromClause ?? [];
+  // The probe is built to parse as one SELECT; the check below makes sure it did.
+  const select = statement!.node as SelectStmt;
+  const from: readonly WrappedNode[] = select.fromClause ?? [];
   if (statement!.kind !== 'SelectStmt' || from.length !== 1 || !from[0]?.RangeVar || select.op !== 'SETOP_NONE' || select.limitCount || select.groupClause) {
     return refused('plain-filter-only', '--table must name one table and --where must be a plain filter on it');
   }
@@ -107,7 +104,7 @@ export function planCleanup(table: string, predicate: string, mode: CleanupMode 
   }
   const qualified = qualifiedTable(from[0].RangeVar);
   // Built from the tree, never by splicing the filter's text (a trailing -- comment would swallow the rest).
-  const { location: _location, ...written } = from[0].RangeVar as RangeVar & { location?: number };
+  const { location: _location, ...written } = from[0].RangeVar;
   const target: RangeVar = { ...written, schemaname: written.schemaname || 'public' };
   const node = { relation: target, whereClause: select.whereClause };
   let remove: string;
@@ -122,7 +119,7 @@ export function planCleanup(table: string, predicate: string, mode: CleanupMode 
   // The statement that will run must be exactly one DELETE of that table, whatever the filter's text did.
   const check = parseSql(remove);
   const only = check.ok && check.statements.length === 1 ? check.statements[0] : undefined;
-  const relation = only?.kind === 'DeleteStmt' ? (only.node.relation as { schemaname?: string; relname?: string }) : undefined;
+  const relation = only?.kind === 'DeleteStmt' ? (only.node as DeleteStmt).relation : undefined;
   if (!relation || qualifiedTable(relation) !== qualified) {
     return refused('filter-escapes-table', '--where must be a filter on the table, and nothing else');
   }
@@ -148,12 +145,12 @@ export function cleanupFilterOfEdit(edited: string, table: string): string {
   const parsed = parseSql(edited);
   const [only] = parsed.ok && parsed.statements.length === 1 ? parsed.statements : [];
   if (only?.kind !== 'DeleteStmt') return edited;
-  const node = only.node as { relation?: RangeVar; usingClause?: unknown; returningList?: unknown; withClause?: unknown; whereClause?: unknown };
-  if (!node.relation || qualifiedTable(node.relation) !== table || node.usingClause || node.returningList || node.withClause) return edited;
+  const node = only.node as DeleteStmt;
+  if (!node.relation || qualifiedTable(node.relation) !== table || node.usingClause || node.withClause) return edited;
   if (!node.whereClause) return 'true';
-  const filter = deparseSync(node.whereClause as never);
+  const filter = deparseSync(node.whereClause);
   // The filter must mean exactly what the reviewer wrote (the deparser has bugs): else the DELETE's text, which prepare refuses.
   const again = parseSql(`SELECT 1 FROM ${table} WHERE (${filter})`);
-  const whereAgain = again.ok && again.statements.length === 1 ? (again.statements[0]!.node as { whereClause?: unknown }).whereClause : undefined;
+  const whereAgain = again.ok && again.statements.length === 1 ? (again.statements[0]!.node as SelectStmt).whereClause : undefined;
   return sameTree(whereAgain, node.whereClause) ? filter : edited;
 }

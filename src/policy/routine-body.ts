@@ -1,4 +1,6 @@
 import { parsePlPgSQLSync, parseSync } from 'libpg-query';
+import type { CreateFunctionStmt, DoStmt, List, ParseResult } from '@pgsql/types';
+import type { WrappedNode } from '../sql/tree.ts';
 
 /**
  * The SQL inside a DO block or a function body, so that it is classified like
@@ -19,36 +21,50 @@ export interface RoutineBody {
 
 type Node = Record<string, unknown>;
 
-function definitionOption(options: unknown, name: string): unknown {
-  for (const option of (options ?? []) as { DefElem?: { defname?: string; arg?: unknown } }[]) {
+// The PL/pgSQL tree (parsePlPgSQLSync) has no types in @pgsql/types, which covers the SQL tree only:
+// these are the two of its nodes read here, as the PL/pgSQL parser gives them.
+interface PLpgSQLExpr {
+  query?: string;
+  /** RawParseMode: see asStatement. */
+  parseMode?: number;
+}
+interface PLpgSQLDynamicExecute {
+  query?: { PLpgSQL_expr?: PLpgSQLExpr };
+}
+
+function definitionOption(options: readonly WrappedNode[] | undefined, name: string): WrappedNode | undefined {
+  for (const option of options ?? []) {
     if (option.DefElem?.defname === name) return option.DefElem.arg;
   }
   return undefined;
 }
 
-function stringOf(arg: unknown): string | undefined {
-  const direct = (arg as { String?: { sval?: string } } | undefined)?.String?.sval;
+function stringOf(arg: WrappedNode | undefined): string | undefined {
+  const direct = arg?.String?.sval;
   if (direct !== undefined) return direct;
-  const items = (arg as { List?: { items?: { String?: { sval?: string } }[] } } | undefined)?.List?.items;
+  const items: readonly WrappedNode[] | undefined = arg?.List?.items;
   return items?.[0]?.String?.sval;
 }
 
 /** The string a constant expression such as `'DROP TABLE x'` or `'DROP ' || 'TABLE x'` evaluates to. */
 function constantString(expression: string): string | undefined {
-  let tree: { stmts: { stmt: { SelectStmt?: { targetList?: { ResTarget?: { val?: unknown } }[] } } }[] };
+  let tree: ParseResult;
   try {
-    tree = parseSync(`SELECT ${expression}`) as typeof tree;
+    tree = parseSync(`SELECT ${expression}`);
   } catch {
     return undefined;
   }
-  const value = tree.stmts[0]?.stmt.SelectStmt?.targetList?.[0]?.ResTarget?.val;
-  const evaluate = (node: unknown): string | undefined => {
-    const constant = (node as { A_Const?: { sval?: { sval?: string } } }).A_Const;
+  const statement: WrappedNode | undefined = tree.stmts![0]?.stmt;
+  const target: WrappedNode | undefined = statement?.SelectStmt?.targetList?.[0];
+  const value = target?.ResTarget?.val;
+  const evaluate = (node: WrappedNode): string | undefined => {
+    const constant = node.A_Const;
     if (constant?.sval) return constant.sval.sval ?? '';
-    const op = (node as { A_Expr?: { name?: { String?: { sval?: string } }[]; lexpr?: unknown; rexpr?: unknown } }).A_Expr;
-    if (op && op.name?.[0]?.String?.sval === '||') {
-      const left = evaluate(op.lexpr);
-      const right = evaluate(op.rexpr);
+    const op = node.A_Expr;
+    const operator: WrappedNode | undefined = op?.name?.[0];
+    if (op && operator?.String?.sval === '||') {
+      const left = evaluate(op.lexpr!);
+      const right = evaluate(op.rexpr!);
       return left !== undefined && right !== undefined ? left + right : undefined;
     }
     return undefined;
@@ -99,14 +115,14 @@ function plpgsqlBody(body: string, definition?: string): RoutineBody {
     for (const key in node) {
       const child = node[key];
       if (key === 'PLpgSQL_stmt_dynexecute' || key === 'PLpgSQL_stmt_dynfors') {
-        const query = ((child as Node).query as { PLpgSQL_expr?: { query?: string } } | undefined)?.PLpgSQL_expr?.query ?? '';
+        const query = (child as PLpgSQLDynamicExecute).query?.PLpgSQL_expr?.query ?? '';
         const resolved = constantString(query);
         if (resolved === undefined) result.dynamic.push(query);
         else result.statements.push(resolved);
         continue; // its expression is not a statement of its own
       }
       if (key === 'PLpgSQL_expr') {
-        const expr = child as { query?: string; parseMode?: number };
+        const expr = child as PLpgSQLExpr;
         if (expr.query) result.statements.push(asStatement(expr.query, expr.parseMode ?? 0));
         continue;
       }
@@ -119,15 +135,17 @@ function plpgsqlBody(body: string, definition?: string): RoutineBody {
 /** The body of `DO …` or `CREATE FUNCTION …`; undefined when the statement has none we can read (e.g. C functions). */
 export function routineBody(kind: string, node: Node, text?: string): RoutineBody | undefined {
   if (kind === 'DoStmt') {
-    const body = stringOf(definitionOption(node.args, 'as'));
-    const language = stringOf(definitionOption(node.args, 'language')) ?? 'plpgsql';
+    const { args } = node as DoStmt;
+    const body = stringOf(definitionOption(args, 'as'));
+    const language = stringOf(definitionOption(args, 'language')) ?? 'plpgsql';
     if (body === undefined) return undefined;
     return language === 'plpgsql' ? plpgsqlBody(body) : { statements: [], dynamic: [body] };
   }
   if (kind === 'CreateFunctionStmt') {
-    const language = (stringOf(definitionOption(node.options, 'language')) ?? 'sql').toLowerCase();
-    const body = stringOf(definitionOption(node.options, 'as'));
-    if (node.sql_body) return { statements: [], dynamic: [], ...sqlBodyFromTree(node.sql_body) };
+    const fn = node as CreateFunctionStmt;
+    const language = (stringOf(definitionOption(fn.options, 'language')) ?? 'sql').toLowerCase();
+    const body = stringOf(definitionOption(fn.options, 'as'));
+    if (fn.sql_body) return { statements: [], dynamic: [], ...sqlBodyFromTree(fn.sql_body) };
     if (body === undefined) return undefined;
     if (language === 'plpgsql') return plpgsqlBody(body, text);
     if (language === 'sql') return { statements: [body], dynamic: [] };
@@ -146,7 +164,7 @@ function sqlBodyFromTree(sqlBody: unknown): { trees: Node[] } {
     else if (value && typeof value === 'object') {
       const [key, child] = Object.entries(value as Node)[0] ?? [];
       if (key && /Stmt$/.test(key)) trees.push({ [key]: child });
-      else if (key === 'List') stack.push((child as { items?: unknown[] }).items ?? []);
+      else if (key === 'List') stack.push((child as List).items ?? []);
     }
   }
   return { trees };

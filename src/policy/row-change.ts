@@ -1,7 +1,9 @@
+import type { DeleteStmt, InsertStmt, MergeMatchKind, MergeStmt, MergeWhenClause, RangeVar, UpdateStmt, WithClause } from '@pgsql/types';
 import { statementSql } from '../sql/deparse.ts';
 import type { ParsedStatement } from '../sql/parse-sql.ts';
 import { quoteIdentifier as quote } from '../sql/names.ts';
 import { ok, refused, type Result } from '../contracts/result.ts';
+import type { WrappedNode } from '../sql/tree.ts';
 
 /**
  * Every statement that changes existing rows, as the read-only queries that
@@ -14,16 +16,11 @@ import { ok, refused, type Result } from '../contracts/result.ts';
  * parser loaded.
  */
 
+// Trees built here by hand, untyped: statementSql checks each against the shape the parser gives.
 type Node = Record<string, unknown>;
 export type ChangeAction = 'delete' | 'update' | 'insert';
 
-export interface RangeVar {
-  schemaname?: string;
-  relname?: string;
-  inh?: boolean;
-  relpersistence?: string;
-  alias?: { aliasname?: string; colnames?: unknown[] };
-}
+export type { RangeVar };
 
 /** One way a statement changes rows: a SELECT giving one row per row it changes (once each). */
 export interface ChangeArm {
@@ -134,8 +131,8 @@ function arm(action: ChangeAction, label: string, matching: Node): ChangeArm {
   return { action, label, matching: statementSql(matching), count: countOf(matching) };
 }
 
-function writesInCte(withClause: unknown): boolean {
-  const ctes = ((withClause as { ctes?: { CommonTableExpr?: { ctequery?: Node } }[] } | undefined)?.ctes ?? []);
+function writesInCte(withClause: WithClause | undefined): boolean {
+  const ctes: readonly WrappedNode[] = withClause?.ctes ?? [];
   return ctes.some((cte) => !('SelectStmt' in (cte.CommonTableExpr?.ctequery ?? {})));
 }
 
@@ -156,12 +153,13 @@ function base(kind: string, relation: RangeVar, arms: ChangeArm[], sample: Node)
 // ---- DELETE / UPDATE ----
 
 function deleteOrUpdate(kind: 'DeleteStmt' | 'UpdateStmt', node: Node): RowChange {
-  const relation = node.relation as RangeVar;
-  const joined = ((kind === 'DeleteStmt' ? node.usingClause : node.fromClause) ?? []) as Node[];
+  const statement = node as DeleteStmt | UpdateStmt;
+  const relation = statement.relation!;
+  const joined = (kind === 'DeleteStmt' ? (node as DeleteStmt).usingClause : (node as UpdateStmt).fromClause) ?? [];
   const ref = refOf(relation);
   const from = [{ RangeVar: relation }, ...joined];
-  const where = node.whereClause as Node | undefined;
-  const withClause = node.withClause;
+  const where = statement.whereClause;
+  const withClause = statement.withClause;
   const join = joined.length > 0;
   const matching = select({ targets: join ? rowIdentity(ref) : [target(constant(1))], from, where, withClause, distinct: join });
   const action = kind === 'DeleteStmt' ? 'delete' : 'update';
@@ -171,29 +169,28 @@ function deleteOrUpdate(kind: 'DeleteStmt' | 'UpdateStmt', node: Node): RowChang
 
 // ---- MERGE ----
 
-interface MergeWhen {
-  matchKind: 'MERGE_WHEN_MATCHED' | 'MERGE_WHEN_NOT_MATCHED_BY_SOURCE' | 'MERGE_WHEN_NOT_MATCHED_BY_TARGET';
-  commandType: 'CMD_UPDATE' | 'CMD_DELETE' | 'CMD_INSERT' | 'CMD_NOTHING';
-  condition?: Node;
-}
+// The parser always writes a clause's match kind and command (neither is its enum's zero value).
+type MergeWhen = MergeWhenClause & Required<Pick<MergeWhenClause, 'matchKind' | 'commandType'>>;
 
 const ACTION_OF: Record<string, ChangeAction | undefined> = { CMD_UPDATE: 'update', CMD_DELETE: 'delete', CMD_INSERT: 'insert' };
-const MATCH_LABEL: Record<MergeWhen['matchKind'], string> = {
+const MATCH_LABEL: Record<MergeMatchKind, string> = {
   MERGE_WHEN_MATCHED: 'WHEN MATCHED',
   MERGE_WHEN_NOT_MATCHED_BY_SOURCE: 'WHEN NOT MATCHED BY SOURCE',
   MERGE_WHEN_NOT_MATCHED_BY_TARGET: 'WHEN NOT MATCHED',
 };
 
 function merge(node: Node): RowChange {
-  const relation = node.relation as RangeVar;
+  const statement = node as MergeStmt;
+  const relation = statement.relation!;
   const ref = refOf(relation);
   const targetTable = { RangeVar: relation };
-  const source = node.sourceRelation as Node;
-  const on = node.joinCondition as Node;
-  const withClause = node.withClause;
-  const clauses = ((node.mergeWhenClauses ?? []) as { MergeWhenClause: MergeWhen }[]).map((clause) => clause.MergeWhenClause);
+  const source = statement.sourceRelation!;
+  const on = statement.joinCondition!;
+  const withClause = statement.withClause;
+  const whenClauses: readonly WrappedNode[] = statement.mergeWhenClauses ?? [];
+  const clauses = whenClauses.map((clause) => clause.MergeWhenClause as MergeWhen);
   const arms: ChangeArm[] = [];
-  for (const matchKind of Object.keys(MATCH_LABEL) as MergeWhen['matchKind'][]) {
+  for (const matchKind of Object.keys(MATCH_LABEL) as MergeMatchKind[]) {
     // A row takes the first clause of its kind whose condition is true: each arm excludes the ones before it.
     const earlier: (Node | undefined)[] = [];
     for (const [index, clause] of clauses.entries()) {
@@ -220,49 +217,46 @@ function merge(node: Node): RowChange {
 
 // ---- INSERT … ON CONFLICT DO UPDATE ----
 
-interface OnConflict {
-  action?: string;
-  infer?: { indexElems?: { IndexElem?: { name?: string; expr?: unknown } }[]; conname?: string };
-  whereClause?: Node;
-}
-
 /** An INSERT whose conflicting rows are overwritten. */
 export function isUpsert(kind: string, node: Node): boolean {
-  return kind === 'InsertStmt' && (node.onConflictClause as OnConflict | undefined)?.action === 'ONCONFLICT_UPDATE';
+  return kind === 'InsertStmt' && (node as InsertStmt).onConflictClause?.action === 'ONCONFLICT_UPDATE';
 }
 
 /** The rows an upsert proposes (its VALUES or SELECT), as SQL: the runtime asks how many columns they have. */
 export function upsertSourceSql(node: Node): string {
+  const insert = node as InsertStmt;
   return statementSql(
     select({
       targets: [target(columnRef('*'))],
-      from: [{ RangeSubselect: { subquery: node.selectStmt, alias: { aliasname: 'airlock_source' } } }],
-      withClause: node.withClause,
+      from: [{ RangeSubselect: { subquery: insert.selectStmt, alias: { aliasname: 'airlock_source' } } }],
+      withClause: insert.withClause,
       limit: 0,
     }),
   );
 }
 
 function upsert(node: Node, tableColumns: string[] | undefined): RowChange | string {
-  const relation = node.relation as RangeVar;
-  const conflict = node.onConflictClause as OnConflict;
+  const insert = node as InsertStmt;
+  const relation = insert.relation!;
+  const conflict = insert.onConflictClause!;
   if (conflict.infer?.conname) return 'ON CONFLICT ON CONSTRAINT cannot be measured here: name the conflict columns instead, ON CONFLICT (col, …)';
-  const elems = conflict.infer?.indexElems ?? [];
+  const elems: readonly WrappedNode[] = conflict.infer?.indexElems ?? [];
   const keys = elems.map((elem) => elem.IndexElem?.name);
   if (keys.length === 0 || keys.some((key) => !key)) {
     return 'the ON CONFLICT target is an expression, which cannot be measured here: name plain conflict columns, ON CONFLICT (col, …)';
   }
-  if (!node.selectStmt) return 'INSERT … DEFAULT VALUES ON CONFLICT cannot be measured here: give the values';
-  const written = ((node.cols ?? []) as { ResTarget?: { name?: string; indirection?: unknown } }[]).map((col) => (col.ResTarget?.indirection ? undefined : col.ResTarget?.name));
+  if (!insert.selectStmt) return 'INSERT … DEFAULT VALUES ON CONFLICT cannot be measured here: give the values';
+  const cols: readonly WrappedNode[] = insert.cols ?? [];
+  const written = cols.map((col) => (col.ResTarget?.indirection ? undefined : col.ResTarget?.name));
   if (written.some((column) => !column)) return 'an INSERT into parts of a column (a[1], c.field) cannot be measured here: insert whole columns';
   const columns = written.length ? (written as string[]) : tableColumns;
   if (!columns) return 'the inserted columns are not named: write INSERT INTO t (col, …)';
   // The proposed rows under the name ON CONFLICT gives them, so that its WHERE reads as written.
   const ref = relation.alias?.aliasname ? [relation.alias.aliasname] : [relation.relname!];
   const targetTable = { RangeVar: { ...relation, alias: { aliasname: ref[0] } } };
-  const proposed = { RangeSubselect: { subquery: node.selectStmt, alias: { aliasname: 'excluded', colnames: columns.map(name) } } };
+  const proposed = { RangeSubselect: { subquery: insert.selectStmt, alias: { aliasname: 'excluded', colnames: columns.map(name) } } };
   const conflicts = and(...(keys as string[]).map((key) => equals(columnRef(...ref, key), columnRef('excluded', key))));
-  const withClause = node.withClause;
+  const withClause = insert.withClause;
   const updated = select({ targets: rowIdentity(ref), from: [targetTable, proposed], where: and(conflicts, conflict.whereClause), withClause, distinct: true });
   const inserted = select({ targets: [target(constant(1))], from: [proposed], where: not(exists([targetTable], conflicts)), withClause });
   const sample = select({ targets: [target(columnRef(...ref, '*'))], from: [targetTable, proposed], where: and(conflicts, conflict.whereClause), withClause, limit: 5 });
@@ -282,10 +276,11 @@ export function changesRows(kind: string, node: Node): boolean {
 export function rowChangeOf(statement: Pick<ParsedStatement, 'kind' | 'node'>, tableColumns?: string[]): RowChangeOutcome | undefined {
   const { kind, node } = statement;
   if (!changesRows(kind, node)) return undefined;
-  const relation = node.relation as RangeVar | undefined;
+  // One of the kinds that change rows: each names its table and may have a WITH clause.
+  const { relation, withClause } = node as DeleteStmt | UpdateStmt | MergeStmt | InsertStmt;
   const fail = (problem: string): RowChangeOutcome => refused(BLAST_RADIUS_UNMEASURED, problem);
   if (!relation?.relname) return fail('the statement names no table');
-  if (writesInCte(node.withClause)) {
+  if (writesInCte(withClause)) {
     return fail('its WITH clause changes rows too, which a read-only dry-run cannot measure: run each change as a statement of its own');
   }
   const where = node.whereClause as Node | undefined;

@@ -1,4 +1,6 @@
+import type { AlterTableStmt, CreateTrigStmt, DropStmt, IndexStmt, RangeVar, RenameStmt, TruncateStmt } from '@pgsql/types';
 import type { ParsedStatement } from '../sql/parse-sql.ts';
+import type { WrappedNode } from '../sql/tree.ts';
 
 /**
  * What the dry-run can learn, before anyone is asked, about whether a
@@ -21,10 +23,6 @@ export type RunnableCheck =
   | { statement: number; kind: string; check: 'relation'; relation: string[] };
 
 type Node = Record<string, unknown>;
-interface RangeVar {
-  schemaname?: string;
-  relname?: string;
-}
 
 const PLANNED = new Set(['SelectStmt', 'InsertStmt', 'UpdateStmt', 'DeleteStmt', 'MergeStmt']);
 const DROPPED_RELATIONS = new Set(['OBJECT_TABLE', 'OBJECT_VIEW', 'OBJECT_MATVIEW', 'OBJECT_INDEX', 'OBJECT_SEQUENCE', 'OBJECT_FOREIGN_TABLE']);
@@ -34,33 +32,41 @@ function namesOf(relation: RangeVar | undefined): string[] | undefined {
   return relation.schemaname ? [relation.schemaname, relation.relname] : [relation.relname];
 }
 
-function listNames(object: unknown): string[] | undefined {
-  const items = (object as { List?: { items?: { String?: { sval?: string } }[] } }).List?.items;
+function listNames(object: WrappedNode): string[] | undefined {
+  const items: readonly WrappedNode[] | undefined = object.List?.items;
   const names = items?.map((item) => item.String?.sval);
   return names?.length && names.every((name): name is string => typeof name === 'string') ? names : undefined;
 }
 
 function relationsNeeded(kind: string, node: Node): string[][] {
-  const one = (relation: unknown) => {
-    const names = namesOf(relation as RangeVar | undefined);
+  const one = (relation: RangeVar | undefined) => {
+    const names = namesOf(relation);
     return names ? [names] : [];
   };
   switch (kind) {
-    case 'DropStmt':
-      if (node.missing_ok || !DROPPED_RELATIONS.has(String(node.removeType))) return [];
-      return ((node.objects ?? []) as unknown[]).flatMap((object) => {
+    case 'DropStmt': {
+      const drop = node as DropStmt;
+      if (drop.missing_ok || !DROPPED_RELATIONS.has(String(drop.removeType))) return [];
+      return (drop.objects ?? []).flatMap((object) => {
         const names = listNames(object);
         return names ? [names] : [];
       });
-    case 'TruncateStmt':
-      return ((node.relations ?? []) as { RangeVar?: RangeVar }[]).flatMap((relation) => one(relation.RangeVar));
-    case 'AlterTableStmt':
-      return node.missing_ok ? [] : one(node.relation);
+    }
+    case 'TruncateStmt': {
+      const relations: readonly WrappedNode[] = (node as TruncateStmt).relations ?? [];
+      return relations.flatMap((relation) => one(relation.RangeVar));
+    }
+    case 'AlterTableStmt': {
+      const alter = node as AlterTableStmt;
+      return alter.missing_ok ? [] : one(alter.relation);
+    }
     case 'IndexStmt':
     case 'CreateTrigStmt':
-      return one(node.relation);
-    case 'RenameStmt':
-      return node.missing_ok || !node.relation ? [] : one(node.relation);
+      return one((node as IndexStmt | CreateTrigStmt).relation);
+    case 'RenameStmt': {
+      const rename = node as RenameStmt;
+      return rename.missing_ok || !rename.relation ? [] : one(rename.relation);
+    }
     default:
       return [];
   }

@@ -1,3 +1,4 @@
+import type { SelectStmt } from '@pgsql/types';
 import { parseSql } from '../sql/parse-sql.ts';
 import { refuse, type Refusal } from '../contracts/result.ts';
 
@@ -16,7 +17,7 @@ export function smokeQueryRefusal(sql: string): Refusal<typeof SMOKE_QUERY_NOT_P
   if (parsed.statements.length !== 1) return notPlain(`one statement, not ${parsed.statements.length}`);
   const [statement] = parsed.statements;
   if (statement!.kind !== 'SelectStmt') return notPlain(`it is ${statement!.kind}, not a SELECT`);
-  const node = statement!.node as { intoClause?: unknown; lockingClause?: unknown[] };
+  const node = statement!.node as SelectStmt;
   if (node.intoClause) return notPlain('SELECT … INTO creates a table');
   if (node.lockingClause?.length) return notPlain('FOR UPDATE/SHARE locks rows');
   return undefined;

@@ -9,7 +9,8 @@ import { refuse, type Refusal } from '../contracts/result.ts';
  * is refused, with the reason. Pure: from the filter's parse tree.
  */
 
-type Node = Record<string, unknown>;
+import type { FuncCall, SelectStmt } from '@pgsql/types';
+import type { Fields, WrappedNode } from '../sql/tree.ts';
 
 // Built-in functions PostgreSQL marks volatile that a filter may otherwise call
 // (pg_proc.provolatile = 'v'): each call can answer differently.
@@ -32,10 +33,10 @@ export function unstablePredicate(filter: unknown): Refusal<typeof UNSTABLE_PRED
       continue;
     }
     if (!value || typeof value !== 'object') continue;
-    const node = value as Node;
+    const node = value as Fields;
     for (const [key, child] of Object.entries(node)) {
       if (key === 'FuncCall') {
-        const parts = ((child as Node).funcname ?? []) as { String?: { sval?: string } }[];
+        const parts: readonly WrappedNode[] = (child as FuncCall).funcname ?? [];
         const name = parts.at(-1)?.String?.sval?.toLowerCase();
         if (name && VOLATILE_FUNCTIONS.has(name)) {
           reasons.add(`${name}() can answer differently each time it is called, so the count, the approval and the delete could each pick other rows`);
@@ -43,7 +44,7 @@ export function unstablePredicate(filter: unknown): Refusal<typeof UNSTABLE_PRED
       } else if (key === 'RangeTableSample') {
         reasons.add('TABLESAMPLE picks a different sample on each scan');
       } else if (key === 'SelectStmt') {
-        const select = child as Node;
+        const select = child as SelectStmt;
         if (select.limitCount || select.limitOffset) {
           reasons.add('LIMIT/OFFSET picks rows by an order Airlock cannot prove total (without ORDER BY, or with ties in it, each evaluation may pick other rows)');
         }

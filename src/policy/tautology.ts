@@ -1,3 +1,6 @@
+import type { NullTest } from '@pgsql/types';
+import type { NodeKind, NodeOf, WrappedNode } from '../sql/tree.ts';
+
 /**
  * Is a WHERE clause one that filters nothing? `WHERE true`, `1 = 1`,
  * `x IS NULL OR x IS NOT NULL`, `NOT false`, `'a' = 'a'`… A DELETE with such a
@@ -5,14 +8,16 @@
  * Decided from the parse tree; anything not provably constant-true is a filter.
  */
 
-type Node = Record<string, unknown>;
 type Constant = boolean | number | string | null;
 const UNKNOWN = Symbol('unknown');
 
-function only(value: unknown): [string, Node] | undefined {
+/** A wrapped node's kind and fields: comparing the kind narrows the fields. */
+type Entry = { [K in NodeKind]: [kind: K, node: NodeOf<K>] }[NodeKind];
+
+function only(value: unknown): Entry | undefined {
   if (!value || typeof value !== 'object') return undefined;
-  const entries = Object.entries(value as Node);
-  return entries.length === 1 ? (entries[0] as [string, Node]) : undefined;
+  const entries = Object.entries(value);
+  return entries.length === 1 ? (entries[0] as Entry) : undefined;
 }
 
 /** The value of a constant expression, or UNKNOWN. Protobuf JSON omits defaults: `{}` is false/0/''. */
@@ -22,15 +27,16 @@ function constantOf(expression: unknown): Constant | typeof UNKNOWN {
   const [kind, node] = entry;
   if (kind === 'A_Const') {
     if (node.isnull) return null;
-    if ('boolval' in node) return Boolean((node.boolval as { boolval?: boolean }).boolval);
-    if ('ival' in node) return Number((node.ival as { ival?: number }).ival ?? 0);
-    if ('fval' in node) return Number((node.fval as { fval?: string }).fval ?? 0);
-    if ('sval' in node) return String((node.sval as { sval?: string }).sval ?? '');
+    if ('boolval' in node) return Boolean(node.boolval!.boolval);
+    if ('ival' in node) return Number(node.ival!.ival ?? 0);
+    if ('fval' in node) return Number(node.fval!.fval ?? 0);
+    if ('sval' in node) return String(node.sval!.sval ?? '');
     return UNKNOWN;
   }
   if (kind === 'TypeCast') {
     const inner = constantOf(node.arg);
-    const names = ((node.typeName as { names?: { String?: { sval?: string } }[] } | undefined)?.names ?? []).map((n) => n.String?.sval);
+    const typeNames: readonly WrappedNode[] = node.typeName?.names ?? [];
+    const names = typeNames.map((n) => n.String?.sval);
     if (inner !== UNKNOWN && (names.includes('bool') || names.includes('boolean'))) {
       if (typeof inner === 'string') return ['t', 'true', 'y', 'yes', 'on', '1'].includes(inner.toLowerCase());
       if (typeof inner === 'number') return inner !== 0;
@@ -84,12 +90,12 @@ function truthOf(expression: unknown): boolean | typeof UNKNOWN {
       return typeof value === 'boolean' ? value : UNKNOWN;
     }
     case 'BoolExpr': {
-      const args = (node.args ?? []) as unknown[];
+      const args = node.args ?? [];
       const truths = args.map(truthOf);
       if (node.boolop === 'OR_EXPR') {
         if (truths.some((truth) => truth === true)) return true;
         // x IS NULL OR x IS NOT NULL covers every row.
-        const tests = args.map((arg) => only(arg)).filter((e) => e?.[0] === 'NullTest').map((e) => e![1]);
+        const tests = args.map((arg) => only(arg)).filter((e): e is ['NullTest', NullTest] => e?.[0] === 'NullTest').map((e) => e[1]);
         for (const a of tests) {
           for (const b of tests) {
             if (a.nulltesttype === 'IS_NULL' && b.nulltesttype === 'IS_NOT_NULL' && sameExpression(a.arg, b.arg)) return true;
@@ -108,7 +114,8 @@ function truthOf(expression: unknown): boolean | typeof UNKNOWN {
       return UNKNOWN;
     }
     case 'A_Expr': {
-      const operator = ((node.name ?? []) as { String?: { sval?: string } }[]).map((n) => n.String?.sval).join('.');
+      const names: readonly WrappedNode[] = node.name ?? [];
+      const operator = names.map((n) => n.String?.sval).join('.');
       if (node.kind === 'AEXPR_OP') {
         // x = x holds for every row where x is not null: it filters nothing useful.
         if (['=', '>=', '<='].includes(operator) && sameExpression(node.lexpr, node.rexpr)) return true;
@@ -140,7 +147,8 @@ function truthOf(expression: unknown): boolean | typeof UNKNOWN {
     }
     case 'SubLink': {
       // EXISTS (SELECT <constants>) without FROM or WHERE is always true.
-      const select = (node.subselect as { SelectStmt?: Node } | undefined)?.SelectStmt;
+      const subselect: WrappedNode | undefined = node.subselect;
+      const select = subselect?.SelectStmt;
       if (node.subLinkType === 'EXISTS_SUBLINK' && select && !select.fromClause && !select.whereClause) return true;
       return UNKNOWN;
     }

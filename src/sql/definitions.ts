@@ -1,4 +1,18 @@
+import type {
+  CommonTableExpr,
+  CreateEventTrigStmt,
+  CreateFunctionStmt,
+  CreateTrigStmt,
+  FuncCall,
+  RangeVar,
+  RuleStmt,
+  SelectStmt,
+  TypeName,
+  VariableSetStmt,
+  ViewStmt,
+} from '@pgsql/types';
 import { quoteQualified } from './names.ts';
+import type { Fields, NodeKind, NodeOf, WrappedNode } from './tree.ts';
 
 /**
  * Facts about what a statement defines now and what will run later: the
@@ -10,7 +24,8 @@ import { quoteQualified } from './names.ts';
  * `TargetCatalogue`, which the rules read.
  */
 
-export type Node = Record<string, unknown>;
+/** An unwrapped node of any kind, as the walk hands it. */
+export type Node = Fields;
 
 export interface WrittenName {
   /** As written; undefined when the name is unqualified (it resolves through search_path). */
@@ -38,10 +53,9 @@ export type SearchPathChange = { to: string[] } | { reset: true } | { unknown: s
 /** null: the connection's own search_path; 'unknown': set to something only known at run time. */
 export type SearchPath = string[] | null | 'unknown';
 
-type NameList = { String?: { sval?: string } }[];
-
-export function nameParts(list: unknown): string[] {
-  return ((list ?? []) as NameList).map((part) => part.String?.sval ?? '');
+/** The parts of a qualified name (`funcname`, `names`, a List's items), as strings. */
+export function nameParts(list: readonly WrappedNode[] | undefined): string[] {
+  return (list ?? []).map((part) => part.String?.sval ?? '');
 }
 
 function written(parts: string[]): WrittenName {
@@ -49,15 +63,14 @@ function written(parts: string[]): WrittenName {
   return parts.length >= 2 ? { schema: parts[parts.length - 2]!, name } : { name };
 }
 
-function relationName(relation: unknown): WrittenName | undefined {
-  const rv = relation as { schemaname?: string; relname?: string } | undefined;
+function relationName(rv: RangeVar | undefined): WrittenName | undefined {
   if (!rv?.relname) return undefined;
   return rv.schemaname ? { schema: rv.schemaname, name: rv.relname } : { name: rv.relname };
 }
 
 /** A constant string argument (`'search_path'`), or undefined when it is an expression. */
-export function constantText(node: unknown): string | undefined {
-  const constant = (node as { A_Const?: { sval?: { sval?: string }; isnull?: boolean } } | undefined)?.A_Const;
+export function constantText(node: WrappedNode | undefined): string | undefined {
+  const constant = node?.A_Const;
   if (!constant) return undefined;
   return constant.sval ? (constant.sval.sval ?? '') : undefined;
 }
@@ -96,22 +109,22 @@ export function searchPathValue(value: string): string[] {
 }
 
 /** A `SET [LOCAL] search_path …` / `RESET search_path`, bare or wrapped (ALTER ROLE … SET, a function's SET clause). */
-export function searchPathOfSet(set: Node): SearchPathChange | undefined {
+export function searchPathOfSet(set: VariableSetStmt): SearchPathChange | undefined {
   if (set.name !== 'search_path') return undefined;
   if (set.kind === 'VAR_SET_DEFAULT' || set.kind === 'VAR_RESET' || set.kind === 'VAR_RESET_ALL') return { reset: true };
   if (set.kind === 'VAR_SET_CURRENT') return undefined; // a function's SET search_path FROM CURRENT keeps the path in force
   if (set.kind !== 'VAR_SET_VALUE') return { unknown: String(set.kind) };
   // Each item is one schema, already folded by the parser (`'a, b'` is one schema named "a, b": search_path quotes its items).
-  const values = ((set.args ?? []) as unknown[]).map((arg) => constantText(arg));
+  const values = (set.args ?? []).map((arg) => constantText(arg));
   if (values.some((value) => value === undefined)) return { unknown: 'a value that is not a constant' };
   return { to: values as string[] };
 }
 
 /** `set_config('search_path', 'a, b', …)`: undefined when the call sets something else. */
-export function searchPathOfSetConfig(call: Node): SearchPathChange | undefined {
+export function searchPathOfSetConfig(call: FuncCall): SearchPathChange | undefined {
   const name = nameParts(call.funcname);
   if (name[name.length - 1] !== 'set_config' || (name.length === 2 && name[0] !== 'pg_catalog')) return undefined;
-  const [setting, value] = (call.args ?? []) as unknown[];
+  const [setting, value] = call.args ?? [];
   const settingName = constantText(setting);
   if (settingName === undefined) return { unknown: 'set_config of a setting named at run time' };
   if (settingName.trim().toLowerCase() !== 'search_path') return undefined;
@@ -124,10 +137,10 @@ export function searchPathChanges(root: Node): SearchPathChange[] {
   const changes: SearchPathChange[] = [];
   walk(root, (key, child) => {
     if (key === 'VariableSetStmt' || key === 'setstmt') {
-      const change = searchPathOfSet(child);
+      const change = searchPathOfSet(child as VariableSetStmt);
       if (change) changes.push(change);
     } else if (key === 'FuncCall') {
-      const change = searchPathOfSetConfig(child);
+      const change = searchPathOfSetConfig(child as FuncCall);
       if (change) changes.push(change);
     }
   });
@@ -159,9 +172,10 @@ export function calledFunctions(root: Node): CalledFunction[] {
   const calls: CalledFunction[] = [];
   walk(root, (key, child) => {
     if (key !== 'FuncCall' && key !== 'funccall') return; // funccall: CALL's procedure
-    const parts = nameParts(child.funcname);
+    const call = child as FuncCall;
+    const parts = nameParts(call.funcname);
     if (parts.length === 0) return;
-    calls.push({ ...written(parts), args: child.agg_star ? 0 : ((child.args ?? []) as unknown[]).length });
+    calls.push({ ...written(parts), args: call.agg_star ? 0 : (call.args ?? []).length });
   });
   return calls;
 }
@@ -171,22 +185,24 @@ export function unqualifiedRelations(root: Node): WrittenName[] {
   const ctes = new Set<string>();
   const found = new Map<string, WrittenName>();
   walk(root, (key, child) => {
-    if (key === 'CommonTableExpr' && typeof child.ctename === 'string') ctes.add(child.ctename);
-    const relation = key === 'RangeVar' || key === 'relation' || key === 'view' || key === 'sequence' || key === 'rel' ? relationName(child) : undefined;
+    if (key === 'CommonTableExpr') {
+      const { ctename } = child as CommonTableExpr;
+      if (typeof ctename === 'string') ctes.add(ctename);
+    }
+    const relation = key === 'RangeVar' || key === 'relation' || key === 'view' || key === 'sequence' || key === 'rel' ? relationName(child as RangeVar) : undefined;
     if (relation && !relation.schema) found.set(relation.name, relation);
   });
   return [...found.values()].filter((relation) => !ctes.has(relation.name));
 }
 
 /** `schema.type` text of a parameter's TypeName, for to_regprocedure. */
-function typeText(typeName: unknown): string {
-  const type = typeName as { names?: NameList; arrayBounds?: unknown[]; pct_type?: boolean } | undefined;
+function typeText(type: TypeName | undefined): string {
   return `${quoteQualified(nameParts(type?.names))}${type?.arrayBounds?.length ? '[]' : ''}`;
 }
 
 /** The input argument types of a CREATE FUNCTION (IN, INOUT and VARIADIC parameters, as regprocedure counts them). */
-function inputArgTypes(parameters: unknown): string[] {
-  return ((parameters ?? []) as { FunctionParameter?: { argType?: unknown; mode?: string } }[])
+function inputArgTypes(parameters: readonly WrappedNode[] | undefined): string[] {
+  return (parameters ?? [])
     .map((parameter) => parameter.FunctionParameter)
     .filter((parameter) => parameter && !['FUNC_PARAM_OUT', 'FUNC_PARAM_TABLE'].includes(String(parameter.mode)))
     .map((parameter) => typeText(parameter!.argType));
@@ -196,29 +212,38 @@ function inputArgTypes(parameters: unknown): string[] {
 export function replacedObjects(kind: string, node: Node): ReplacedObject[] {
   if (!node.replace) return [];
   if (kind === 'CreateFunctionStmt') {
-    return [{ kind: node.is_procedure ? 'procedure' : 'function', ...written(nameParts(node.funcname)), argTypes: inputArgTypes(node.parameters) }];
+    const fn = node as CreateFunctionStmt;
+    return [{ kind: fn.is_procedure ? 'procedure' : 'function', ...written(nameParts(fn.funcname)), argTypes: inputArgTypes(fn.parameters) }];
   }
   if (kind === 'ViewStmt') {
-    const view = relationName(node.view);
+    const view = relationName((node as ViewStmt).view);
     return view ? [{ kind: 'view', ...view }] : [];
   }
-  const on = relationName(node.relation);
-  if (kind === 'RuleStmt' && on && typeof node.rulename === 'string') return [{ kind: 'rule', name: node.rulename, on }];
-  if (kind === 'CreateTrigStmt' && on && typeof node.trigname === 'string') return [{ kind: 'trigger', name: node.trigname, on }];
+  if (kind === 'RuleStmt') {
+    const rule = node as RuleStmt;
+    const on = relationName(rule.relation);
+    return on && typeof rule.rulename === 'string' ? [{ kind: 'rule', name: rule.rulename, on }] : [];
+  }
+  if (kind === 'CreateTrigStmt') {
+    const trigger = node as CreateTrigStmt;
+    const on = relationName(trigger.relation);
+    return on && typeof trigger.trigname === 'string' ? [{ kind: 'trigger', name: trigger.trigname, on }] : [];
+  }
   return [];
 }
 
 /** The function a CREATE TRIGGER or CREATE EVENT TRIGGER will run. */
 export function triggerFunction(kind: string, node: Node): WrittenName | undefined {
   if (kind !== 'CreateTrigStmt' && kind !== 'CreateEventTrigStmt') return undefined;
-  const parts = nameParts(node.funcname);
+  const parts = nameParts((node as CreateTrigStmt | CreateEventTrigStmt).funcname);
   return parts.length ? written(parts) : undefined;
 }
 
 // Statements that create an object in the first schema of search_path when its name has no schema.
-const CREATES: Record<string, (node: Node) => boolean> = {
+// Each judges a node of its own kind (the key).
+const CREATES: { [K in NodeKind]?: (node: NodeOf<K>) => boolean } = {
   CreateStmt: (node) => !relationName(node.relation)?.schema,
-  CreateTableAsStmt: (node) => !relationName((node.into as Node | undefined)?.rel)?.schema,
+  CreateTableAsStmt: (node) => !relationName(node.into?.rel)?.schema,
   ViewStmt: (node) => !relationName(node.view)?.schema,
   CreateSeqStmt: (node) => !relationName(node.sequence)?.schema,
   CreateFunctionStmt: (node) => nameParts(node.funcname).length < 2,
@@ -231,8 +256,12 @@ const CREATES: Record<string, (node: Node) => boolean> = {
 
 /** Does the statement create an object without naming its schema (so it lands in the first schema of search_path)? */
 export function createsUnqualified(kind: string, node: Node): boolean {
-  if (kind === 'SelectStmt') return Boolean(node.intoClause) && !relationName((node.intoClause as Node).rel)?.schema;
-  return CREATES[kind]?.(node) ?? false;
+  if (kind === 'SelectStmt') {
+    const { intoClause } = node as SelectStmt;
+    return Boolean(intoClause) && !relationName(intoClause!.rel)?.schema;
+  }
+  const creates = CREATES[kind as NodeKind] as ((node: Node) => boolean) | undefined;
+  return creates?.(node) ?? false;
 }
 
 export function pathKey(path: SearchPath): string {

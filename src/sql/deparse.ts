@@ -1,5 +1,7 @@
 import { parseSync } from 'libpg-query';
 import { deparseSync } from 'pgsql-deparser';
+import type { Node, RawStmt } from '@pgsql/types';
+import type { Fields } from './tree.ts';
 
 /**
  * SQL text from a parse tree (pgsql-deparser 18, made for libpg-query 18's
@@ -13,21 +15,20 @@ import { deparseSync } from 'pgsql-deparser';
  * throws, and the caller fails closed.
  */
 
-type Node = Record<string, unknown>;
-
 export class DeparseMismatch extends Error {}
 
 /** One statement node (`{ DeleteStmt: {…} }`) as SQL, checked to parse back to the same tree. Needs the parser loaded. */
-export function statementSql(statement: Node): string {
-  const sql = deparseSync(statement as never);
-  let again: { stmt: Node }[] = [];
+export function statementSql(statement: Fields): string {
+  // Built by hand as often as parsed (the measuring queries): shaped as the parser shapes a node, which the re-parse checks.
+  const sql = deparseSync(statement as Node);
+  let again: RawStmt[] = [];
   try {
-    again = (parseSync(sql) as { stmts: { stmt: Node }[] }).stmts;
+    again = parseSync(sql).stmts ?? [];
   } catch {
     // falls through to the mismatch below
   }
   const kind = Object.keys(statement)[0];
-  if (again.length !== 1 || Object.keys(again[0]!.stmt)[0] !== kind || deparseSync(again[0]!.stmt as never) !== sql) {
+  if (again.length !== 1 || Object.keys(again[0]!.stmt!)[0] !== kind || deparseSync(again[0]!.stmt!) !== sql) {
     throw new DeparseMismatch(`Airlock could not turn this statement back into the same SQL (${Object.keys(statement)[0]}): it cannot be measured`);
   }
   return sql;
@@ -56,9 +57,9 @@ export function sameTree(a: unknown, b: unknown): boolean {
  * the SQL run must be the statement reviewed, node for node. The tree must be
  * shaped as the parser shapes it (build additions by parsing a template).
  */
-export function exactStatementSql(statement: Node): string {
+export function exactStatementSql(statement: Fields): string {
   const sql = statementSql(statement);
-  const again = (parseSync(sql) as { stmts: { stmt: Node }[] }).stmts;
+  const again = parseSync(sql).stmts ?? [];
   if (again.length !== 1 || JSON.stringify(withoutLocations(again[0]!.stmt)) !== JSON.stringify(withoutLocations(statement))) {
     throw new DeparseMismatch(`Airlock could not turn this ${Object.keys(statement)[0]} back into SQL that is exactly the same statement: it was not run`);
   }

@@ -1,5 +1,7 @@
+import type { AlterTableCmd, AlterTableStmt, CreateStmt, LockStmt } from '@pgsql/types';
 import { LockMode } from '../contracts/lock-mode.ts';
 import { isFalse } from './statement-kinds.ts';
+import type { Fields, WrappedNode } from './tree.ts';
 
 
 const STRENGTH = new Map(LockMode.options.map((mode, index) => [mode, index]));
@@ -14,8 +16,6 @@ export function strongerLock(a: LockMode | null, b: LockMode | null): LockMode |
 export function blocksWrites(mode: LockMode | null): boolean {
   return mode !== null && STRENGTH.get(mode)! >= STRENGTH.get('SHARE')!;
 }
-
-type Node = Record<string, unknown>;
 
 // ALTER TABLE forms that take less than ACCESS EXCLUSIVE.
 const ALTER_TABLE_LOCKS: Record<string, LockMode> = {
@@ -45,28 +45,32 @@ const LOCK_STMT_MODES: LockMode[] = [
 function hasOption(options: unknown, name: string): boolean {
   return (
     Array.isArray(options) &&
-    options.some((option) => {
-      const element = (option as { DefElem?: { defname?: string; arg?: unknown } }).DefElem;
+    options.some((option: WrappedNode) => {
+      const element = option.DefElem;
       return element?.defname === name && !isFalse(element.arg);
     })
   );
 }
 
 /** Does a CREATE TABLE declare a foreign key (in a column or as a table constraint)? */
-function referencesAnotherTable(node: Node): boolean {
-  for (const element of (node.tableElts ?? []) as { ColumnDef?: { constraints?: { Constraint?: Node }[] }; Constraint?: Node }[]) {
+function referencesAnotherTable(node: CreateStmt): boolean {
+  const elements: readonly WrappedNode[] = node.tableElts ?? [];
+  for (const element of elements) {
     if (element.Constraint?.contype === 'CONSTR_FOREIGN') return true;
-    if (element.ColumnDef?.constraints?.some((constraint) => constraint.Constraint?.contype === 'CONSTR_FOREIGN')) return true;
+    const constraints: readonly WrappedNode[] | undefined = element.ColumnDef?.constraints;
+    if (constraints?.some((constraint) => constraint.Constraint?.contype === 'CONSTR_FOREIGN')) return true;
   }
   return false;
 }
 
-function alterTableLock(node: Node): LockMode {
+function alterTableLock(node: AlterTableStmt): LockMode {
   let lock: LockMode | null = null;
-  for (const command of (node.cmds ?? []) as { AlterTableCmd?: Node }[]) {
-    const cmd = command.AlterTableCmd ?? {};
+  const commands: readonly WrappedNode[] = node.cmds ?? [];
+  for (const command of commands) {
+    const cmd: AlterTableCmd = command.AlterTableCmd ?? {};
     const subtype = String(cmd.subtype);
-    const constraint = (cmd.def as { Constraint?: Node } | undefined)?.Constraint;
+    const def: WrappedNode | undefined = cmd.def;
+    const constraint = def?.Constraint;
     const mode =
       subtype === 'AT_AddConstraint' && constraint?.contype === 'CONSTR_FOREIGN'
         ? 'SHARE ROW EXCLUSIVE'
@@ -80,7 +84,7 @@ function alterTableLock(node: Node): LockMode {
  * The strongest table lock a statement takes on a table that already exists,
  * or null when it takes none worth naming (CREATE TABLE, GRANT, SET…).
  */
-export function lockFor(kind: string, node: Node): LockMode | null {
+export function lockFor(kind: string, node: Fields): LockMode | null {
   switch (kind) {
     case 'SelectStmt':
       if (node.lockingClause) return 'ROW SHARE';
@@ -107,17 +111,17 @@ export function lockFor(kind: string, node: Node): LockMode | null {
     case 'VacuumStmt':
       return hasOption(node.options, 'full') ? 'ACCESS EXCLUSIVE' : 'SHARE UPDATE EXCLUSIVE';
     case 'AlterTableStmt':
-      return alterTableLock(node);
+      return alterTableLock(node as AlterTableStmt);
     case 'CreateTrigStmt':
     case 'CreateStmt':
       // CREATE TABLE … REFERENCES locks the referenced table.
-      if (kind === 'CreateStmt') return referencesAnotherTable(node) ? 'SHARE ROW EXCLUSIVE' : null;
+      if (kind === 'CreateStmt') return referencesAnotherTable(node as CreateStmt) ? 'SHARE ROW EXCLUSIVE' : null;
       return 'SHARE ROW EXCLUSIVE';
     case 'CommentStmt':
     case 'CreateStatsStmt':
       return 'SHARE UPDATE EXCLUSIVE';
     case 'LockStmt':
-      return LOCK_STMT_MODES[Number(node.mode ?? 8) - 1] ?? 'ACCESS EXCLUSIVE';
+      return LOCK_STMT_MODES[Number((node as LockStmt).mode ?? 8) - 1] ?? 'ACCESS EXCLUSIVE';
     case 'TruncateStmt':
     case 'ClusterStmt':
     case 'RenameStmt':

@@ -1,4 +1,6 @@
-import { loadModule, parseSync } from 'libpg-query';
+import { loadModule, parseSync, type SqlError } from 'libpg-query';
+import type { ParseResult } from '@pgsql/types';
+import type { Fields } from './tree.ts';
 
 /**
  * The real PostgreSQL parser (libpg-query, WebAssembly). The module loads
@@ -9,13 +11,11 @@ export function loadSqlParser(): Promise<void> {
   return (loading ??= loadModule());
 }
 
-/** A parse-tree node: `{ KindName: { ...fields } }`. */
-export type ParseNode = Record<string, unknown>;
-
 export interface ParsedStatement {
   /** The node kind the parser gave, e.g. `DropStmt`. */
   kind: string;
-  node: Record<string, unknown>;
+  /** The statement's node, unwrapped (its kind's fields: see tree.ts for reading them typed). */
+  node: Fields;
   /** This statement's own text, as written (comments inside it included). */
   text: string;
   /** Character offset of the statement in the submitted text. */
@@ -25,10 +25,6 @@ export interface ParsedStatement {
 export type ParseOutcome =
   | { ok: true; statements: ParsedStatement[] }
   | { ok: false; error: string; line?: number; column?: number };
-
-interface RawParse {
-  stmts: { stmt: ParseNode; stmt_location?: number; stmt_len?: number }[];
-}
 
 // eslint-disable-next-line no-control-regex
 const ASCII = /^[\x00-\x7f]*$/;
@@ -41,30 +37,33 @@ function lineAndColumn(sql: string, offset: number): { line: number; column: num
 
 /** Parse SQL text into its statements. Requires `await loadSqlParser()` once beforehand. */
 export function parseSql(sql: string): ParseOutcome {
-  let raw: RawParse;
+  let raw: ParseResult;
   try {
-    raw = parseSync(sql) as RawParse;
+    raw = parseSync(sql);
   } catch (error) {
-    const e = error as { message?: string; sqlDetails?: { cursorPosition?: number } };
+    const e = error as Partial<SqlError>;
     const offset = e.sqlDetails?.cursorPosition;
     const chars = typeof offset === 'number' ? Buffer.from(sql, 'utf8').subarray(0, offset).toString('utf8').length : undefined;
     const where = chars === undefined ? undefined : lineAndColumn(sql, chars);
     return { ok: false, error: e.message ?? String(error), ...where };
   }
+  // Every statement has its node (RawStmt's fields are optional only in the protobuf schema).
+  const stmts = raw.stmts ?? [];
   // The parser's offsets count UTF-8 bytes, not JavaScript characters; they are the same for ASCII.
   if (ASCII.test(sql)) {
     return {
       ok: true,
-      statements: raw.stmts.map(({ stmt, stmt_location = 0, stmt_len = 0 }) => {
-        const kind = Object.keys(stmt)[0]!;
+      statements: stmts.map(({ stmt, stmt_location = 0, stmt_len = 0 }) => {
+        const wrapped: Fields = stmt!;
+        const kind = Object.keys(wrapped)[0]!;
         const end = stmt_len === 0 ? sql.length : stmt_location + stmt_len;
-        return { kind, node: stmt[kind] as Record<string, unknown>, text: sql.slice(stmt_location, end).trim(), location: stmt_location };
+        return { kind, node: wrapped[kind] as Fields, text: sql.slice(stmt_location, end).trim(), location: stmt_location };
       }),
     };
   }
   const bytes = Buffer.from(sql, 'utf8');
-  const statements = raw.stmts.map(({ stmt, stmt_location = 0, stmt_len = 0 }) => {
-    const [kind, node] = Object.entries(stmt)[0] as [string, Record<string, unknown>];
+  const statements = stmts.map(({ stmt, stmt_location = 0, stmt_len = 0 }) => {
+    const [kind, node] = Object.entries(stmt!)[0] as [string, Fields];
     // stmt_len 0 means "to the end of the text" (the last statement without a semicolon).
     const end = stmt_len === 0 ? bytes.length : stmt_location + stmt_len;
     const text = bytes.subarray(stmt_location, end).toString('utf8').trim();

@@ -1,4 +1,6 @@
+import type { ReindexStmt } from '@pgsql/types';
 import type { Tier } from '../contracts/tier.ts';
+import type { Fields, WrappedNode } from './tree.ts';
 
 /**
  * The tier a statement kind starts from, before any rule looks at it. Rules
@@ -51,14 +53,13 @@ export function isKnownKind(kind: string): boolean {
   return READ_KINDS.has(kind) || WRITE_KINDS.has(kind);
 }
 
-export function baselineTier(kind: string, node: Record<string, unknown>): Tier {
+export function baselineTier(kind: string, node: Fields): Tier {
   if (kind === 'CopyStmt') return node.is_from ? 'write' : 'read';
   return READ_KINDS.has(kind) ? 'read' : 'write';
 }
 
 /** An option's argument that turns it off: `(CONCURRENTLY false)`, `off`, `0`. */
-export function isFalse(arg: unknown): boolean {
-  const value = arg as { Boolean?: { boolval?: boolean }; String?: { sval?: string }; Integer?: { ival?: number }; A_Const?: unknown } | undefined;
+export function isFalse(value: WrappedNode | undefined): boolean {
   if (!value) return false;
   if (value.Boolean) return !value.Boolean.boolval;
   if (value.String) return ['false', 'off', 'no', '0'].includes(String(value.String.sval).toLowerCase());
@@ -71,12 +72,11 @@ export function isFalse(arg: unknown): boolean {
  * (CREATE/DROP INDEX CONCURRENTLY, REINDEX CONCURRENTLY, VACUUM). Airlock runs
  * one only as a migration of its own.
  */
-export function cannotRunInTransaction(kind: string, node: Record<string, unknown>): boolean {
+export function cannotRunInTransaction(kind: string, node: Fields): boolean {
   if (kind === 'IndexStmt' || kind === 'DropStmt') return Boolean(node.concurrent);
   if (kind === 'ReindexStmt') {
-    return ((node.params ?? []) as { DefElem?: { defname?: string; arg?: unknown } }[]).some(
-      (param) => param.DefElem?.defname === 'concurrently' && !isFalse(param.DefElem.arg),
-    );
+    const params: readonly WrappedNode[] = (node as ReindexStmt).params ?? [];
+    return params.some((param) => param.DefElem?.defname === 'concurrently' && !isFalse(param.DefElem.arg));
   }
   return kind === 'VacuumStmt';
 }

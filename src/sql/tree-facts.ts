@@ -1,3 +1,4 @@
+import type { A_Expr, CommonTableExpr, FuncCall, RangeVar, VariableSetStmt } from '@pgsql/types';
 import type { FunctionCall } from './catalogue/functions.ts';
 import {
   constantText,
@@ -10,6 +11,7 @@ import {
 } from './definitions.ts';
 import { READ_NODE_KINDS } from './statement-kinds.ts';
 import { qualifiedName } from './names.ts';
+import type { WrappedNode } from './tree.ts';
 
 /** What one walk over a statement's parse tree learns, for the rules to read. */
 export interface TreeFacts {
@@ -49,8 +51,8 @@ const OPERATOR_EXPRESSIONS = new Set([
 ]);
 
 /** `[schema.]name` parts of a function or operator name; more than two parts (a database) are kept as the schema. */
-function nameParts(parts: unknown): FunctionCall | undefined {
-  const names = ((parts ?? []) as { String?: { sval?: string } }[]).map((part) => part.String?.sval);
+function nameParts(parts: readonly WrappedNode[] | undefined): FunctionCall | undefined {
+  const names = (parts ?? []).map((part) => part.String?.sval);
   const name = names.at(-1);
   if (typeof name !== 'string') return undefined;
   if (names.length === 1) return { name };
@@ -61,11 +63,11 @@ function display(call: FunctionCall): string {
   return call.schema === undefined ? call.name : `${call.schema}.${call.name}`;
 }
 
-function invocation(call: Record<string, unknown>): CalledFunction | undefined {
+function invocation(call: FuncCall): CalledFunction | undefined {
   const parts = listedParts(call.funcname);
   if (parts.length === 0) return undefined;
   const name = parts[parts.length - 1]!;
-  const args = call.agg_star ? 0 : ((call.args ?? []) as unknown[]).length;
+  const args = call.agg_star ? 0 : (call.args ?? []).length;
   return parts.length >= 2 ? { schema: parts[parts.length - 2]!, name, args } : { name, args };
 }
 
@@ -89,7 +91,7 @@ export function gatherFacts(root: Record<string, unknown>, kind?: string): TreeF
     unqualifiedRelations: [],
     searchPathChanges: [],
   };
-  if (kind === 'VariableSetStmt') pushChange(facts, searchPathOfSet(root));
+  if (kind === 'VariableSetStmt') pushChange(facts, searchPathOfSet(root as VariableSetStmt));
   // Made when first needed: most statements have no CTE, and many no relation.
   let cteNames: Set<string> | undefined;
   const unqualified = new Map<string, WrittenName>();
@@ -113,39 +115,45 @@ export function gatherFacts(root: Record<string, unknown>, kind?: string): TreeF
       stack.push(inner);
       const first = key.charCodeAt(0);
       // Node kinds start with a capital letter (`SelectStmt`, `A_Const`); fields do not.
+      // The key names what the node is (a kind, or a field of a known type): it is read as that.
       if (first < 65 || first > 90) {
-        if (key === 'relation' || key === 'view' || key === 'sequence' || key === 'rel') noteUnqualified(unqualified, inner);
+        if (key === 'relation' || key === 'view' || key === 'sequence' || key === 'rel') noteUnqualified(unqualified, inner as RangeVar);
         // SELECT … INTO's clause is a bare struct, not a wrapped node: named here so it is judged like one.
         else if (key === 'intoClause') facts.notReadKind ??= 'IntoClause'; // never a read
-        else if (key === 'setstmt') pushChange(facts, searchPathOfSet(inner));
-        else if (key === 'funccall') pushInvocation(facts, inner); // CALL's procedure
+        else if (key === 'setstmt') pushChange(facts, searchPathOfSet(inner as VariableSetStmt));
+        else if (key === 'funccall') pushInvocation(facts, inner as FuncCall); // CALL's procedure
         continue;
       }
       switch (key) {
         case 'FuncCall': {
-          const call = nameParts(inner.funcname);
+          const funcCall = inner as FuncCall;
+          const call = nameParts(funcCall.funcname);
           if (call) {
             facts.calls.push(call);
             facts.functions.add(display(call));
           }
-          pushInvocation(facts, inner);
-          pushChange(facts, searchPathOfSetConfig(inner));
+          pushInvocation(facts, funcCall);
+          pushChange(facts, searchPathOfSetConfig(funcCall));
           break;
         }
-        case 'A_Expr':
-          if (OPERATOR_EXPRESSIONS.has(String(inner.kind))) {
-            const operator = nameParts(inner.name);
+        case 'A_Expr': {
+          const expression = inner as A_Expr;
+          if (OPERATOR_EXPRESSIONS.has(String(expression.kind))) {
+            const operator = nameParts(expression.name);
             if (operator) facts.operators.push(operator);
           }
           break;
+        }
         case 'RangeVar':
-          noteUnqualified(unqualified, inner);
+          noteUnqualified(unqualified, inner as RangeVar);
           break;
-        case 'CommonTableExpr':
-          if (typeof inner.ctename === 'string' && inner.ctename) (cteNames ??= new Set()).add(inner.ctename);
+        case 'CommonTableExpr': {
+          const { ctename } = inner as CommonTableExpr;
+          if (typeof ctename === 'string' && ctename) (cteNames ??= new Set()).add(ctename);
           break;
+        }
         case 'VariableSetStmt':
-          pushChange(facts, searchPathOfSet(inner));
+          pushChange(facts, searchPathOfSet(inner as VariableSetStmt));
           break;
       }
       // A data-modifying statement inside is judged as a statement of its own (at least a write).
@@ -164,7 +172,7 @@ export function gatherFacts(root: Record<string, unknown>, kind?: string): TreeF
   return facts;
 }
 
-function noteUnqualified(unqualified: Map<string, WrittenName>, relation: Record<string, unknown>): void {
+function noteUnqualified(unqualified: Map<string, WrittenName>, relation: RangeVar): void {
   if (typeof relation.relname === 'string' && !relation.schemaname) unqualified.set(relation.relname, { name: relation.relname });
 }
 
@@ -172,10 +180,10 @@ function pushChange(facts: TreeFacts, change: SearchPathChange | undefined): voi
   if (change) facts.searchPathChanges.push(change);
 }
 
-function pushInvocation(facts: TreeFacts, call: Record<string, unknown>): void {
+function pushInvocation(facts: TreeFacts, call: FuncCall): void {
   const called = invocation(call);
   if (!called) return;
   facts.invocations.push(called);
-  const first = constantText(((call.args ?? []) as unknown[])[0]);
+  const first = constantText((call.args ?? [])[0]);
   if (first !== undefined) facts.constantFirstArguments.push({ name: called.name, first });
 }

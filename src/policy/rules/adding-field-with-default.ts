@@ -1,6 +1,6 @@
 import { builtInVolatility, type FunctionCall } from '../../sql/catalogue/functions.ts';
 import { gatherFacts } from '../../sql/tree-facts.ts';
-import { alterCommands, columnConstraints, onNewTable, type Node, type Rule } from './rule.ts';
+import { alterCommands, columnConstraints, onNewTable, type Rule } from './rule.ts';
 
 // Defaults that are evaluated once (immutable or stable functions, constants)
 // are stored in the catalog since PostgreSQL 11; volatile ones rewrite the table.
@@ -23,7 +23,7 @@ export const addingFieldWithDefault: Rule = {
         // A STORED generated column is computed for every row now: a rewrite (a VIRTUAL one is not).
         if (constraint.contype === 'CONSTR_GENERATED' && constraint.generated_kind !== 'v') return { detail: 'GENERATED … STORED' };
         if (constraint.contype !== 'CONSTR_DEFAULT') continue;
-        const volatile = gatherFacts(constraint.raw_expr as Node).calls.find(isVolatile);
+        const volatile = gatherFacts(constraint.raw_expr!).calls.find(isVolatile);
         if (volatile) return { detail: `${volatile.name}()` };
       }
     }

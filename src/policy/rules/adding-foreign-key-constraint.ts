@@ -8,7 +8,7 @@ export const addingForeignKeyConstraint: Rule = {
   check(statement) {
     if (statement.kind !== 'AlterTableStmt' || onNewTable(statement)) return false;
     return alterCommands(statement.node).some((command) => {
-      const constraint = (command.def as { Constraint?: Record<string, unknown> } | undefined)?.Constraint;
+      const constraint = command.def?.Constraint;
       if (command.subtype === 'AT_AddConstraint') return constraint?.contype === 'CONSTR_FOREIGN' && !constraint.skip_validation;
       // ADD COLUMN … REFERENCES adds the same foreign key, with the same locks on both tables.
       return command.subtype === 'AT_AddColumn' && columnConstraints(command.def).some((column) => column.contype === 'CONSTR_FOREIGN');

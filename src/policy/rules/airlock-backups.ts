@@ -1,25 +1,24 @@
-import type { Node, Rule } from './rule.ts';
+import type { RangeVar } from '@pgsql/types';
+import type { StatementNode, WrappedNode } from '../../sql/tree.ts';
+import type { Rule } from './rule.ts';
 
 const KEPT = new Set(['airlock_backup', 'airlock_trash']);
 
-type RangeVar = { schemaname?: string; relname?: string };
-type Name = { String?: { sval?: string }; List?: { items?: { String?: { sval?: string } }[] } };
-
-function inKept(relation: unknown): boolean {
-  return KEPT.has((relation as RangeVar | undefined)?.schemaname ?? '');
+function inKept(relation: RangeVar | undefined): boolean {
+  return KEPT.has(relation?.schemaname ?? '');
 }
 
 /** DROP TABLE airlock_trash.x (a qualified name) or DROP SCHEMA airlock_backup (a bare one). */
-function namesKept(objects: unknown, schemaLevel: boolean): boolean {
-  return ((objects ?? []) as Name[]).some((object) => {
+function namesKept(objects: readonly WrappedNode[] | undefined, schemaLevel: boolean): boolean {
+  return (objects ?? []).some((object) => {
     if (schemaLevel) return KEPT.has(object.String?.sval ?? '');
-    const items = object.List?.items ?? [];
+    const items: readonly WrappedNode[] = object.List?.items ?? [];
     return items.length >= 2 && KEPT.has(items[items.length - 2]?.String?.sval ?? '');
   });
 }
 
 /** The relation a statement writes, creates, alters or removes, by kind. */
-function targets(kind: string, node: Node): unknown[] {
+function targets({ kind, node }: StatementNode): (RangeVar | undefined)[] {
   switch (kind) {
     case 'InsertStmt':
     case 'UpdateStmt':
@@ -34,11 +33,11 @@ function targets(kind: string, node: Node): unknown[] {
     case 'CopyStmt':
       return [node.relation];
     case 'TruncateStmt':
-      return ((node.relations ?? []) as { RangeVar?: RangeVar }[]).map((relation) => relation.RangeVar);
+      return (node.relations ?? []).map((relation: WrappedNode) => relation.RangeVar);
     case 'CreateTableAsStmt':
-      return [(node.into as { rel?: RangeVar } | undefined)?.rel];
+      return [node.into?.rel];
     case 'SelectStmt':
-      return [(node.intoClause as { rel?: RangeVar } | undefined)?.rel];
+      return [node.intoClause?.rel];
     default:
       return [];
   }
@@ -58,9 +57,10 @@ export const airlockBackups: Rule = {
   tier: 'forbidden',
   message:
     'airlock_backup and airlock_trash hold what approved actions removed, for airlock undo: they are never changed through Airlock (read them, or restore with airlock undo)',
-  check({ kind, node }) {
+  check(statement) {
+    const { kind, node } = statement;
     if (kind === 'CopyStmt' && !node.is_from) return false; // COPY … TO reads
-    if (targets(kind, node).some(inKept)) return true;
+    if (targets(statement).some(inKept)) return true;
     if (kind === 'DropStmt') return namesKept(node.objects, node.removeType === 'OBJECT_SCHEMA');
     if (kind === 'GrantStmt' && node.objtype === 'OBJECT_SCHEMA') return namesKept(node.objects, true);
     if (kind === 'RenameStmt' && node.renameType === 'OBJECT_SCHEMA') return KEPT.has(String(node.subname ?? ''));

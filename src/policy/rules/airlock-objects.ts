@@ -1,8 +1,9 @@
+import type { List, RangeVar } from '@pgsql/types';
 import { isAirlockSchema } from '../airlock-schemas.ts';
-import { createsUnqualified, nameParts, walk, type Node } from '../../sql/definitions.ts';
+import { createsUnqualified, nameParts, walk } from '../../sql/definitions.ts';
 import { lookUpCreationSchema, lookUpFunction, lookUpRelation } from '../target-catalogue.ts';
-import type { TreeFacts } from '../../sql/tree-facts.ts';
-import type { Rule } from './rule.ts';
+import type { WrappedNode } from '../../sql/tree.ts';
+import type { Rule, StatementContext } from './rule.ts';
 
 // Keys under which a statement holds the relation it creates, changes or locks.
 const TARGETS = ['relation', 'view', 'sequence', 'typevar', 'table'];
@@ -11,14 +12,12 @@ const SEQUENCE_FUNCTIONS = new Set(['nextval', 'setval']);
 // Statements that name their objects as bare lists of name parts (DROP a.b, COMMENT ON, OWNER TO, RENAME, SET SCHEMA).
 const NAMES_IN_LISTS = new Set(['DropStmt', 'CommentStmt', 'AlterOwnerStmt', 'RenameStmt', 'AlterObjectSchemaStmt']);
 
-type RangeVar = { schemaname?: string; relname?: string };
-
 function qualifiedIn(parts: string[]): string | undefined {
   return parts.length >= 2 && isAirlockSchema(parts[parts.length - 2]) ? parts.join('.') : undefined;
 }
 
 /** Names in Airlock's schemas that the statement defines, changes, calls or types with (reading its tables is left to airlock-state). */
-function airlockNames(kind: string, node: Node, facts: TreeFacts): string | undefined {
+function airlockNames({ kind, node, facts }: StatementContext): string | undefined {
   let hit: string | undefined;
   for (const parts of facts.qualifiedNames) if ((hit = qualifiedIn(parts))) return hit;
   for (const { name, first } of facts.constantFirstArguments) {
@@ -27,7 +26,7 @@ function airlockNames(kind: string, node: Node, facts: TreeFacts): string | unde
   }
   if (NAMES_IN_LISTS.has(kind)) {
     walk({ [kind]: node }, (key, child) => {
-      if (key === 'List') hit ??= qualifiedIn(nameParts(child.items));
+      if (key === 'List') hit ??= qualifiedIn(nameParts((child as List).items));
     });
   }
   if (hit) return hit;
@@ -35,31 +34,36 @@ function airlockNames(kind: string, node: Node, facts: TreeFacts): string | unde
   if (kind === 'CreateSchemaStmt' && isAirlockSchema(String(node.schemaname ?? ''))) return String(node.schemaname);
   // GRANT/REVOKE … ON ALL TABLES (FUNCTIONS, SEQUENCES) IN SCHEMA airlock, or on the schema itself.
   if (kind === 'GrantStmt' && (node.targtype === 'ACL_TARGET_ALL_IN_SCHEMA' || node.objtype === 'OBJECT_SCHEMA')) {
-    const schema = ((node.objects ?? []) as { String?: { sval?: string } }[]).find((object) => isAirlockSchema(object.String?.sval));
+    const objects: readonly WrappedNode[] = node.objects ?? [];
+    const schema = objects.find((object) => isAirlockSchema(object.String?.sval));
     if (schema) return `privileges IN SCHEMA ${schema.String!.sval}`;
   }
   if (kind === 'AlterObjectSchemaStmt' && isAirlockSchema(String(node.newschema ?? ''))) return `SET SCHEMA ${String(node.newschema)}`;
   if (kind === 'AlterDefaultPrivilegesStmt') {
-    for (const option of (node.options ?? []) as { DefElem?: { defname?: string; arg?: unknown } }[]) {
+    const options: readonly WrappedNode[] = node.options ?? [];
+    for (const option of options) {
       if (option.DefElem?.defname === 'schemas') {
-        const schema = ((option.DefElem.arg as { List?: { items?: { String?: { sval?: string } }[] } })?.List?.items ?? []).find((item) => isAirlockSchema(item.String?.sval));
+        const schemas: WrappedNode | undefined = option.DefElem.arg;
+        const items: readonly WrappedNode[] = schemas?.List?.items ?? [];
+        const schema = items.find((item) => isAirlockSchema(item.String?.sval));
         if (schema) return `IN SCHEMA ${schema.String!.sval}`;
       }
     }
   }
-  const schemaObject = node.object as { String?: { sval?: string } } | undefined;
   if ((kind === 'CommentStmt' && node.objtype === 'OBJECT_SCHEMA') || (kind === 'AlterOwnerStmt' && node.objectType === 'OBJECT_SCHEMA')) {
+    const schemaObject: WrappedNode | undefined = node.object;
     if (isAirlockSchema(schemaObject?.String?.sval)) return schemaObject!.String!.sval;
   }
   // The relation the statement itself creates, changes or locks (INSERT and the like are airlock-backups' and airlock-state's).
-  const moveOutOfTrash = kind === 'AlterObjectSchemaStmt' && (node.relation as RangeVar | undefined)?.schemaname === 'airlock_trash';
+  const moveOutOfTrash = kind === 'AlterObjectSchemaStmt' && node.relation?.schemaname === 'airlock_trash';
   const readsOnly = (kind === 'CopyStmt' && !node.is_from) || kind === 'SelectStmt' || kind === 'ExplainStmt';
   if (!moveOutOfTrash && !readsOnly) {
     for (const field of TARGETS) {
       const relation = node[field] as RangeVar | undefined;
       if (relation?.relname && isAirlockSchema(relation.schemaname)) return `${relation.schemaname}.${relation.relname}`;
     }
-    for (const item of (node.relations ?? []) as { RangeVar?: RangeVar }[]) {
+    // Any kind's list of relations (TRUNCATE, LOCK, VACUUM…).
+    for (const item of (node.relations ?? []) as readonly WrappedNode[]) {
       if (item.RangeVar?.relname && isAirlockSchema(item.RangeVar.schemaname)) return `${item.RangeVar.schemaname}.${item.RangeVar.relname}`;
     }
   }
@@ -78,7 +82,8 @@ export const airlockObjects: Rule = {
   tier: 'forbidden',
   message:
     "this reaches Airlock's own schemas (airlock, airlock_backup, airlock_trash) by a function, type, trigger, rule, sequence or view, or through search_path: Airlock's state and the functions that guard it are never changed through Airlock",
-  check({ kind, node, script, facts }) {
+  check(statement) {
+    const { kind, node, script, facts } = statement;
     for (const change of facts.searchPathChanges) {
       if ('unknown' in change) return { detail: `search_path set to ${change.unknown}` };
       if ('to' in change) {
@@ -86,7 +91,7 @@ export const airlockObjects: Rule = {
         if (own) return { detail: `search_path set to include ${own}` };
       }
     }
-    const named = airlockNames(kind, node, facts);
+    const named = airlockNames(statement);
     if (named) return { detail: named };
     // SELECT … FOR UPDATE on Airlock's tables locks its approvals and ledger rows: Airlock itself would wait.
     if (kind === 'SelectStmt' && node.lockingClause) {

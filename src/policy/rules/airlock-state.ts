@@ -1,11 +1,12 @@
+import type { WrappedNode } from '../../sql/tree.ts';
 import type { Rule } from './rule.ts';
 
 /** A schema named `airlock`, or an object in it (`airlock.audit` in DROP TABLE's name lists). */
-function namesAirlock(objects: unknown): boolean {
-  return ((objects ?? []) as { String?: { sval?: string }; List?: { items?: { String?: { sval?: string } }[] } }[]).some(
-    (object) =>
-      object.String?.sval === 'airlock' || (object.List?.items?.length === 2 && object.List.items[0]?.String?.sval === 'airlock'),
-  );
+function namesAirlock(objects: readonly WrappedNode[] | undefined): boolean {
+  return (objects ?? []).some((object) => {
+    const items: readonly WrappedNode[] | undefined = object.List?.items;
+    return object.String?.sval === 'airlock' || (items?.length === 2 && items[0]?.String?.sval === 'airlock');
+  });
 }
 
 export const airlockState: Rule = {

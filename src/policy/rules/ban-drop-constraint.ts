@@ -8,6 +8,7 @@ export const banDropConstraint: Rule = {
   check({ kind, node }) {
     // ALTER DOMAIN … DROP CONSTRAINT is subtype 'X'; DROP NOT NULL drops a constraint too.
     if (kind === 'AlterDomainStmt') return (node.subtype === 'X' || node.subtype === 'N') && { detail: 'DOMAIN' };
+    if (kind !== 'AlterTableStmt') return false;
     const dropped = alterCommands(node).find((command) => command.subtype === 'AT_DropConstraint' || command.subtype === 'AT_DropNotNull');
     return dropped !== undefined && { detail: dropped.subtype === 'AT_DropNotNull' ? `NOT NULL on ${dropped.name ?? '?'}` : (dropped.name ?? 'constraint') };
   },

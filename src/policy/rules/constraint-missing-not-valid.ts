@@ -8,7 +8,7 @@ export const constraintMissingNotValid: Rule = {
   check(statement) {
     if (statement.kind !== 'AlterTableStmt' || onNewTable(statement)) return false;
     for (const command of alterCommands(statement.node)) {
-      const constraint = (command.def as { Constraint?: Record<string, unknown> } | undefined)?.Constraint;
+      const constraint = command.def?.Constraint;
       if (
         command.subtype === 'AT_AddConstraint' &&
         (constraint?.contype === 'CONSTR_CHECK' || constraint?.contype === 'CONSTR_FOREIGN') &&

@@ -1,11 +1,13 @@
+import type { ExplainStmt } from '@pgsql/types';
+import type { WrappedNode } from '../../sql/tree.ts';
 import type { Rule } from './rule.ts';
 
 /** `ANALYZE`, `ANALYZE true`, `ANALYZE on` run the statement; `ANALYZE false`/`off` do not. */
-function isAnalyze(options: unknown): boolean {
-  return ((options ?? []) as { DefElem?: { defname?: string; arg?: Record<string, { sval?: string; boolval?: unknown; ival?: number }> } }[]).some(
+function isAnalyze(options: readonly WrappedNode[] | undefined): boolean {
+  return (options ?? []).some(
     ({ DefElem }) => {
       if (DefElem?.defname !== 'analyze') return false;
-      const arg = DefElem.arg;
+      const arg: WrappedNode | undefined = DefElem.arg;
       if (!arg) return true;
       const text = arg.String?.sval ?? arg.Boolean?.boolval;
       if (arg.Integer) return Boolean(arg.Integer.ival);
@@ -14,7 +16,7 @@ function isAnalyze(options: unknown): boolean {
   );
 }
 
-export function explainRunsItsQuery(node: Record<string, unknown>): boolean {
+export function explainRunsItsQuery(node: ExplainStmt): boolean {
   return isAnalyze(node.options);
 }
 
@@ -25,7 +27,7 @@ export const explainAnalyzeExecutes: Rule = {
   message: 'EXPLAIN ANALYZE runs the statement for real (plain EXPLAIN does not): use plain EXPLAIN, or wrap it in a transaction you roll back',
   check({ kind, node }) {
     if (kind !== 'ExplainStmt' || !isAnalyze(node.options)) return false;
-    const inner = Object.keys((node.query ?? {}) as object)[0];
+    const inner = Object.keys(node.query ?? {})[0];
     return inner !== undefined && inner !== 'SelectStmt';
   },
 };

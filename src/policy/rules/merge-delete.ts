@@ -1,3 +1,4 @@
+import type { WrappedNode } from '../../sql/tree.ts';
 import type { Rule } from './rule.ts';
 
 export const mergeDelete: Rule = {
@@ -8,7 +9,5 @@ export const mergeDelete: Rule = {
   message: 'MERGE … THEN DELETE deletes every matched row, like a DELETE: check how many rows the join matches before running it',
   check: ({ kind, node }) =>
     kind === 'MergeStmt' &&
-    ((node.mergeWhenClauses ?? []) as { MergeWhenClause?: { commandType?: string } }[]).some(
-      (clause) => clause.MergeWhenClause?.commandType === 'CMD_DELETE',
-    ),
+    (node.mergeWhenClauses ?? []).some((clause: WrappedNode) => clause.MergeWhenClause?.commandType === 'CMD_DELETE'),
 };

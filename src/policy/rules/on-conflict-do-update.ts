@@ -9,5 +9,5 @@ export const onConflictDoUpdate: Rule = {
   tier: 'write',
   message: 'INSERT … ON CONFLICT DO UPDATE overwrites every existing row it conflicts with, like an UPDATE: its blast radius is the rows that conflict',
   check: ({ kind, node }) =>
-    kind === 'InsertStmt' && (node.onConflictClause as { action?: string } | undefined)?.action === 'ONCONFLICT_UPDATE',
+    kind === 'InsertStmt' && node.onConflictClause?.action === 'ONCONFLICT_UPDATE',
 };

@@ -1,5 +1,7 @@
+import type { CreateStmt } from '@pgsql/types';
 import { blocksWrites, lockFor } from '../../sql/lock-level.ts';
-import { columnConstraints, onNewTable, type Node, type Rule } from './rule.ts';
+import type { StatementNode, WrappedNode } from '../../sql/tree.ts';
+import { columnConstraints, onNewTable, type Rule } from './rule.ts';
 
 // As squawk judges it (analyze::possibly_slow_stmt): every schema change waits
 // for its lock, whatever the mode, and whatever queues behind it waits too.
@@ -11,15 +13,15 @@ const NOT_SCHEMA_CHANGES = new Set([
   'FetchStmt', 'ClosePortalStmt', 'ConstraintsSetStmt',
 ]);
 
-function hasForeignKey(node: Node): boolean {
-  return ((node.tableElts ?? []) as { ColumnDef?: Node; Constraint?: Node }[]).some(
-    (element) =>
+function hasForeignKey(node: CreateStmt): boolean {
+  return (node.tableElts ?? []).some(
+    (element: WrappedNode) =>
       element.Constraint?.contype === 'CONSTR_FOREIGN' ||
       columnConstraints(element.ColumnDef ? { ColumnDef: element.ColumnDef } : undefined).some((constraint) => constraint.contype === 'CONSTR_FOREIGN'),
   );
 }
 
-function waitsForALock(kind: string, node: Node): boolean {
+function waitsForALock({ kind, node }: StatementNode): boolean {
   if (NOT_SCHEMA_CHANGES.has(kind)) return false;
   // A new table locks nothing anyone uses, unless it references one (its foreign key locks that table).
   if (kind === 'CreateStmt') return hasForeignKey(node);
@@ -34,7 +36,7 @@ export const requireTimeoutSettings: Rule = {
   message: 'this schema change waits for its lock, and everything queues behind it while it waits (a lock that blocks writes blocks them all that time): set lock_timeout and statement_timeout first (Airlock applies AIRLOCK_LOCK_TIMEOUT, default 5s, when you do not)',
   check: (statement) =>
     !statement.nested &&
-    (waitsForALock(statement.kind, statement.node) || blocksWrites(lockFor(statement.kind, statement.node))) &&
+    (waitsForALock(statement) || blocksWrites(lockFor(statement.kind, statement.node))) &&
     !onNewTable(statement) &&
     !(statement.script.lockTimeoutSet && statement.script.statementTimeoutSet),
 };

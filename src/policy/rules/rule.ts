@@ -1,3 +1,4 @@
+import type { AlterTableCmd, AlterTableStmt, Constraint, RangeVar } from '@pgsql/types';
 import type { CreatedFunctions } from '../created-functions.ts';
 import type { SearchPath } from '../../sql/definitions.ts';
 import type { RoutineBody } from '../routine-body.ts';
@@ -5,8 +6,9 @@ import type { RoutineVerdict, TargetCatalogue } from '../target-catalogue.ts';
 import type { Tier } from '../../contracts/tier.ts';
 import type { TreeFacts } from '../../sql/tree-facts.ts';
 import { relationName } from '../../sql/names.ts';
+import type { Fields, StatementNode, WrappedNode } from '../../sql/tree.ts';
 
-export type Node = Record<string, unknown>;
+export type Node = Fields;
 
 /** What the whole submitted text tells a rule about the statement's surroundings. */
 export interface ScriptContext {
@@ -39,9 +41,8 @@ export interface ScriptContext {
   catalogue?: TargetCatalogue;
 }
 
-export interface StatementContext {
-  kind: string;
-  node: Node;
+/** What a rule is shown of one statement: its kind and node (`kind` narrows `node`), and what surrounds it. */
+export type StatementContext = StatementNode & {
   facts: TreeFacts;
   /** Inside a CTE, EXPLAIN ANALYZE, PREPARE or a routine body rather than at the top level. */
   nested: boolean;
@@ -50,7 +51,7 @@ export interface StatementContext {
   routine?: RoutineBody;
   /** Set when a limit stopped the classifier from looking further inside this statement (nesting-limit). */
   limitExceeded?: string;
-}
+};
 
 export interface RuleHit {
   /** A tier other than the rule's usual one, for this statement. */
@@ -75,20 +76,25 @@ export interface Rule {
 export interface AlterCommand {
   subtype: string;
   name?: string;
-  def?: Node;
+  def?: WrappedNode;
 }
 
-export function alterCommands(node: Node): AlterCommand[] {
-  return ((node.cmds ?? []) as { AlterTableCmd?: Node }[]).map(({ AlterTableCmd: cmd = {} }) => ({
-    subtype: String(cmd.subtype),
-    ...(typeof cmd.name === 'string' ? { name: cmd.name } : {}),
-    ...(cmd.def ? { def: cmd.def as Node } : {}),
-  }));
+/** The commands of an ALTER TABLE. */
+export function alterCommands(node: AlterTableStmt): AlterCommand[] {
+  const commands: readonly WrappedNode[] = node.cmds ?? [];
+  return commands.map(({ AlterTableCmd }) => {
+    const cmd: AlterTableCmd = AlterTableCmd ?? {};
+    return {
+      subtype: String(cmd.subtype),
+      ...(typeof cmd.name === 'string' ? { name: cmd.name } : {}),
+      ...(cmd.def ? { def: cmd.def } : {}),
+    };
+  });
 }
 
 /** `schema.table` of an ALTER/INDEX/… statement's relation. */
 export function relationOf(node: Node): string | undefined {
-  const relation = node.relation as { schemaname?: string; relname?: string } | undefined;
+  const relation = node.relation as RangeVar | undefined;
   return relation?.relname ? relationName(relation) : undefined;
 }
 
@@ -99,7 +105,7 @@ export function onNewTable(statement: StatementContext): boolean {
 }
 
 /** The column constraints of an `ADD COLUMN`, by type. */
-export function columnConstraints(def: Node | undefined): Node[] {
-  const column = (def as { ColumnDef?: { constraints?: { Constraint?: Node }[] } } | undefined)?.ColumnDef;
-  return (column?.constraints ?? []).map((constraint) => constraint.Constraint ?? {});
+export function columnConstraints(def: WrappedNode | undefined): Constraint[] {
+  const constraints: readonly WrappedNode[] = def?.ColumnDef?.constraints ?? [];
+  return constraints.map((constraint) => constraint.Constraint ?? {});
 }
