@@ -1,4 +1,14 @@
-import type { AlterTableCmd, AlterTableStmt, CreateFunctionStmt, CreateStmt, CreateTableAsStmt, DropStmt, ExplainStmt, VariableSetStmt } from '@pgsql/types';
+import type {
+  AlterTableCmd,
+  AlterTableStmt,
+  DeleteStmt,
+  DropStmt,
+  ExplainStmt,
+  SelectStmt,
+  TransactionStmt,
+  UpdateStmt,
+  VariableSetStmt,
+} from '@pgsql/types';
 import { INPUT_LIMITS, sqlTooLarge, tooManyStatements, treeTooDeep } from './input-limits.ts';
 import { lockFor, strongerLock } from '../sql/lock-level.ts';
 import { parseSql, type ParsedStatement } from '../sql/parse-sql.ts';
@@ -18,7 +28,7 @@ import type { TargetCatalogue } from './target-catalogue.ts';
 import { relationName } from '../sql/names.ts';
 import type { Classification, Finding, StatementVerdict } from '../contracts/classification.ts';
 import type { LockMode } from '../contracts/lock-mode.ts';
-import type { WrappedNode } from '../sql/tree.ts';
+import type { StatementNode, WrappedNode } from '../sql/tree.ts';
 
 /**
  * The classification engine behind `airlock check` and the `classify` node:
@@ -53,7 +63,8 @@ function droppedObjects(node: DropStmt): string[] {
 
 function isFiltered(kind: string, node: Node): boolean {
   if (kind !== 'DeleteStmt' && kind !== 'UpdateStmt' && kind !== 'SelectStmt') return false;
-  return Boolean(node.whereClause) && !isTautology(node.whereClause);
+  const { whereClause } = node as DeleteStmt | UpdateStmt | SelectStmt;
+  return Boolean(whereClause) && !isTautology(whereClause);
 }
 
 /** What judging one top-level statement gathers as it goes down into what the statement runs. */
@@ -188,7 +199,9 @@ function added(set: ReadonlySet<string>, item: string): ReadonlySet<string> {
 
 function opensTransaction(statements: ParsedStatement[]): boolean {
   for (const { kind, node } of statements) {
-    if (kind === 'TransactionStmt' && (node.kind === 'TRANS_STMT_BEGIN' || node.kind === 'TRANS_STMT_START')) return true;
+    if (kind !== 'TransactionStmt') continue;
+    const transaction = node as TransactionStmt;
+    if (transaction.kind === 'TRANS_STMT_BEGIN' || transaction.kind === 'TRANS_STMT_START') return true;
   }
   return false;
 }
@@ -216,21 +229,22 @@ function freshScript(statementCount: number, statements: ParsedStatement[], cata
 
 /** What a statement tells the statements after it: tables it created, names it prepared, timeouts it set. */
 function remember(script: ScriptContext, statement: ParsedStatement, facts: TreeFacts | undefined): void {
-  const { kind, node } = statement;
+  // The kind the parser gave, with that kind's node: each branch reads the node as its kind.
+  const { kind, node } = statement as StatementNode;
   if (kind === 'CreateStmt' || kind === 'CreateTableAsStmt') {
-    const relation = kind === 'CreateStmt' ? (node as CreateStmt).relation : (node as CreateTableAsStmt).into?.rel;
+    const relation = kind === 'CreateStmt' ? node.relation : node.into?.rel;
     if (relation?.relname) script.createdTables = added(script.createdTables, relationName(relation));
   } else if (kind === 'PrepareStmt') {
     script.preparedNames = added(script.preparedNames, String(node.name));
   } else if (kind === 'AlterTableStmt') {
-    rememberConstraints(script, node as AlterTableStmt);
+    rememberConstraints(script, node);
   } else if (kind === 'VariableSetStmt') {
-    if (node.name === 'search_path') rememberSearchPath(script, node as VariableSetStmt);
+    if (node.name === 'search_path') rememberSearchPath(script, node);
     if (node.name === 'lock_timeout') script.lockTimeoutSet = true;
     if (node.name === 'statement_timeout') script.statementTimeoutSet = true;
   } else if (kind === 'CreateFunctionStmt') {
     // A trigger created later in the same text runs this body.
-    const funcname: readonly WrappedNode[] = (node as CreateFunctionStmt).funcname ?? [];
+    const funcname: readonly WrappedNode[] = node.funcname ?? [];
     const parts = funcname.map((part) => part.String?.sval ?? '');
     const { catalogue } = script;
     script.createdFunctions.add(parts[parts.length - 1] ?? '', () => judgeRoutineWith({ classifySql, classifyStatement }, kind, node, statement.text, catalogue));

@@ -133,7 +133,7 @@ function plpgsqlBody(body: string, definition?: string): RoutineBody {
 }
 
 /** The body of `DO …` or `CREATE FUNCTION …`; undefined when the statement has none we can read (e.g. C functions). */
-export function routineBody(kind: string, node: Node, text?: string): RoutineBody | undefined {
+export function routineBody(kind: string, node: object, text?: string): RoutineBody | undefined {
   if (kind === 'DoStmt') {
     const { args } = node as DoStmt;
     const body = stringOf(definitionOption(args, 'as'));

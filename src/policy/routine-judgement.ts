@@ -1,3 +1,4 @@
+import type { MergeWhenClause } from '@pgsql/types';
 import type { ClassifyOptions } from './classify.ts';
 import { calledFunctions, walk, type Node } from '../sql/definitions.ts';
 import { parseSql } from '../sql/parse-sql.ts';
@@ -25,7 +26,7 @@ function removesRows(tree: unknown): boolean {
   let found = false;
   walk({ root: tree }, (key, node) => {
     if (key === 'DeleteStmt' || key === 'TruncateStmt' || key === 'DropStmt') found = true;
-    if (key === 'MergeWhenClause' && node.commandType === 'CMD_DELETE') found = true;
+    if (key === 'MergeWhenClause' && (node as MergeWhenClause).commandType === 'CMD_DELETE') found = true;
   });
   return found;
 }
@@ -33,7 +34,7 @@ function removesRows(tree: unknown): boolean {
 const OPAQUE: RoutineVerdict = { tier: 'destructive', deletes: false, rules: ['dynamic-sql'], detail: '' };
 
 /** The verdict on a CREATE FUNCTION/PROCEDURE statement's body (from the parse tree). */
-export function judgeRoutineWith(classify: Classifier, kind: string, node: Node, text: string | undefined, catalogue?: TargetCatalogue): RoutineVerdict | undefined {
+export function judgeRoutineWith(classify: Classifier, kind: string, node: object, text: string | undefined, catalogue?: TargetCatalogue): RoutineVerdict | undefined {
   const routine = routineBody(kind, node, text);
   if (!routine) return undefined;
   if (routine.error) return { ...OPAQUE, detail: `its body does not parse (${routine.error})` };

@@ -209,8 +209,8 @@ function inputArgTypes(parameters: readonly WrappedNode[] | undefined): string[]
 }
 
 /** What a `CREATE OR REPLACE …` statement may overwrite; empty when it replaces nothing. */
-export function replacedObjects(kind: string, node: Node): ReplacedObject[] {
-  if (!node.replace) return [];
+export function replacedObjects(kind: string, node: object): ReplacedObject[] {
+  if (!(node as CreateFunctionStmt | ViewStmt | RuleStmt | CreateTrigStmt).replace) return [];
   if (kind === 'CreateFunctionStmt') {
     const fn = node as CreateFunctionStmt;
     return [{ kind: fn.is_procedure ? 'procedure' : 'function', ...written(nameParts(fn.funcname)), argTypes: inputArgTypes(fn.parameters) }];
@@ -233,7 +233,7 @@ export function replacedObjects(kind: string, node: Node): ReplacedObject[] {
 }
 
 /** The function a CREATE TRIGGER or CREATE EVENT TRIGGER will run. */
-export function triggerFunction(kind: string, node: Node): WrittenName | undefined {
+export function triggerFunction(kind: string, node: object): WrittenName | undefined {
   if (kind !== 'CreateTrigStmt' && kind !== 'CreateEventTrigStmt') return undefined;
   const parts = nameParts((node as CreateTrigStmt | CreateEventTrigStmt).funcname);
   return parts.length ? written(parts) : undefined;
@@ -255,12 +255,12 @@ const CREATES: { [K in NodeKind]?: (node: NodeOf<K>) => boolean } = {
 };
 
 /** Does the statement create an object without naming its schema (so it lands in the first schema of search_path)? */
-export function createsUnqualified(kind: string, node: Node): boolean {
+export function createsUnqualified(kind: string, node: object): boolean {
   if (kind === 'SelectStmt') {
     const { intoClause } = node as SelectStmt;
     return Boolean(intoClause) && !relationName(intoClause!.rel)?.schema;
   }
-  const creates = CREATES[kind as NodeKind] as ((node: Node) => boolean) | undefined;
+  const creates = CREATES[kind as NodeKind] as ((node: object) => boolean) | undefined;
   return creates?.(node) ?? false;
 }
 

@@ -1,7 +1,19 @@
-import type { AlterTableCmd, AlterTableStmt, CreateStmt, LockStmt } from '@pgsql/types';
+import type {
+  AlterTableCmd,
+  AlterTableStmt,
+  CopyStmt,
+  CreateStmt,
+  DropStmt,
+  IndexStmt,
+  LockStmt,
+  RefreshMatViewStmt,
+  ReindexStmt,
+  SelectStmt,
+  VacuumStmt,
+} from '@pgsql/types';
 import { LockMode } from '../contracts/lock-mode.ts';
 import { isFalse } from './statement-kinds.ts';
-import type { Fields, WrappedNode } from './tree.ts';
+import type { WrappedNode } from './tree.ts';
 
 
 const STRENGTH = new Map(LockMode.options.map((mode, index) => [mode, index]));
@@ -42,7 +54,7 @@ const LOCK_STMT_MODES: LockMode[] = [
   'ACCESS SHARE', 'ROW SHARE', 'ROW EXCLUSIVE', 'SHARE UPDATE EXCLUSIVE', 'SHARE', 'SHARE ROW EXCLUSIVE', 'EXCLUSIVE', 'ACCESS EXCLUSIVE',
 ];
 
-function hasOption(options: unknown, name: string): boolean {
+function hasOption(options: readonly WrappedNode[] | undefined, name: string): boolean {
   return (
     Array.isArray(options) &&
     options.some((option: WrappedNode) => {
@@ -83,12 +95,15 @@ function alterTableLock(node: AlterTableStmt): LockMode {
 /**
  * The strongest table lock a statement takes on a table that already exists,
  * or null when it takes none worth naming (CREATE TABLE, GRANT, SET…).
+ * Each case reads the node as the kind it is.
  */
-export function lockFor(kind: string, node: Fields): LockMode | null {
+export function lockFor(kind: string, node: object): LockMode | null {
   switch (kind) {
-    case 'SelectStmt':
-      if (node.lockingClause) return 'ROW SHARE';
-      return node.intoClause || node.fromClause ? 'ACCESS SHARE' : null;
+    case 'SelectStmt': {
+      const select = node as SelectStmt;
+      if (select.lockingClause) return 'ROW SHARE';
+      return select.intoClause || select.fromClause ? 'ACCESS SHARE' : null;
+    }
     case 'ExplainStmt':
     case 'CreateTableAsStmt':
     case 'ViewStmt':
@@ -99,17 +114,17 @@ export function lockFor(kind: string, node: Fields): LockMode | null {
     case 'MergeStmt':
       return 'ROW EXCLUSIVE';
     case 'CopyStmt':
-      return node.is_from ? 'ROW EXCLUSIVE' : 'ACCESS SHARE';
+      return (node as CopyStmt).is_from ? 'ROW EXCLUSIVE' : 'ACCESS SHARE';
     case 'IndexStmt':
-      return node.concurrent ? 'SHARE UPDATE EXCLUSIVE' : 'SHARE';
+      return (node as IndexStmt).concurrent ? 'SHARE UPDATE EXCLUSIVE' : 'SHARE';
     case 'DropStmt':
-      return node.concurrent ? 'SHARE UPDATE EXCLUSIVE' : 'ACCESS EXCLUSIVE';
+      return (node as DropStmt).concurrent ? 'SHARE UPDATE EXCLUSIVE' : 'ACCESS EXCLUSIVE';
     case 'ReindexStmt':
-      return hasOption(node.params, 'concurrently') ? 'SHARE UPDATE EXCLUSIVE' : 'SHARE';
+      return hasOption((node as ReindexStmt).params, 'concurrently') ? 'SHARE UPDATE EXCLUSIVE' : 'SHARE';
     case 'RefreshMatViewStmt':
-      return node.concurrent ? 'EXCLUSIVE' : 'ACCESS EXCLUSIVE';
+      return (node as RefreshMatViewStmt).concurrent ? 'EXCLUSIVE' : 'ACCESS EXCLUSIVE';
     case 'VacuumStmt':
-      return hasOption(node.options, 'full') ? 'ACCESS EXCLUSIVE' : 'SHARE UPDATE EXCLUSIVE';
+      return hasOption((node as VacuumStmt).options, 'full') ? 'ACCESS EXCLUSIVE' : 'SHARE UPDATE EXCLUSIVE';
     case 'AlterTableStmt':
       return alterTableLock(node as AlterTableStmt);
     case 'CreateTrigStmt':

@@ -1,4 +1,4 @@
-import type { ReindexStmt } from '@pgsql/types';
+import type { CopyStmt, DropStmt, IndexStmt, ReindexStmt } from '@pgsql/types';
 import type { Tier } from '../contracts/tier.ts';
 import type { Fields, WrappedNode } from './tree.ts';
 
@@ -54,7 +54,7 @@ export function isKnownKind(kind: string): boolean {
 }
 
 export function baselineTier(kind: string, node: Fields): Tier {
-  if (kind === 'CopyStmt') return node.is_from ? 'write' : 'read';
+  if (kind === 'CopyStmt') return (node as CopyStmt).is_from ? 'write' : 'read';
   return READ_KINDS.has(kind) ? 'read' : 'write';
 }
 
@@ -72,8 +72,8 @@ export function isFalse(value: WrappedNode | undefined): boolean {
  * (CREATE/DROP INDEX CONCURRENTLY, REINDEX CONCURRENTLY, VACUUM). Airlock runs
  * one only as a migration of its own.
  */
-export function cannotRunInTransaction(kind: string, node: Fields): boolean {
-  if (kind === 'IndexStmt' || kind === 'DropStmt') return Boolean(node.concurrent);
+export function cannotRunInTransaction(kind: string, node: object): boolean {
+  if (kind === 'IndexStmt' || kind === 'DropStmt') return Boolean((node as IndexStmt | DropStmt).concurrent);
   if (kind === 'ReindexStmt') {
     const params: readonly WrappedNode[] = (node as ReindexStmt).params ?? [];
     return params.some((param) => param.DefElem?.defname === 'concurrently' && !isFalse(param.DefElem.arg));

@@ -11,28 +11,32 @@ import type { Node } from '@pgsql/types';
  * what keeps classifying near the parser's speed.
  */
 
-type KindsOf<N> = N extends unknown ? keyof N : never;
+// Kind → fields, made once from the Node union (looking a kind up in the union each time costs the type-checker dearly).
+type NodeMap = { [N in Node as keyof N]: N[keyof N] };
 
 /** Every kind of node the parser gives: `DeleteStmt`, `A_Const`, `String`… */
-export type NodeKind = KindsOf<Node>;
+export type NodeKind = keyof NodeMap;
+
+/** The kinds of statement: every statement node's kind ends in `Stmt` (RawStmt is what wraps one). */
+export type StatementKind = Exclude<Extract<NodeKind, `${string}Stmt`>, 'RawStmt'>;
 
 /** The fields of a node of this kind: what `{ [kind]: … }` wraps. */
-export type NodeOf<K extends NodeKind> = Extract<Node, Record<K, unknown>>[K];
+export type NodeOf<K extends NodeKind> = NodeMap[K];
 
 /**
  * A wrapped node read by its kind (`item.String?.sval`, `arg.A_Const?.sval`):
  * every kind optional, as a node is exactly one of them. Every `Node` is one,
  * so a list of the tree's nodes can be read as a list of these.
  */
-export type WrappedNode = { [K in NodeKind]?: NodeOf<K> };
+export type WrappedNode = Partial<NodeMap>;
 
 /** An unwrapped node whose kind is known only at run time: for code that walks every kind alike. */
 export type Fields = Record<string, unknown>;
 
 /**
  * A statement's kind and its unwrapped node: comparing `kind` narrows `node`
- * to that kind's fields (`kind === 'DropStmt' && node.removeType === 'OBJECT_INDEX'`).
- * The node stays readable as any node too (`Fields`), for code that reads what
- * several kinds share, and for the helpers that walk any kind.
+ * to that kind's fields (`kind === 'DropStmt' && node.removeType === 'OBJECT_INDEX'`,
+ * where a misspelt field or value does not compile). Helpers that take any
+ * kind's node take it as an `object`.
  */
-export type StatementNode = { [K in NodeKind]: { kind: K; node: NodeOf<K> & Fields } }[NodeKind];
+export type StatementNode = { [K in StatementKind]: { kind: K; node: NodeOf<K> } }[StatementKind];

@@ -2,7 +2,7 @@ import type { List, RangeVar } from '@pgsql/types';
 import { isAirlockSchema } from '../airlock-schemas.ts';
 import { createsUnqualified, nameParts, walk } from '../../sql/definitions.ts';
 import { lookUpCreationSchema, lookUpFunction, lookUpRelation } from '../target-catalogue.ts';
-import type { WrappedNode } from '../../sql/tree.ts';
+import type { Fields, WrappedNode } from '../../sql/tree.ts';
 import type { Rule, StatementContext } from './rule.ts';
 
 // Keys under which a statement holds the relation it creates, changes or locks.
@@ -58,12 +58,13 @@ function airlockNames({ kind, node, facts }: StatementContext): string | undefin
   const moveOutOfTrash = kind === 'AlterObjectSchemaStmt' && node.relation?.schemaname === 'airlock_trash';
   const readsOnly = (kind === 'CopyStmt' && !node.is_from) || kind === 'SelectStmt' || kind === 'ExplainStmt';
   if (!moveOutOfTrash && !readsOnly) {
+    // Fields several kinds share, read on whatever kind this is.
+    const fields = node as Fields;
     for (const field of TARGETS) {
-      const relation = node[field] as RangeVar | undefined;
+      const relation = fields[field] as RangeVar | undefined;
       if (relation?.relname && isAirlockSchema(relation.schemaname)) return `${relation.schemaname}.${relation.relname}`;
     }
-    // Any kind's list of relations (TRUNCATE, LOCK, VACUUM…).
-    for (const item of (node.relations ?? []) as readonly WrappedNode[]) {
+    for (const item of (fields.relations ?? []) as readonly WrappedNode[]) {
       if (item.RangeVar?.relname && isAirlockSchema(item.RangeVar.schemaname)) return `${item.RangeVar.schemaname}.${item.RangeVar.relname}`;
     }
   }

@@ -1,4 +1,4 @@
-import type { Node, Rule } from './rule.ts';
+import type { Rule } from './rule.ts';
 
 // Actions that change or remove rows that already exist.
 const OVERWRITES = new Set(['DeleteStmt', 'UpdateStmt', 'MergeStmt']);
@@ -16,8 +16,9 @@ export const rewriteRule: Rule = {
   tier: 'destructive',
   message:
     'CREATE RULE makes every later statement on the table also (or instead) run its action, unseen by whoever runs them: DO INSTEAD replaces or silences writes, DO ALSO DELETE/UPDATE changes rows nobody asked about; write the statements out, or a trigger you review',
-  check({ node }) {
-    const actions = ((node.actions ?? []) as Node[]).map((action) => Object.keys(action)[0] ?? '');
+  check({ kind, node }) {
+    if (kind !== 'RuleStmt') return false;
+    const actions = (node.actions ?? []).map((action) => Object.keys(action)[0] ?? '');
     if (node.instead) return { detail: actions.length ? `DO INSTEAD ${actions.join(', ')}` : 'DO INSTEAD NOTHING' };
     const overwriting = actions.filter((kind) => OVERWRITES.has(kind));
     return overwriting.length > 0 && { detail: `DO ALSO ${overwriting.join(', ')}` };

@@ -92,9 +92,9 @@ export function alterCommands(node: AlterTableStmt): AlterCommand[] {
   });
 }
 
-/** `schema.table` of an ALTER/INDEX/… statement's relation. */
-export function relationOf(node: Node): string | undefined {
-  const relation = node.relation as RangeVar | undefined;
+/** `schema.table` of an ALTER/INDEX/… statement's relation (any kind's node: undefined when it has none). */
+export function relationOf(node: object): string | undefined {
+  const relation = (node as Fields).relation as RangeVar | undefined;
   return relation?.relname ? relationName(relation) : undefined;
 }
 
