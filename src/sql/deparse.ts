@@ -19,7 +19,7 @@ export class DeparseMismatch extends Error {}
 
 /** One statement node (`{ DeleteStmt: {…} }`) as SQL, checked to parse back to the same tree. Needs the parser loaded. */
 export function statementSql(statement: Fields): string {
-  // Built by hand as often as parsed (the measuring queries): shaped as the parser shapes a node, which the re-parse checks.
+  // Often built by hand (the measuring queries), so taken untyped: that it is shaped as a parsed node is what the re-parse below checks.
   const sql = deparseSync(statement as Node);
   let again: RawStmt[] = [];
   try {

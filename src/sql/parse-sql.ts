@@ -47,7 +47,7 @@ export function parseSql(sql: string): ParseOutcome {
     const where = chars === undefined ? undefined : lineAndColumn(sql, chars);
     return { ok: false, error: e.message ?? String(error), ...where };
   }
-  // Every statement has its node (RawStmt's fields are optional only in the protobuf schema).
+  // Optional in the protobuf schema only: the parser always gives `stmts`, and each of them its `stmt`.
   const stmts = raw.stmts ?? [];
   // The parser's offsets count UTF-8 bytes, not JavaScript characters; they are the same for ASCII.
   if (ASCII.test(sql)) {
