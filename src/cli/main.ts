@@ -1,22 +1,5 @@
 import { Command, CommanderError } from 'commander';
 import { ExitCode } from '../contracts/errors.ts';
-import { registerAgent } from './commands/agent.ts';
-import { registerAudit } from './commands/audit.ts';
-import { registerBackups } from './commands/backups.ts';
-import { registerCheck } from './commands/check.ts';
-import { registerCleanup } from './commands/cleanup.ts';
-import { registerDb } from './commands/db.ts';
-import { registerDemo } from './commands/demo.ts';
-import { registerExport } from './commands/export.ts';
-import { registerHistory } from './commands/history.ts';
-import { registerInbox } from './commands/inbox.ts';
-import { registerMigrate } from './commands/migrate.ts';
-import { registerReplay } from './commands/replay.ts';
-import { registerResume } from './commands/resume.ts';
-import { registerApprove, registerEdit, registerReject } from './commands/review.ts';
-import { registerServe } from './commands/serve.ts';
-import { registerShow } from './commands/show.ts';
-import { registerUndo } from './commands/undo.ts';
 
 const program = new Command('airlock')
   .description('Run PostgreSQL migrations from AI agents with a human in the loop.')
@@ -28,25 +11,45 @@ const program = new Command('airlock')
   // 'backups --json' and 'backups prune --json' each own their --json.
   .enablePositionalOptions();
 
-registerDemo(program);
-registerCheck(program);
-registerMigrate(program);
-registerCleanup(program);
-registerInbox(program);
-registerShow(program);
-registerApprove(program);
-registerReject(program);
-registerEdit(program);
-registerHistory(program);
-registerResume(program);
-registerAudit(program);
-registerExport(program);
-registerReplay(program);
-registerUndo(program);
-registerAgent(program);
-registerBackups(program);
-registerDb(program);
-registerServe(program);
+type Register = (program: Command) => void;
+
+/**
+ * Each command's module, loaded only when that command runs: `airlock check`
+ * loads the parser and the policy, not LangGraph, the agent or the API
+ * server. Help (`airlock --help`, `airlock help`) and a command Airlock does
+ * not know (so commander can suggest the nearest one) load them all, in
+ * this order, which is the order help lists them in.
+ */
+const COMMANDS: Record<string, () => Promise<Register>> = {
+  demo: async () => (await import('./commands/demo.ts')).registerDemo,
+  check: async () => (await import('./commands/check.ts')).registerCheck,
+  migrate: async () => (await import('./commands/migrate.ts')).registerMigrate,
+  cleanup: async () => (await import('./commands/cleanup.ts')).registerCleanup,
+  inbox: async () => (await import('./commands/inbox.ts')).registerInbox,
+  show: async () => (await import('./commands/show.ts')).registerShow,
+  approve: async () => (await import('./commands/review.ts')).registerApprove,
+  reject: async () => (await import('./commands/review.ts')).registerReject,
+  edit: async () => (await import('./commands/review.ts')).registerEdit,
+  history: async () => (await import('./commands/history.ts')).registerHistory,
+  resume: async () => (await import('./commands/resume.ts')).registerResume,
+  audit: async () => (await import('./commands/audit.ts')).registerAudit,
+  export: async () => (await import('./commands/export.ts')).registerExport,
+  replay: async () => (await import('./commands/replay.ts')).registerReplay,
+  undo: async () => (await import('./commands/undo.ts')).registerUndo,
+  agent: async () => (await import('./commands/agent.ts')).registerAgent,
+  backups: async () => (await import('./commands/backups.ts')).registerBackups,
+  db: async () => (await import('./commands/db.ts')).registerDb,
+  serve: async () => (await import('./commands/serve.ts')).registerServe,
+};
+
+/** The commands this run needs: the one named, none for --version, all otherwise. */
+function commandsFor(argv: string[]): string[] {
+  const first = argv[2];
+  if (first === '--version' || first === '-V') return [];
+  return first !== undefined && Object.hasOwn(COMMANDS, first) ? [first] : Object.keys(COMMANDS);
+}
+
+for (const register of await Promise.all(commandsFor(process.argv).map((name) => COMMANDS[name]!()))) register(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -60,8 +60,12 @@ export async function buildCliBundle(): Promise<CliBundle> {
   const file = path.join(dir, 'airlock.mjs');
   const rebuild = async () => {
     await build({
-      entryPoints: [MAIN],
-      outfile: file,
+      entryPoints: { airlock: MAIN },
+      outdir: dir,
+      outExtension: { '.js': '.mjs' },
+      // Each command's module in its own chunk, loaded when that command runs (src/cli/main.ts).
+      splitting: true,
+      chunkNames: 'chunks/[name]-[hash]',
       bundle: true,
       platform: 'node',
       format: 'esm',
