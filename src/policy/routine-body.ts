@@ -63,8 +63,10 @@ function constantString(expression: string): string | undefined {
     const op = node.A_Expr;
     const operator: WrappedNode | undefined = op?.name?.[0];
     if (op && operator?.String?.sval === '||') {
-      const left = evaluate(op.lexpr!);
-      const right = evaluate(op.rexpr!);
+      // A prefix `|| 'x'` has no left side: not a constant, so the EXECUTE is dynamic (judged unreadable).
+      if (!op.lexpr || !op.rexpr) return undefined;
+      const left = evaluate(op.lexpr);
+      const right = evaluate(op.rexpr);
       return left !== undefined && right !== undefined ? left + right : undefined;
     }
     return undefined;
