@@ -88,6 +88,13 @@ module.exports = {
       to: { path: '^graphs/' },
     },
     {
+      name: 'graphs-run-by-threads-only',
+      comment: 'src/threads is the only code that compiles and runs the graphs: everything else starts, resumes or reviews a thread through it.',
+      severity: 'error',
+      from: { path: '^(src|tools|bench)/', pathNot: '^src/threads/' },
+      to: { path: '^src/(pipeline/graphs|agent/agent-graph)[.]ts$' },
+    },
+    {
       name: 'tools-reach-the-runner-through-a-port',
       comment: 'The agent tools get a ProposePort; importing the runner would close the cycle agent graph → tools → runner → agent graph.',
       severity: 'error',

@@ -45,6 +45,9 @@ describe('the dependency rule (.ci/dependency-cruiser.cjs, npm run lint:deps)', 
       // A layer importing one above it: the store reaching up into the pipeline.
       'src/store/reaches-up.ts': "import { step } from '../pipeline/step.ts';\nexport const s = step;\n",
       'src/pipeline/step.ts': 'export const step = 1;\n',
+      // A graph built and run outside src/threads.
+      'src/server/runs-a-graph.ts': "import { migrationGraph } from '../pipeline/graphs.ts';\nexport const g = migrationGraph;\n",
+      'src/pipeline/graphs.ts': 'export const migrationGraph = 1;\n',
       // A graph entry point imported from src.
       'src/threads/undo.ts': "import { graph } from '../../graphs/migration.ts';\nexport const g = graph;\n",
       'graphs/migration.ts': 'export const graph = 1;\n',
@@ -64,6 +67,7 @@ describe('the dependency rule (.ci/dependency-cruiser.cjs, npm run lint:deps)', 
         'pure-core-imports-only-the-core',
         'runtime-does-not-import-transports',
         'graphs-are-entry-points-only',
+        'graphs-run-by-threads-only',
         'layer-store-imports-no-layer-above',
         'layer-policy-imports-no-layer-above',
         'tools-reach-the-runner-through-a-port',
