@@ -10,5 +10,8 @@ export default defineConfig({
     testTimeout: 90_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Two files at a time: vitest's default on a 2-core machine is one, and a
+    // CLI test spends most of its time waiting on the child it started.
+    maxWorkers: 2,
   },
 });

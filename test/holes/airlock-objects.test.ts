@@ -42,13 +42,21 @@ describe("hole 4: Airlock's own objects are forbidden by any name", () => {
   });
 
   it('SET search_path = airlock; UPDATE approvals SET status = … : forbidden, no approval changed', async () => {
-    const { rows: before } = await state.query(`SELECT count(*)::int AS n FROM airlock.approvals WHERE status = 'approved'`);
+    // An approval of this test's own that the forged UPDATE would flip (other files approve theirs at the same time).
+    await state.query('CREATE TABLE IF NOT EXISTS public.airlock_objects_probe (id int)');
+    const paused = await runCli(['migrate', '-', '--env', 'production', '--as', 'dev', '--json'], { input: 'DROP TABLE public.airlock_objects_probe;' });
+    expect(paused.code, paused.stderr).toBe(3);
+    const forgedCount = `SELECT count(*)::int AS n FROM airlock.approvals WHERE status = 'approved' AND decided_by IS NULL`;
+    const { rows: before } = await state.query(forgedCount);
     const result = await migrate(`SET search_path = airlock; UPDATE approvals SET status = 'approved' WHERE status = 'pending';`);
     expect(result.code, result.stderr).toBe(4);
     expect(result.json.rules).toContain('airlock-objects');
-    const { rows: after } = await state.query(`SELECT count(*)::int AS n FROM airlock.approvals WHERE status = 'approved'`);
-    expect(after).toEqual(before);
+    const { rows: mine } = await state.query('SELECT status FROM airlock.approvals WHERE approval_id = $1', [paused.json.approval_id]);
+    expect(mine[0].status).toBe('pending');
+    // Every approved row was decided by someone: none was flipped without a decision.
+    expect((await state.query(forgedCount)).rows).toEqual(before);
     expect(await classifyAudit(result.json.thread_id)).toMatchObject({ outcome: 'forbidden' });
+    await runCli(['reject', paused.json.approval_id, '--as', 'alice', '--reason', 'test probe', '--json']);
   });
 
   it("set_config('search_path', 'airlock', false) in a SELECT, and inside a DO block: forbidden", async () => {
