@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import type pg from 'pg';
 import { PostgresSaver } from '@langchain/langgraph-checkpoint-postgres';
 import { ADVISORY_LOCKS } from './advisory-locks.ts';
@@ -63,17 +64,45 @@ async function applyMigrations(client: pg.PoolClient, list: MigrationList): Prom
   }
 }
 
-/** Create or upgrade schema `airlock` in the state database: both lists, and the checkpointer's tables. */
+/** The checkpointer package this build runs: its tables are set up once per version. */
+const CHECKPOINTER_VERSION = (createRequire(import.meta.url)('@langchain/langgraph-checkpoint-postgres/package.json') as { version: string }).version;
+
+/**
+ * One SELECT, no lock, no DDL: does this database have every migration of
+ * these lists (and, for the state database, the checkpointer's tables as this
+ * build's package sets them up)? Anything missing, or a table that is not
+ * there yet, is "no": the caller then migrates under the lock.
+ */
+async function isCurrent(pool: pg.Pool, lists: readonly MigrationList[], checkpointer: boolean): Promise<boolean> {
+  const counts = lists.map((list) => `(SELECT count(*) FROM ${AIRLOCK_SCHEMA}.${list.versionTable}) = ${list.migrations.length}`);
+  if (checkpointer) counts.push(`EXISTS (SELECT 1 FROM ${AIRLOCK_SCHEMA}.checkpointer_setup WHERE package_version = $1)`);
+  try {
+    const { rows } = await pool.query<{ current: boolean }>(`SELECT ${counts.join(' AND ')} AS current`, checkpointer ? [CHECKPOINTER_VERSION] : []);
+    return rows[0]?.current === true;
+  } catch (error) {
+    if ((error as { code?: string }).code === '42P01' || (error as { code?: string }).code === '3F000') return false; // a table or the schema is not there yet
+    throw error;
+  }
+}
+
+/**
+ * Create or upgrade schema `airlock` in the state database: both lists, and
+ * the checkpointer's tables. A database that is current costs one SELECT;
+ * only one that is behind is migrated, under the advisory lock.
+ */
 export async function migrateStateSchema(pool: pg.Pool): Promise<void> {
+  if (await isCurrent(pool, [STATE_MIGRATIONS, LEDGER_MIGRATIONS], true)) return;
   await withSchemaLock(pool, async (client) => {
     await applyMigrations(client, STATE_MIGRATIONS);
     await applyMigrations(client, LEDGER_MIGRATIONS);
     // PostgresSaver.setup() takes no lock of its own; it runs under ours.
     await new PostgresSaver(pool, undefined, { schema: AIRLOCK_SCHEMA }).setup();
+    await client.query(`INSERT INTO ${AIRLOCK_SCHEMA}.checkpointer_setup (package_version) VALUES ($1) ON CONFLICT DO NOTHING`, [CHECKPOINTER_VERSION]);
   });
 }
 
 /** The ledger lives beside the effect: in the target database when that is a separate one. */
 export async function ensureLedgerSchema(pool: pg.Pool): Promise<void> {
+  if (await isCurrent(pool, [LEDGER_MIGRATIONS], false)) return;
   await withSchemaLock(pool, (client) => applyMigrations(client, LEDGER_MIGRATIONS));
 }

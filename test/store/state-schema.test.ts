@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrateStateSchema } from '../../src/store/schema.ts';
+import { ensureLedgerSchema, migrateStateSchema } from '../../src/store/schema.ts';
+import { ADVISORY_LOCKS } from '../../src/store/advisory-locks.ts';
 import { appendAudit } from '../../src/store/audit.ts';
 import { decideApproval, requestApproval } from '../../src/store/approvals.ts';
 import { createScratchDatabase } from '../helpers/database.ts';
@@ -35,7 +36,7 @@ describe("Airlock's own schema", () => {
       "SELECT table_name FROM information_schema.tables WHERE table_schema = 'airlock' ORDER BY table_name",
     );
     expect(rows.map((row) => row.table_name)).toEqual([
-      'api_threads', 'approvals', 'audit', 'backups', 'checkpoint_blobs', 'checkpoint_migrations', 'checkpoint_writes', 'checkpoints', 'environment_marker', 'ledger', 'ledger_migrations', 'schema_migrations',
+      'api_threads', 'approvals', 'audit', 'backups', 'checkpoint_blobs', 'checkpoint_migrations', 'checkpoint_writes', 'checkpointer_setup', 'checkpoints', 'environment_marker', 'ledger', 'ledger_migrations', 'schema_migrations',
     ]);
     await migrateStateSchema(pool()); // and again: nothing to do
   });
@@ -98,5 +99,32 @@ describe("Airlock's own schema", () => {
       { approval_id: 'apr-old-self', status: 'approved' },
     ]);
     await expect(db.query("UPDATE airlock.approvals SET status = 'withdrawn' WHERE approval_id = 'apr-old-edit'")).rejects.toThrow(/approvals_status_check/);
+  });
+
+  it('a start on a current schema is one SELECT: no DDL, no schema lock; a database behind still migrates under the lock', async () => {
+    await migrateStateSchema(pool());
+    // Another process holds the schema lock (as a migration in progress would).
+    const holder = await pool().connect();
+    await holder.query('SELECT pg_advisory_lock($1)', [ADVISORY_LOCKS.schema]);
+    try {
+      const started = Date.now();
+      await migrateStateSchema(pool());
+      await ensureLedgerSchema(pool());
+      // Returned without waiting for the lock (a generous bound: it waits forever otherwise).
+      expect(Date.now() - started).toBeLessThan(10_000);
+
+      // One migration short (as after an upgrade of Airlock): the start waits for the lock, then migrates.
+      await holder.query('DELETE FROM airlock.checkpointer_setup');
+      let done = false;
+      const behind = migrateStateSchema(pool()).then(() => (done = true));
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(done).toBe(false);
+      await holder.query('SELECT pg_advisory_unlock($1)', [ADVISORY_LOCKS.schema]);
+      await behind;
+      expect((await holder.query('SELECT count(*)::int AS n FROM airlock.checkpointer_setup')).rows[0].n).toBe(1);
+    } finally {
+      await holder.query('SELECT pg_advisory_unlock_all()');
+      holder.release();
+    }
   });
 });

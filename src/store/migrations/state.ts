@@ -144,6 +144,18 @@ const migrations: Migration[] = [
        WHERE status = 'rejected' AND reason LIKE 'edited by %: replaced by the edited SQL, which is checked again';
     `,
   },
+  {
+    version: 5,
+    name: "the checkpointer's set-up, by package version",
+    sql: `
+      -- Which @langchain/langgraph-checkpoint-postgres set its tables up here: a start that
+      -- finds its own version (and every numbered migration) runs no DDL and takes no lock.
+      CREATE TABLE airlock.checkpointer_setup (
+        package_version text PRIMARY KEY,
+        set_up_at       timestamptz NOT NULL DEFAULT now()
+      );
+    `,
+  },
 ];
 
 /** Applied to the state database; recorded in airlock.schema_migrations. */
