@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import type { RecordedWith } from '../contracts/thread-export.ts';
+import { CHECKPOINTER_VERSION } from '../store/schema.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -8,6 +9,6 @@ export function runningVersions(): RecordedWith {
   return {
     airlock: (require('../../package.json') as { version: string }).version,
     langgraph: (require('@langchain/langgraph/package.json') as { version: string }).version,
-    checkpoint_postgres: (require('@langchain/langgraph-checkpoint-postgres/package.json') as { version: string }).version,
+    checkpoint_postgres: CHECKPOINTER_VERSION,
   };
 }

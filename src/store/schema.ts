@@ -7,8 +7,6 @@ import { LEDGER_MIGRATIONS } from './migrations/ledger.ts';
 import { STATE_MIGRATIONS } from './migrations/state.ts';
 
 export const AIRLOCK_SCHEMA = 'airlock';
-export { LEDGER_MIGRATIONS, STATE_MIGRATIONS };
-export type { Migration, MigrationList } from './migrations/migration.ts';
 
 /*
  * Airlock's schema changes one way: numbered migrations, in two lists.
@@ -65,7 +63,7 @@ async function applyMigrations(client: pg.PoolClient, list: MigrationList): Prom
 }
 
 /** The checkpointer package this build runs: its tables are set up once per version. */
-const CHECKPOINTER_VERSION = (createRequire(import.meta.url)('@langchain/langgraph-checkpoint-postgres/package.json') as { version: string }).version;
+export const CHECKPOINTER_VERSION = (createRequire(import.meta.url)('@langchain/langgraph-checkpoint-postgres/package.json') as { version: string }).version;
 
 /**
  * One SELECT, no lock, no DDL: does this database have every migration of

@@ -1,6 +1,8 @@
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ensureLedgerSchema, LEDGER_MIGRATIONS, migrateStateSchema, STATE_MIGRATIONS } from '../../src/store/schema.ts';
+import { ensureLedgerSchema, migrateStateSchema } from '../../src/store/schema.ts';
+import { LEDGER_MIGRATIONS } from '../../src/store/migrations/ledger.ts';
+import { STATE_MIGRATIONS } from '../../src/store/migrations/state.ts';
 import { createScratchDatabase } from '../helpers/database.ts';
 
 /*
