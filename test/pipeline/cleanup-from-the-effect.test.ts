@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fingerprintOf } from '../../src/pipeline/backup.ts';
+import { undoPlan } from '../../src/pipeline/undo-plan.ts';
 import { useAirlock } from '../../src/runtime/airlock.ts';
 import { actionIdFor, idempotencyKeyFor } from '../../src/policy/action-identity.ts';
 import { pendingInterrupts, startCleanup, type RunOutcome } from '../../src/threads/migration-runner.ts';
@@ -116,5 +117,23 @@ describe('a cleanup counted and kept by its own DELETE', () => {
     expect(done.status, done.reason).toBe('completed');
     expect(await sandbox().count('sessions_archive')).toBe(31);
     expect(await sandbox().count('sessions')).toBe(969);
+  });
+
+  it('the backup changed after the action: undo compares it with the fingerprint taken from the effect and refuses', async () => {
+    const paused = await pausedCleanup();
+    const done = await approve(paused.approval_id);
+    expect(done.status, done.reason).toBe('completed');
+    const actionId = done.result!.actionId!;
+    const airlock = await useAirlock();
+    expect((await undoPlan(actionId, airlock.databases.target)).sql).toContain(`INSERT INTO`);
+    await sandbox().query(`UPDATE airlock_backup."${actionId}" SET note = 'forged' WHERE id = 1`);
+    await expect(undoPlan(actionId, airlock.databases.target)).rejects.toThrow(/was changed since the action ran \(same 30 rows, different content\)/);
+  });
+
+  it('a filter the one-scan count cannot read as the DELETE does (an outer aggregate) is not measured: blocked, nothing deleted', async () => {
+    const outcome = await startCleanup({ table: table(), predicate: 'id = (SELECT max(id))', mode: 'delete', environment: 'production', requestedBy: 'dev' });
+    expect(outcome.status).toBe('blocked');
+    expect(outcome).toMatchObject({ refusal_code: 'dry-run', reason: expect.stringMatching(/aggregate functions are not allowed in WHERE; check --where/) });
+    expect(await sandbox().count('sessions')).toBe(1000);
   });
 });
