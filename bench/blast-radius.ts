@@ -15,7 +15,7 @@
  * the same for the next one (and no run pays for a commit). The whole thread,
  * with its graph, approval, commit, verify and audit, is bench/cleanup-thread.ts.
  *
- *   npm run bench:blast-radius [-- --rows 1000000 --pairs 5]   (BENCH_LARGE=1: 10M rows)
+ *   npm run bench:blast-radius [-- --rows 1000000 --pairs 5 --parts count,execute]   (BENCH_LARGE=1: 10M rows)
  *
  * Embedded Postgres under a temporary AIRLOCK_HOME, or DATABASE_URL.
  */
@@ -36,8 +36,15 @@ const { values: flags } = parseArgs({
   options: {
     rows: { type: 'string', default: process.env.BENCH_LARGE === '1' ? '10000000' : '1000000' },
     pairs: { type: 'string', default: '5' },
+    // `count` alone for 10M rows: part 2 copies millions of rows a run.
+    parts: { type: 'string', default: 'count,execute' },
   },
 });
+const PARTS = new Set(flags.parts.split(','));
+if (PARTS.size === 0 || [...PARTS].some((part) => part !== 'count' && part !== 'execute')) {
+  console.error('--parts is count, execute or both (count,execute)');
+  process.exit(2);
+}
 const ROWS = Number(flags.rows);
 const PAIRS = Number(flags.pairs);
 if (!Number.isInteger(ROWS) || ROWS < 1000 || !Number.isInteger(PAIRS) || PAIRS < 1) {
@@ -119,9 +126,9 @@ try {
   console.log(`${(loadMs / 1000).toFixed(1)} s; ${PAIRS} pairs per figure after a warm-up pair, A/B order alternating; node ${process.version}`);
   const summary: string[] = [];
 
-  console.log('');
-  console.log(`1. the dry-run's exact count (A: one scan) against the two scans it replaced (B: the filter's count, then the table's); budget ${DEFAULT_COUNT_BUDGET_MS} ms`);
-  for (const [label, predicate] of SHARES) {
+  if (PARTS.has('count')) console.log('');
+  if (PARTS.has('count')) console.log(`1. the dry-run's exact count (A: one scan) against the two scans it replaced (B: the filter's count, then the table's); budget ${DEFAULT_COUNT_BUDGET_MS} ms`);
+  for (const [label, predicate] of PARTS.has('count') ? SHARES : []) {
     const change = planOf(predicate).change;
     let estimated = false;
     const oneScan = () =>
@@ -149,10 +156,10 @@ try {
     summary.push(line);
   }
 
-  console.log('');
-  console.log('2. execution: the DELETE that keeps, counts and fingerprints what it removes (A) against a bare DELETE of the same rows (B), each rolled back');
+  if (PARTS.has('execute')) console.log('');
+  if (PARTS.has('execute')) console.log('2. execution: the DELETE that keeps, counts and fingerprints what it removes (A) against a bare DELETE of the same rows (B), each rolled back');
   let run = 0;
-  for (const [label, predicate] of SHARES) {
+  for (const [label, predicate] of PARTS.has('execute') ? SHARES : []) {
     const plan = planOf(predicate);
     const keeping = () =>
       rolledBack(() =>
