@@ -32,14 +32,22 @@ import { ensureEmbeddedPostgres, stopEmbeddedPostgres } from '../src/runtime/emb
 import { migrateStateSchema } from '../src/store/schema.ts';
 import { median, ratioLine, timed } from './figures.ts';
 
-const { values: flags } = parseArgs({
-  options: {
-    rows: { type: 'string', default: process.env.BENCH_LARGE === '1' ? '10000000' : '1000000' },
-    pairs: { type: 'string', default: '5' },
-    // `count` alone for 10M rows: part 2 copies millions of rows a run.
-    parts: { type: 'string', default: 'count,execute' },
-  },
-});
+function flagsOrExit() {
+  try {
+    return parseArgs({
+      options: {
+        rows: { type: 'string', default: process.env.BENCH_LARGE === '1' ? '10000000' : '1000000' },
+        pairs: { type: 'string', default: '5' },
+        // `count` alone for 10M rows: part 2 copies millions of rows a run.
+        parts: { type: 'string', default: 'count,execute' },
+      },
+    }).values;
+  } catch (error) {
+    console.error(`${(error as Error).message}: usage npm run bench:blast-radius -- --rows 1000000 --pairs 5 --parts count,execute`);
+    process.exit(2);
+  }
+}
+const flags = flagsOrExit();
 const PARTS = new Set(flags.parts.split(','));
 if (PARTS.size === 0 || [...PARTS].some((part) => part !== 'count' && part !== 'execute')) {
   console.error('--parts is count, execute or both (count,execute)');

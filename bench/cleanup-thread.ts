@@ -25,14 +25,22 @@ import { startCleanup } from '../src/threads/migration-runner.ts';
 import { loadApproval, review } from '../src/threads/review.ts';
 import { median, ratioLine, timed } from './figures.ts';
 
-const { values: flags } = parseArgs({
-  options: {
-    rows: { type: 'string', default: '1000000' },
-    shares: { type: 'string', default: '5,50' },
-    pairs: { type: 'string', default: '5' },
-    'warm-up': { type: 'string', default: '1' },
-  },
-});
+function flagsOrExit() {
+  try {
+    return parseArgs({
+      options: {
+        rows: { type: 'string', default: '1000000' },
+        shares: { type: 'string', default: '5,50' },
+        pairs: { type: 'string', default: '5' },
+        'warm-up': { type: 'string', default: '1' },
+      },
+    }).values;
+  } catch (error) {
+    console.error(`${(error as Error).message}: usage npm run bench:cleanup -- --rows 1000000 --shares 5,50 --pairs 5 --warm-up 1`);
+    process.exit(2);
+  }
+}
+const flags = flagsOrExit();
 const ROWS = Number(flags.rows);
 const SHARES = flags.shares.split(',').map(Number);
 const PAIRS = Number(flags.pairs);
