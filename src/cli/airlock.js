@@ -4,12 +4,14 @@
 // source changed since; when one did, or there is no build yet, it builds
 // again first. Should the build itself fail, it runs the TypeScript sources
 // through tsx, as slowly as before, rather than not at all.
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
-const BUILDS = path.join(ROOT, 'node_modules/.cache/airlock-cli');
+// As src/cli/build.ts names it: one folder per checkout.
+const BUILDS = path.join(ROOT, 'node_modules/.cache/airlock-cli', createHash('sha256').update(ROOT).digest('hex').slice(0, 16));
 const require = createRequire(import.meta.url);
 
 /** The current build's folder, when every source it was built from is as it was then. */

@@ -21,8 +21,10 @@ import { build, type Plugin } from 'esbuild';
  * and esbuild still turns each command's `import()` into a module that is
  * only evaluated when that command runs.
  *
- * The layout, under node_modules/.cache/airlock-cli/ (npm leaves dot
- * folders in node_modules alone, and a clean install starts without one):
+ * The layout, under node_modules/.cache/airlock-cli/CHECKOUT/ (npm leaves
+ * dot folders in node_modules alone, and a clean install starts without one;
+ * CHECKOUT is a hash of the checkout's path, as worktrees may share one
+ * node_modules):
  *   current.json   which build is current, and the inputs it was built from
  *   BUILD/airlock.cjs, run.cjs, cache/COMMAND.bin (V8's code cache, one per command)
  */
@@ -30,7 +32,8 @@ import { build, type Plugin } from 'esbuild';
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const MAIN = path.join(ROOT, 'src/cli/main.ts');
 const LOADER = path.join(ROOT, 'src/cli/run-built.cjs');
-export const BUILDS = path.join(ROOT, 'node_modules/.cache/airlock-cli');
+// One folder per checkout: worktrees that share a node_modules keep a build each.
+export const BUILDS = path.join(ROOT, 'node_modules/.cache/airlock-cli', crypto.createHash('sha256').update(ROOT).digest('hex').slice(0, 16));
 export const CURRENT = path.join(BUILDS, 'current.json');
 
 /** What current.json holds. The bin (src/cli/airlock.js) reads it on every start. */
@@ -146,6 +149,7 @@ export async function installBuild(): Promise<string> {
   const inputs = await buildCli(outdir);
   const current: CurrentBuild = { root: ROOT, dir, inputs };
   const partial = `${CURRENT}.${process.pid}`;
+  fs.mkdirSync(BUILDS, { recursive: true });
   fs.writeFileSync(partial, JSON.stringify(current));
   let previous: string | undefined;
   try {

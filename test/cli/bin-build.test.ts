@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -23,7 +24,8 @@ function runBin(args: string[]) {
   return { code: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
-const currentBuild = (): CurrentBuild => JSON.parse(fs.readFileSync(path.join(copy, 'node_modules/.cache/airlock-cli/current.json'), 'utf8')) as CurrentBuild;
+const buildsOf = () => path.join(copy, 'node_modules/.cache/airlock-cli', crypto.createHash('sha256').update(copy).digest('hex').slice(0, 16));
+const currentBuild = (): CurrentBuild => JSON.parse(fs.readFileSync(path.join(buildsOf(), 'current.json'), 'utf8')) as CurrentBuild;
 
 beforeAll(() => {
   copy = fs.mkdtempSync(path.join(os.tmpdir(), 'airlock-bin-'));
@@ -53,7 +55,7 @@ describe('the bin runs the compiled CLI, built again when a source changed', () 
     expect(again.code, again.stderr).toBe(0);
     expect(currentBuild().dir).toBe(built.dir);
     // It ran the build's loader: the command's code cache is in the build's folder now.
-    expect(fs.existsSync(path.join(copy, 'node_modules/.cache/airlock-cli', built.dir, 'cache/check.bin'))).toBe(true);
+    expect(fs.existsSync(path.join(buildsOf(), built.dir, 'cache/check.bin'))).toBe(true);
   });
 
   it('an edited source is built again before it runs: the edit is what runs', () => {
@@ -71,7 +73,7 @@ describe('the bin runs the compiled CLI, built again when a source changed', () 
 
   it('a build made in another checkout is not this one’s: it builds its own', () => {
     const current = currentBuild();
-    fs.writeFileSync(path.join(copy, 'node_modules/.cache/airlock-cli/current.json'), JSON.stringify({ ...current, root: '/somewhere/else' }));
+    fs.writeFileSync(path.join(buildsOf(), 'current.json'), JSON.stringify({ ...current, root: '/somewhere/else' }));
     const run = runBin(['--version']);
     expect(run.code, run.stderr).toBe(0);
     expect(currentBuild().root).toBe(copy);
