@@ -1,6 +1,6 @@
 import { describeRadius } from '../../policy/blast-radius.ts';
 import type { Command } from 'commander';
-import { useAirlock } from '../../runtime/airlock.ts';
+import { useAirlockWorld } from '../../runtime/airlock.ts';
 import { pendingApprovals } from '../../store/approvals.ts';
 import { ExitCode } from '../../contracts/errors.ts';
 import { age, runCommand } from '../output.ts';
@@ -12,7 +12,7 @@ export function registerInbox(program: Command): void {
     .option('--json', 'print one JSON object')
     .action(async (options: { json?: boolean }) =>
       runCommand(options, async () => {
-        const airlock = await useAirlock();
+        const airlock = await useAirlockWorld();
         const now = airlock.clock();
         const approvals = (await pendingApprovals(airlock.databases.state)).map((approval) => ({
           approval_id: approval.approval_id,
