@@ -30,9 +30,11 @@ export function parseInboxLimit(text: string | undefined): Result<number, 'inbox
 // its values reach the query as bind parameters, never as SQL text.
 const CURSOR_PREFIX = 'c1.';
 const MAX_CURSOR_LENGTH = 400;
-// Postgres timestamptz reaches year 294276; the inbox's positions are from this era.
-const EARLIEST = Date.parse('1970-01-01T00:00:00Z');
-const LATEST = Date.parse('9999-12-31T23:59:59Z');
+// Every time to_char writes with a four-digit year (the range the pattern allows, less
+// year 0, which JavaScript reads as 1 BC and Postgres refuses): a cursor the inbox prints
+// always reads back.
+const EARLIEST = Date.parse('0001-01-01T00:00:00Z');
+const LATEST = Date.parse('9999-12-31T23:59:59.999Z');
 
 export function encodeInboxCursor(position: InboxPosition): string {
   return `${CURSOR_PREFIX}${Buffer.from(JSON.stringify([position.requested_at, position.approval_id]), 'utf8').toString('base64url')}`;

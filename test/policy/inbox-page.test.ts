@@ -39,8 +39,9 @@ describe('the inbox cursor', () => {
   });
 
   it('accepts a position written by hand: it is a place in the order, not a capability', () => {
-    const early = { requested_at: '1970-01-01T00:00:00.000000Z', approval_id: 'a' };
-    expect(decodeInboxCursor(encoded([early.requested_at, early.approval_id]))).toEqual({ ok: true, value: early });
+    for (const at of ['0001-01-01T00:00:00.000000Z', '1970-01-01T00:00:00.000000Z', '9999-12-31T23:59:59.999999Z']) {
+      expect(decodeInboxCursor(encoded([at, 'a']))).toEqual({ ok: true, value: { requested_at: at, approval_id: 'a' } });
+    }
   });
 
   const refusals: [string, string][] = [
@@ -62,7 +63,8 @@ describe('the inbox cursor', () => {
     ['a time with a zone other than Z', encoded(['2026-12-06T20:43:48.123456+01:00', position.approval_id])],
     ['a day the calendar does not have', encoded(['2026-02-30T10:00:00.000000Z', position.approval_id])],
     ['an hour the day does not have', encoded(['2026-12-06T25:00:00.000000Z', position.approval_id])],
-    ['a year before 1970', encoded(['1969-12-31T23:59:59.999999Z', position.approval_id])],
+    ['year 0, which Postgres does not have', encoded(['0000-06-01T00:00:00.000000Z', position.approval_id])],
+    ['a five-digit year', encoded(['10000-01-01T00:00:00.000000Z', position.approval_id])],
     ['SQL as the id', encoded([position.requested_at, "x' OR 1=1 --"])],
     ['a status filter smuggled into the id', encoded([position.requested_at, "apr-1') OR status <> ('pending"])],
     ['a newline in the id', encoded([position.requested_at, 'apr-1\nairlock: approved'])],
