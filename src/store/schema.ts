@@ -1,6 +1,5 @@
 import { createRequire } from 'node:module';
 import type pg from 'pg';
-import { PostgresSaver } from '@langchain/langgraph-checkpoint-postgres';
 import { ADVISORY_LOCKS } from './advisory-locks.ts';
 import type { MigrationList } from './migrations/migration.ts';
 import { LEDGER_MIGRATIONS } from './migrations/ledger.ts';
@@ -93,7 +92,9 @@ export async function migrateStateSchema(pool: pg.Pool): Promise<void> {
   await withSchemaLock(pool, async (client) => {
     await applyMigrations(client, STATE_MIGRATIONS);
     await applyMigrations(client, LEDGER_MIGRATIONS);
-    // PostgresSaver.setup() takes no lock of its own; it runs under ours.
+    // PostgresSaver.setup() takes no lock of its own; it runs under ours. Loaded
+    // here only: a start on a current schema does not need the checkpointer's code.
+    const { PostgresSaver } = await import('@langchain/langgraph-checkpoint-postgres');
     await new PostgresSaver(pool, undefined, { schema: AIRLOCK_SCHEMA }).setup();
     await client.query(`INSERT INTO ${AIRLOCK_SCHEMA}.checkpointer_setup (package_version) VALUES ($1) ON CONFLICT DO NOTHING`, [CHECKPOINTER_VERSION]);
   });

@@ -1,6 +1,6 @@
 import { describeRadius } from '../../policy/blast-radius.ts';
 import type { Command } from 'commander';
-import { useAirlock } from '../../runtime/airlock.ts';
+import { useAirlockWorld } from '../../runtime/airlock.ts';
 import { inboxPage } from '../../store/approvals.ts';
 import { badInput, ExitCode } from '../../contracts/errors.ts';
 import { decodeInboxCursor, encodeInboxCursor, INBOX_LIMITS, parseInboxLimit } from '../../policy/inbox-page.ts';
@@ -25,7 +25,7 @@ export function registerInbox(program: Command): void {
           if (!cursor.ok) throw badInput(cursor.refusal.message, cursor.refusal.code);
           after = cursor.value;
         }
-        const airlock = await useAirlock();
+        const airlock = await useAirlockWorld();
         const now = airlock.clock();
         const page = await inboxPage(airlock.databases.state, { after, limit: limit.value });
         const approvals = page.approvals.map((approval) => ({
