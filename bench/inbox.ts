@@ -8,7 +8,7 @@
  * machine is shared, so it prints figures and the targets beside them.
  *
  *   npm run bench:inbox                 (embedded Postgres under a temporary AIRLOCK_HOME, or DATABASE_URL as admin)
- *   BENCH_PAIRS=9 npm run bench:inbox   (more or fewer pairs; 9 by default)
+ *   BENCH_PAIRS=9 npm run bench:inbox   (more or fewer pairs; 15 by default)
  *   BENCH_CLI=FILE npm run bench:inbox  (another build of the CLI to start with node; the bin by default)
  */
 import { spawn } from 'node:child_process';
@@ -24,7 +24,7 @@ import { fillApprovals } from './inbox-fill.ts';
 
 const PENDING = 10_000;
 const DECIDED = 100_000;
-const PAIRS = Number(process.env.BENCH_PAIRS ?? 9);
+const PAIRS = Number(process.env.BENCH_PAIRS ?? 15);
 const WARM_UP = 2;
 const CLI = process.env.BENCH_CLI ?? path.resolve(import.meta.dirname, '../src/cli/airlock.js');
 const TARGETS = { ratio: 1.2, firstPageMs: 20 };
@@ -38,6 +38,7 @@ if (!adminUrl) {
   adminUrl = server.url;
 }
 const admin = new pg.Client({ connectionString: adminUrl });
+admin.on('error', () => {}); // a connection the server ends (DROP DATABASE … WITH (FORCE)) must not crash the run
 await admin.connect();
 const suffix = randomBytes(3).toString('hex');
 const names = { full: `airlock_bench_inbox_full_${suffix}`, empty: `airlock_bench_inbox_empty_${suffix}` };
@@ -94,6 +95,7 @@ try {
     url.pathname = `/${names[key]}`;
     urls[key] = url.toString();
     const pool = new pg.Pool({ connectionString: urls[key], max: 2 });
+    pool.on('error', () => {});
     pools.push(pool);
     await migrateStateSchema(pool);
   }
@@ -132,6 +134,32 @@ try {
   console.log(`    plan: ${laterRuns[0]!.shape}; uses approvals_inbox_idx: ${laterRuns[0]!.usesIndex ? 'yes' : 'NO'}; sort: ${laterRuns[0]!.sort}`);
   console.log(`  before (SELECT * of every pending row): ${before.executionMs.toFixed(1)} ms execution, ${beforeBytes[0].bytes} of rows; plan: ${before.shape}; sort: ${before.sort}`);
   console.log(`  a page holds ${page.approvals.length} rows, has_more: ${page.hasMore}`);
+
+  // The same page read in this process, on a new connection each time as a CLI process opens
+  // one: what the full inbox adds without the noise of starting node (query, rows, zod).
+  const empty = pools[1]!;
+  const inProcess = { full: [] as number[], empty: [] as number[] };
+  const readOnce = async (db: pg.Pool) => {
+    const client = new pg.Client({ connectionString: db === full ? urls.full : urls.empty });
+    await client.connect();
+    const begun = process.hrtime.bigint();
+    const result = await inboxPage(client, { limit: 50 });
+    JSON.stringify(result);
+    const ms = Number(process.hrtime.bigint() - begun) / 1e6;
+    await client.end();
+    return ms;
+  };
+  for (let i = 0; i < 3; i++) await readOnce(full), await readOnce(empty);
+  for (let pair = 0; pair < 25; pair++) {
+    if (pair % 2) {
+      inProcess.full.push(await readOnce(full));
+      inProcess.empty.push(await readOnce(empty));
+    } else {
+      inProcess.empty.push(await readOnce(empty));
+      inProcess.full.push(await readOnce(full));
+    }
+  }
+  console.log(`  in this process, first page on a new connection (query, rows, zod, JSON), 25 pairs: full ${median(inProcess.full).toFixed(2)} ms, empty ${median(inProcess.empty).toFixed(2)} ms (medians); median of the pairs' differences ${median(inProcess.full.map((v, i) => v - inProcess.empty[i]!)).toFixed(2)} ms`);
 
   // Sanity, and the warm-up: each side prints what it should.
   const fullOnce = await inbox(urls.full);
