@@ -32,6 +32,25 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   serve: async () => (await import('./commands/serve.ts')).registerServe,
 };
 
+/**
+ * Commands whose action returns while the process goes on working: `serve`
+ * listens until it is stopped. Every other command's work is over when its
+ * action returns (runCommand has closed the pools).
+ */
+const KEEPS_RUNNING = new Set(['serve']);
+
+/**
+ * Exit once stdout and stderr have taken everything written to them. Left to
+ * itself, Node waits at exit for V8's background compilation to finish (the
+ * parser's WebAssembly tiering up, optimised JavaScript): 80–120 ms after a
+ * `migrate` had printed its outcome and closed its connections.
+ */
+async function exitWhenFlushed(): Promise<void> {
+  await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
+  await new Promise<void>((resolve) => process.stderr.write('', () => resolve()));
+  process.exit();
+}
+
 /** The commands this run needs: the one named, none for --version, all otherwise. */
 function commandsFor(argv: string[]): string[] {
   const first = argv[2];
@@ -65,4 +84,5 @@ export async function main(argv: string[]): Promise<void> {
       throw error;
     }
   }
+  if (!KEEPS_RUNNING.has(argv[2] ?? '')) await exitWhenFlushed();
 }
