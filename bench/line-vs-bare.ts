@@ -11,7 +11,9 @@
  * Round trips and commits are counted by wrapping pg.Client#query (every
  * pool and the saver use it): each call is one round trip; a COMMIT, or a
  * statement sent outside BEGIN … COMMIT (it is its own transaction, as
- * pg_stat_database.xact_commit would count it), is one commit. Checkpoint
+ * pg_stat_database.xact_commit would count it), is one commit. Writing
+ * commits are those of them that sent anything but reads (SELECT without
+ * INSERT/UPDATE/DELETE, SHOW, SET, savepoints): the ones that flush WAL. Checkpoint
  * bytes are sum(pg_column_size(row)) over the thread's rows of checkpoints,
  * checkpoint_blobs and checkpoint_writes.
  *
@@ -34,31 +36,43 @@ const WARMUP = 2;
 const BIG_STATEMENTS = 200;
 
 // --- counting round trips and commits --------------------------------------
-const counts = { roundTrips: 0, commits: 0 };
-const inTransaction = new WeakSet<object>();
+const counts = { roundTrips: 0, commits: 0, writingCommits: 0 };
+/** Clients inside BEGIN … COMMIT, and whether their transaction has written yet. */
+const openTransactions = new WeakMap<object, { wrote: boolean }>();
 /** BENCH_TRACE=1: print the statements of one thread of each side (what to cut). */
 let trace: string[] | undefined;
+/** A statement that writes nothing: a read, a setting, a savepoint (a heuristic on its first words; checked by the trace). */
+const isRead = (text: string) => /^\s*(select|show|set |savepoint|release)/i.test(text) && !/\b(insert|update|delete)\b/i.test(text);
 const originalQuery = pg.Client.prototype.query as (...args: unknown[]) => unknown;
 pg.Client.prototype.query = function countedQuery(this: object, ...args: unknown[]) {
   const first = args[0];
   const text = typeof first === 'string' ? first : (first as { text?: string } | undefined)?.text ?? '';
   counts.roundTrips += 1;
-  if (trace) trace.push(`${inTransaction.has(this) ? '  tx ' : ''}${text.replace(/\s+/g, ' ').slice(0, 110)}`);
+  const open = openTransactions.get(this);
+  if (trace) trace.push(`${open ? '  tx ' : ''}${text.replace(/\s+/g, ' ').slice(0, 110)}`);
   const head = text.trimStart().slice(0, 12).toUpperCase();
-  if (head.startsWith('BEGIN') || head.startsWith('START TRANS')) inTransaction.add(this);
+  if (head.startsWith('BEGIN') || head.startsWith('START TRANS')) openTransactions.set(this, { wrote: false });
   else if (head.startsWith('COMMIT') || head.startsWith('END')) {
-    if (inTransaction.has(this)) counts.commits += 1;
-    inTransaction.delete(this);
-  } else if (head.startsWith('ROLLBACK')) inTransaction.delete(this);
-  else if (!inTransaction.has(this)) counts.commits += 1;
+    if (open) {
+      counts.commits += 1;
+      if (open.wrote) counts.writingCommits += 1;
+    }
+    openTransactions.delete(this);
+  } else if (head.startsWith('ROLLBACK')) openTransactions.delete(this);
+  else if (open) open.wrote ||= !isRead(text);
+  else {
+    counts.commits += 1;
+    if (!isRead(text)) counts.writingCommits += 1;
+  }
   return originalQuery.apply(this, args);
 } as typeof pg.Client.prototype.query;
 
-function snapshot() {
+type Counts = typeof counts;
+function snapshot(): Counts {
   return { ...counts };
 }
-function since(before: { roundTrips: number; commits: number }) {
-  return { roundTrips: counts.roundTrips - before.roundTrips, commits: counts.commits - before.commits };
+function since(before: Counts): Counts {
+  return { roundTrips: counts.roundTrips - before.roundTrips, commits: counts.commits - before.commits, writingCommits: counts.writingCommits - before.writingCommits };
 }
 
 // --- the world: an embedded server, a database of the bench's own -------------
@@ -113,8 +127,8 @@ const bare = new StateGraph(BareState)
 interface Run {
   requestMs: number;
   resumeMs: number;
-  request: { roundTrips: number; commits: number };
-  resume: { roundTrips: number; commits: number };
+  request: Counts;
+  resume: Counts;
   threadId: string;
 }
 
@@ -197,7 +211,7 @@ const bigSql = (table: string) => {
 
 try {
   console.log(`bench:line — bare seven-node LangGraph graph (A) vs Airlock's migration line (B), same PostgresSaver, durability sync`);
-  console.log(`counting: wrapped pg.Client#query (round trip = one call; commit = COMMIT, or a statement outside BEGIN…COMMIT)`);
+  console.log(`counting: wrapped pg.Client#query (round trip = one call; commit = COMMIT, or a statement outside BEGIN…COMMIT; writing commit = one that sent more than reads)`);
   for (let index = 0; index < WARMUP; index += 1) {
     await runBare(smallSql('x'));
     await runLine(smallSql);
@@ -240,6 +254,9 @@ try {
   row('commits per thread', (run) => run.request.commits + run.resume.commits, '≤ 1.5×', 0);
   row('  of which request', (run) => run.request.commits, '—', 0);
   row('  of which resume', (run) => run.resume.commits, '—', 0);
+  row('writing commits per thread', (run) => run.request.writingCommits + run.resume.writingCommits, '≤ 1.5×', 0);
+  row('  of which request', (run) => run.request.writingCommits, '—', 0);
+  row('  of which resume', (run) => run.resume.writingCommits, '—', 0);
 
   // Checkpoint bytes: a 200-statement migration through the line, the bare graph carrying the same SQL.
   const bytesPairs: { a: { stored: number; raw: number }; b: { stored: number; raw: number }; sqlBytes: number }[] = [];

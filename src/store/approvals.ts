@@ -29,15 +29,22 @@ function placeholders(columns: readonly string[]): string {
  */
 export async function requestApproval(db: Queryable, request: ApprovalRequestRow): Promise<Approval> {
   // status is 'pending' by the column's absence from the request: set here, never by the caller.
-  await db.query(
-    `INSERT INTO airlock.approvals (status, ${APPROVAL_REQUEST_COLUMNS.join(', ')})
-     VALUES ('pending', ${placeholders(APPROVAL_REQUEST_COLUMNS)})
-     ON CONFLICT (approval_id) DO NOTHING`,
+  // One statement: the row it inserted, or (a re-run) the row already there, which the
+  // statement's own snapshot cannot confuse with the one it would have written.
+  const { rows } = await db.query(
+    `WITH inserted AS (
+       INSERT INTO airlock.approvals (status, ${APPROVAL_REQUEST_COLUMNS.join(', ')})
+       VALUES ('pending', ${placeholders(APPROVAL_REQUEST_COLUMNS)})
+       ON CONFLICT (approval_id) DO NOTHING
+       RETURNING *
+     )
+     SELECT * FROM inserted
+     UNION ALL
+     SELECT * FROM airlock.approvals WHERE approval_id = $1 AND NOT EXISTS (SELECT FROM inserted)`,
     APPROVAL_REQUEST_COLUMNS.map((column) => (column === 'action' ? JSON.stringify(request.action) : request[column])),
   );
-  const approval = await findApproval(db, request.approval_id);
-  if (!approval) throw new Error(`approval ${request.approval_id} vanished right after it was written`);
-  return approval;
+  if (!rows[0]) throw new Error(`approval ${request.approval_id} vanished right after it was written`);
+  return approvalOf(rows[0]);
 }
 
 /**

@@ -3,6 +3,7 @@ import type { Approval } from '../../contracts/approval-record.ts';
 import type { MigrationState } from '../../contracts/migration-state.ts';
 import { decideApproval } from '../../store/approvals.ts';
 import { appendAudit } from '../../store/audit.ts';
+import { inTransaction } from '../../store/transaction.ts';
 import type { PipelineDeps } from '../deps.ts';
 import type { Decision } from './screen-decision.ts';
 
@@ -50,21 +51,26 @@ async function recordEdit(
 ): Promise<Partial<MigrationState> | undefined> {
   const approvalId = approval.approval_id;
   const reason = `edited by ${judgement.reviewer}: replaced by the edited SQL, which is checked again`;
-  const { approval: decided } = await decideApproval(deps.databases.state, approvalId, { status: 'edited', decidedBy: judgement.reviewer, reason, decidedAt: now });
-  if (decided?.status !== 'edited') return undefined;
-  await appendAudit(deps.databases.state, {
-    threadId,
-    approvalId,
-    step: 'approve',
-    actor: judgement.reviewer,
-    environment: approval.environment,
-    outcome: 'edited',
-    message: state.cleanup
-      ? `Edited by ${judgement.reviewer} in ${approval.environment}: the new filter goes through prepare, classify, permit and the dry-run again, and waits for a new approval; the old action will not run.`
-      : `Edited by ${judgement.reviewer} in ${approval.environment}: the new SQL goes through classify and permit again; the old action will not run.`,
-    detail: { previousSql: approval.sql, editedSql: judgement.sql },
-    eventKey: `${approvalId}:decided`,
+  // The decision and its entry commit together.
+  const decided = await inTransaction(deps.databases.state, async (client) => {
+    const { approval: decided } = await decideApproval(client, approvalId, { status: 'edited', decidedBy: judgement.reviewer, reason, decidedAt: now });
+    if (decided?.status !== 'edited') return decided;
+    await appendAudit(client, {
+      threadId,
+      approvalId,
+      step: 'approve',
+      actor: judgement.reviewer,
+      environment: approval.environment,
+      outcome: 'edited',
+      message: state.cleanup
+        ? `Edited by ${judgement.reviewer} in ${approval.environment}: the new filter goes through prepare, classify, permit and the dry-run again, and waits for a new approval; the old action will not run.`
+        : `Edited by ${judgement.reviewer} in ${approval.environment}: the new SQL goes through classify and permit again; the old action will not run.`,
+      detail: { previousSql: approval.sql, editedSql: judgement.sql },
+      eventKey: `${approvalId}:decided`,
+    });
+    return decided;
   });
+  if (decided?.status !== 'edited') return undefined;
   return {
     sql: judgement.sql,
     // A cleanup's edit is its filter: prepare builds the DELETE from it again (the graph goes back there).
@@ -82,25 +88,29 @@ async function recordDecision(deps: PipelineDeps, { threadId, approval }: Pause,
   const reason = judgement.outcome === 'rejected' ? judgement.reason : undefined;
   // The CLI usually made this transition already (so that one of many racing
   // reviewers wins); a resume from Studio or an SDK makes it here.
-  const { approval: decided } = await decideApproval(deps.databases.state, approvalId, { status, decidedBy: judgement.reviewer, reason, decidedAt: now });
-  // Whoever decided first wins, even if that is not this resume's reviewer.
-  // Only an approved row runs: rejected, edited (the edited action runs under its own approval) or missing does not.
-  const finalStatus = decided?.status === 'approved' ? 'approved' : 'rejected';
-  const decidedBy = decided?.decided_by ?? judgement.reviewer;
-  const finalReason = decided?.reason ?? reason;
-  await appendAudit(deps.databases.state, {
-    threadId,
-    approvalId,
-    step: 'approve',
-    actor: decidedBy,
-    environment: approval.environment,
-    outcome: finalStatus,
-    message:
-      finalStatus === 'approved'
-        ? `Approved by ${decidedBy} in ${approval.environment}: ${approval.summary}`
-        : `Rejected by ${decidedBy} in ${approval.environment}: ${finalReason}. Nothing was run.`,
-    detail: { tokenRequired: approval.token_required },
-    eventKey: `${approvalId}:decided`,
+  const { finalStatus, decidedBy, finalReason } = await inTransaction(deps.databases.state, async (client) => {
+    const { approval: decided } = await decideApproval(client, approvalId, { status, decidedBy: judgement.reviewer, reason, decidedAt: now });
+    // Whoever decided first wins, even if that is not this resume's reviewer.
+    // Only an approved row runs: rejected, edited (the edited action runs under its own approval) or missing does not.
+    const finalStatus = decided?.status === 'approved' ? ('approved' as const) : ('rejected' as const);
+    const decidedBy = decided?.decided_by ?? judgement.reviewer;
+    const finalReason = decided?.reason ?? reason;
+    // In the decision's transaction, last (the chain's lock is held until COMMIT).
+    await appendAudit(client, {
+      threadId,
+      approvalId,
+      step: 'approve',
+      actor: decidedBy,
+      environment: approval.environment,
+      outcome: finalStatus,
+      message:
+        finalStatus === 'approved'
+          ? `Approved by ${decidedBy} in ${approval.environment}: ${approval.summary}`
+          : `Rejected by ${decidedBy} in ${approval.environment}: ${finalReason}. Nothing was run.`,
+      detail: { tokenRequired: approval.token_required },
+      eventKey: `${approvalId}:decided`,
+    });
+    return { finalStatus, decidedBy, finalReason };
   });
   return {
     approval: { approvalId, status: finalStatus, decidedBy, ...(finalReason ? { reason: finalReason } : {}) },
