@@ -265,6 +265,19 @@ try {
     const sql = bigSql(`bench.victim_${tableNumber}`);
     const bareRun = await runBare(sql);
     bytesPairs.push({ a: await checkpointBytes(bareRun.threadId), b: await checkpointBytes(line.threadId), sqlBytes: Buffer.byteLength(sql) });
+    if (process.env.BENCH_TRACE === '1' && index === 0) {
+      for (const threadId of [bareRun.threadId, line.threadId]) {
+        const { rows } = await db.query(
+          `SELECT 'blob' AS kind, channel, count(*)::int AS n, sum(octet_length(blob))::int AS bytes FROM airlock.checkpoint_blobs WHERE thread_id = $1 GROUP BY channel
+           UNION ALL SELECT 'write', channel, count(*)::int, sum(octet_length(blob))::int FROM airlock.checkpoint_writes WHERE thread_id = $1 GROUP BY channel
+           UNION ALL SELECT 'checkpoint', '', count(*)::int, sum(octet_length(checkpoint::text) + octet_length(metadata::text))::int FROM airlock.checkpoints WHERE thread_id = $1
+           ORDER BY bytes DESC`,
+          [threadId],
+        );
+        console.log(`--- ${threadId}`);
+        for (const row of rows) console.log(`  ${row.kind.padEnd(10)} ${String(row.channel).padEnd(24)} ${String(row.n).padStart(3)} rows ${String(row.bytes).padStart(8)} bytes`);
+      }
+    }
   }
   console.log(`\ncheckpoint bytes per thread, ${BIG_STATEMENTS} statements (${(bytesPairs[0]!.sqlBytes / 1024).toFixed(1)} KB of SQL), 3 runs:`);
   for (const kind of ['stored', 'raw'] as const) {

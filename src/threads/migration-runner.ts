@@ -3,6 +3,7 @@ import { Command } from '@langchain/langgraph';
 import { pipelineGraphsFor, type migrationGraph } from '../pipeline/graphs.ts';
 import { buildAgentGraph } from '../agent/agent-graph.ts';
 import { isBadInput } from '../policy/classify.ts';
+import { rulesOf } from '../policy/stored-classification.ts';
 import type { ApprovalRequest } from '../contracts/approval-request.ts';
 import type { ReviewResume } from '../contracts/review-resume.ts';
 import { useAirlock } from '../runtime/airlock.ts';
@@ -134,7 +135,7 @@ function outcomeOf(threadId: string, thread: ThreadView): RunOutcome {
   const classification = values.classification;
   const base = {
     thread_id: threadId,
-    ...(classification ? { tier: classification.tier, rules: classification.statements.flatMap((s) => s.rules) } : {}),
+    ...(classification ? { tier: classification.tier, rules: classification.statements.flatMap(rulesOf) } : {}),
     environment: values.resolvedEnvironment ?? values.environment,
     ...(values.reason ? { reason: values.reason } : {}),
     ...(values.blastRadius ? { blast_radius: values.blastRadius } : {}),

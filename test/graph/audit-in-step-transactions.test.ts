@@ -24,7 +24,7 @@ describe("audit entries commit in the transaction of the step they describe", ()
     const compiled = migrationGraph.compile({ checkpointer: airlock.checkpointer });
     const threadId = `in-step-${sandbox().schema}`;
     const config = { configurable: { thread_id: threadId }, durability: 'sync' as const };
-    const paused = (await compiled.invoke({ sql: `DROP TABLE ${sandbox().schema}.t`, environment: 'development', requestedBy: 'agent:bot' }, config)) as {
+    const paused = (await compiled.invoke({ sql: `DROP TABLE ${sandbox().schema}.t`, environment: 'development', requestedBy: 'agent:bot' }, config)) as unknown as {
       __interrupt__: { id: string; value: { approvalId: string } }[];
     };
     const { id, value } = paused.__interrupt__[0]!;
@@ -55,7 +55,7 @@ describe("audit entries commit in the transaction of the step they describe", ()
     const airlock = await useAirlock();
     const compiled = migrationGraph.compile({ checkpointer: airlock.checkpointer });
     const config = { configurable: { thread_id: `in-step-reject-${sandbox().schema}` }, durability: 'sync' as const };
-    const paused = (await compiled.invoke({ sql: `DROP TABLE ${sandbox().schema}.t`, environment: 'development', requestedBy: 'agent:bot' }, config)) as {
+    const paused = (await compiled.invoke({ sql: `DROP TABLE ${sandbox().schema}.t`, environment: 'development', requestedBy: 'agent:bot' }, config)) as unknown as {
       __interrupt__: { id: string; value: { approvalId: string } }[];
     };
     const { id, value } = paused.__interrupt__[0]!;

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { ExecutionResult, MigrationState } from '../../contracts/migration-state.ts';
+import { loadSqlParser, parseSql } from '../../sql/parse-sql.ts';
 import type { PipelineDeps } from '../deps.ts';
 import type { Attempt } from './attempt.ts';
 import { runAlone } from './run-alone.ts';
@@ -21,6 +22,12 @@ export async function attemptOnTarget(
   const alone = only && rest.length === 0 && only.outsideTransaction;
   const rollBack = deps.replay?.rollbackEffects ?? false;
   const caps = state.permission ? deps.policy.policy.environments[state.permission.policyEnvironment]?.blastRadius : undefined;
+  // Each statement runs as its slice of the approved SQL: the classification must be of exactly that SQL.
+  await loadSqlParser();
+  const parsed = parseSql(state.sql);
+  if (!parsed.ok || parsed.statements.length !== state.classification!.statements.length) {
+    return { ok: false, error: 'the classification is not of the SQL about to run, so nothing ran: submit the SQL again' };
+  }
   const client = await deps.databases.target.connect();
   try {
     if (alone && rollBack) {

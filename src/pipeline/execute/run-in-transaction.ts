@@ -133,7 +133,8 @@ async function finish(
     await client.query('ROLLBACK');
     return { ok: true, result: { ...result, rolledBack: true } };
   }
-  const recorded = run.recordOutcome ? await run.recordOutcome(client, result) : undefined;
+  // A read runs READ ONLY: its entry is written after, on its own.
+  const recorded = run.recordOutcome && !ran.readOnly ? await run.recordOutcome(client, result) : undefined;
   await client.query('COMMIT');
   faultPoint('after-commit');
   return { ok: true, result, ...(recorded === undefined ? {} : { recorded }) };
