@@ -74,7 +74,10 @@ export async function appendAuditEntries(db: Queryable, entries: readonly AuditE
               thread_id text, approval_id text, step text, actor text, environment text,
               outcome text, message text, detail jsonb, event_key text))
             WITH ORDINALITY AS e(thread_id, approval_id, step, actor, environment, outcome, message, detail, event_key, position)
+      -- A re-run's entries already there are not offered at all: no row, no trigger, no chain lock.
+      WHERE e.event_key IS NULL OR NOT EXISTS (SELECT FROM airlock.audit a WHERE a.event_key = e.event_key)
       ORDER BY e.position
+     -- Two runs racing past that check: the second finds the first's row here.
      ON CONFLICT (event_key) DO NOTHING
      RETURNING event_key`,
     [JSON.stringify(rows)],

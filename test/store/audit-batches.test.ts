@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrateStateSchema } from '../../src/store/schema.ts';
 import { appendAudit, appendAuditEntries, auditTrail, verifyAuditChain, type AuditEntry } from '../../src/store/audit.ts';
 import { inTransaction } from '../../src/store/transaction.ts';
+import { ADVISORY_LOCKS } from '../../src/store/advisory-locks.ts';
 import { createScratchDatabase } from '../helpers/database.ts';
 
 // A trail of this file's own: verify walks the whole chain, and other files write theirs meanwhile.
@@ -70,6 +71,31 @@ describe('audit entries written in batches', () => {
     expect(await appendAuditEntries(pool, [entry('rerun-1', 'twice', 'rerun-1:twice'), entry('rerun-1', 'twice', 'rerun-1:twice')])).toEqual([true, false]);
     const trail = await auditTrail(pool, 'rerun-1');
     expect(trail.map((row) => row.step)).toEqual(['requested', 'note', 'decided', 'note', 'twice']);
+  });
+
+  it("a re-run whose entries are all there writes nothing and does not wait for the chain's lock", async () => {
+    const step = [entry('no-lock', 'requested', 'no-lock:requested'), entry('no-lock', 'decided', 'no-lock:decided')];
+    expect(await appendAuditEntries(pool, step)).toEqual([true, true]);
+    const holder = await pool.connect();
+    try {
+      await holder.query('SELECT pg_advisory_lock($1)', [ADVISORY_LOCKS.auditChain]);
+      const rerun = await inTransaction(pool, async (client) => {
+        await client.query("SET LOCAL lock_timeout = '200ms'");
+        return appendAuditEntries(client, step);
+      });
+      expect(rerun).toEqual([false, false]);
+      // A new entry does wait for the lock (here: gives up after lock_timeout), so the check above can fail.
+      await expect(
+        inTransaction(pool, async (client) => {
+          await client.query("SET LOCAL lock_timeout = '200ms'");
+          return appendAuditEntries(client, [entry('no-lock', 'new')]);
+        }),
+      ).rejects.toThrow(/lock timeout/);
+    } finally {
+      await holder.query('SELECT pg_advisory_unlock($1)', [ADVISORY_LOCKS.auditChain]);
+      holder.release();
+    }
+    expect((await auditTrail(pool, 'no-lock')).map((row) => row.step)).toEqual(['requested', 'decided']);
   });
 
   it('a batch rolled back with its step leaves nothing, and the chain still holds', async () => {
