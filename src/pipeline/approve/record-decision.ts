@@ -3,20 +3,20 @@ import type { Approval } from '../../contracts/approval-record.ts';
 import type { MigrationState } from '../../contracts/migration-state.ts';
 import { decideApproval } from '../../store/approvals.ts';
 import { appendAudit } from '../../store/audit.ts';
-import { inTransaction } from '../../store/transaction.ts';
 import type { PipelineDeps } from '../deps.ts';
 import type { Decision } from './screen-decision.ts';
 
-/** The pause a decision answers: its thread and its approval row. */
+/** The pause a decision answers: its thread, its approval row, and the approve step's transaction (what it writes commits with the step). */
 export interface Pause {
   threadId: string;
   approval: Approval;
+  db: Pick<PipelineDeps['databases']['state'], 'query'>;
 }
 
 /** A refused answer is written down (each attempt once, by its number); the action stays pending. */
 export async function recordRefusal(deps: PipelineDeps, pause: Pause, refusal: { attempt: number; actor: string; reason: string }): Promise<void> {
-  const { threadId, approval } = pause;
-  await appendAudit(deps.databases.state, {
+  const { threadId, approval, db } = pause;
+  await appendAudit(db, {
     threadId,
     approvalId: approval.approval_id,
     step: 'approve',
@@ -38,24 +38,24 @@ export async function recordJudgement(deps: PipelineDeps, state: MigrationState,
     if (edited) return edited;
     // Someone else decided first: fall through and follow their decision.
   }
-  return recordDecision(deps, pause, judgement, now);
+  return recordDecision(pause, judgement, now);
 }
 
 /** The edit replaces the action; undefined when another decision was made first. */
 async function recordEdit(
   deps: PipelineDeps,
   state: MigrationState,
-  { threadId, approval }: Pause,
+  { threadId, approval, db }: Pause,
   judgement: Extract<Decision, { outcome: 'edited' }>,
   now: Date,
 ): Promise<Partial<MigrationState> | undefined> {
   const approvalId = approval.approval_id;
   const reason = `edited by ${judgement.reviewer}: replaced by the edited SQL, which is checked again`;
-  // The decision and its entry commit together.
-  const decided = await inTransaction(deps.databases.state, async (client) => {
-    const { approval: decided } = await decideApproval(client, approvalId, { status: 'edited', decidedBy: judgement.reviewer, reason, decidedAt: now });
+  // The decision and its entry commit together (the approve step's transaction).
+  const decided = await (async () => {
+    const { approval: decided } = await decideApproval(db, approvalId, { status: 'edited', decidedBy: judgement.reviewer, reason, decidedAt: now });
     if (decided?.status !== 'edited') return decided;
-    await appendAudit(client, {
+    await appendAudit(db, {
       threadId,
       approvalId,
       step: 'approve',
@@ -69,7 +69,7 @@ async function recordEdit(
       eventKey: `${approvalId}:decided`,
     });
     return decided;
-  });
+  })();
   if (decided?.status !== 'edited') return undefined;
   return {
     sql: judgement.sql,
@@ -81,22 +81,22 @@ async function recordEdit(
 }
 
 /** Approve or reject, following whichever decision reached the row first. */
-async function recordDecision(deps: PipelineDeps, { threadId, approval }: Pause, judgement: Decision, now: Date): Promise<Partial<MigrationState>> {
+async function recordDecision({ threadId, approval, db }: Pause, judgement: Decision, now: Date): Promise<Partial<MigrationState>> {
   const approvalId = approval.approval_id;
   // An edit that lost to another decision is not a decision of its own: it follows that one.
   const status = judgement.outcome === 'edited' ? 'rejected' : judgement.outcome;
   const reason = judgement.outcome === 'rejected' ? judgement.reason : undefined;
   // The CLI usually made this transition already (so that one of many racing
   // reviewers wins); a resume from Studio or an SDK makes it here.
-  const { finalStatus, decidedBy, finalReason } = await inTransaction(deps.databases.state, async (client) => {
-    const { approval: decided } = await decideApproval(client, approvalId, { status, decidedBy: judgement.reviewer, reason, decidedAt: now });
+  const { finalStatus, decidedBy, finalReason } = await (async () => {
+    const { approval: decided } = await decideApproval(db, approvalId, { status, decidedBy: judgement.reviewer, reason, decidedAt: now });
     // Whoever decided first wins, even if that is not this resume's reviewer.
     // Only an approved row runs: rejected, edited (the edited action runs under its own approval) or missing does not.
     const finalStatus = decided?.status === 'approved' ? ('approved' as const) : ('rejected' as const);
     const decidedBy = decided?.decided_by ?? judgement.reviewer;
     const finalReason = decided?.reason ?? reason;
-    // In the decision's transaction, last (the chain's lock is held until COMMIT).
-    await appendAudit(client, {
+    // In the approve step's transaction, after the decision (the chain's lock is held until COMMIT).
+    await appendAudit(db, {
       threadId,
       approvalId,
       step: 'approve',
@@ -111,7 +111,7 @@ async function recordDecision(deps: PipelineDeps, { threadId, approval }: Pause,
       eventKey: `${approvalId}:decided`,
     });
     return { finalStatus, decidedBy, finalReason };
-  });
+  })();
   return {
     approval: { approvalId, status: finalStatus, decidedBy, ...(finalReason ? { reason: finalReason } : {}) },
     ...(finalStatus === 'rejected' ? { status: 'rejected' as const, reason: `rejected by ${decidedBy}: ${finalReason}` } : {}),
