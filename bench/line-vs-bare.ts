@@ -36,7 +36,10 @@ const WARMUP = 2;
 const BIG_STATEMENTS = 200;
 
 // --- counting round trips and commits --------------------------------------
-const counts = { roundTrips: 0, commits: 0, writingCommits: 0 };
+const counts = { roundTrips: 0, commits: 0, writingCommits: 0, dbWaitMs: 0 };
+/** Round trips in flight: the wall time with at least one outstanding is time spent waiting on Postgres. */
+let inFlight = 0;
+let waitStarted = 0;
 /** Clients inside BEGIN … COMMIT, and whether their transaction has written yet. */
 const openTransactions = new WeakMap<object, { wrote: boolean }>();
 /** BENCH_TRACE=1: print the statements of one thread of each side (what to cut). */
@@ -64,7 +67,15 @@ pg.Client.prototype.query = function countedQuery(this: object, ...args: unknown
     counts.commits += 1;
     if (!isRead(text)) counts.writingCommits += 1;
   }
-  return originalQuery.apply(this, args);
+  const pending = originalQuery.apply(this, args);
+  if (pending && typeof (pending as Promise<unknown>).then === 'function') {
+    if (inFlight++ === 0) waitStarted = performance.now();
+    const settle = () => {
+      if (--inFlight === 0) counts.dbWaitMs += performance.now() - waitStarted;
+    };
+    (pending as Promise<unknown>).then(settle, settle);
+  }
+  return pending;
 } as typeof pg.Client.prototype.query;
 
 type Counts = typeof counts;
@@ -72,7 +83,12 @@ function snapshot(): Counts {
   return { ...counts };
 }
 function since(before: Counts): Counts {
-  return { roundTrips: counts.roundTrips - before.roundTrips, commits: counts.commits - before.commits, writingCommits: counts.writingCommits - before.writingCommits };
+  return {
+    roundTrips: counts.roundTrips - before.roundTrips,
+    commits: counts.commits - before.commits,
+    writingCommits: counts.writingCommits - before.writingCommits,
+    dbWaitMs: counts.dbWaitMs - before.dbWaitMs,
+  };
 }
 
 // --- the world: an embedded server, a database of the bench's own -------------
@@ -248,6 +264,10 @@ try {
   console.log(`\n${PAIRS} pairs after ${WARMUP} warm-up pairs; medians (one DROP TABLE in development, approved with its token)`);
   row('request → persisted interrupt ms', (run) => run.requestMs, '≤ 1.5×');
   row('resume (approve) → completion ms', (run) => run.resumeMs, '≤ 1.5×');
+  row('  waiting on Postgres ms (request)', (run) => run.request.dbWaitMs, '—');
+  row('  waiting on Postgres ms (resume)', (run) => run.resume.dbWaitMs, '—');
+  row('  in node ms (request)', (run) => run.requestMs - run.request.dbWaitMs, '—');
+  row('  in node ms (resume)', (run) => run.resumeMs - run.resume.dbWaitMs, '—');
   row('round trips per thread', (run) => run.request.roundTrips + run.resume.roundTrips, '—', 0);
   row('  of which request', (run) => run.request.roundTrips, '—', 0);
   row('  of which resume', (run) => run.resume.roundTrips, '—', 0);

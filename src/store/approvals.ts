@@ -92,13 +92,24 @@ export async function decideApproval(
   approvalId: string,
   decision: { status: DecidedStatus; decidedBy: string; reason?: string; decidedAt: Date },
 ): Promise<{ won: boolean; approval: Approval | undefined }> {
+  // One statement: the row this call decided, or (it lost, or it was decided before) the row as it stands.
   const { rows } = await db.query(
-    `UPDATE airlock.approvals SET status = $2, decided_by = $3, decided_at = $5, reason = $4
-      WHERE approval_id = $1 AND status = 'pending' RETURNING *`,
+    `WITH decided AS (
+       UPDATE airlock.approvals SET status = $2, decided_by = $3, decided_at = $5, reason = $4
+        WHERE approval_id = $1 AND status = 'pending' RETURNING *
+     )
+     SELECT true AS won, * FROM decided
+     UNION ALL
+     SELECT false AS won, * FROM airlock.approvals WHERE approval_id = $1 AND NOT EXISTS (SELECT FROM decided)`,
     [approvalId, decision.status, decision.decidedBy, decision.reason ?? null, decision.decidedAt],
   );
-  if (rows[0]) return { won: true, approval: approvalOf(rows[0]) };
-  return { won: false, approval: await findApproval(db, approvalId) };
+  const [row] = rows as ({ won: boolean } & Record<string, unknown>)[];
+  if (!row) return { won: false, approval: undefined };
+  const { won, ...approval } = row;
+  // Lost to a decision that committed while this statement waited for the row: the statement's
+  // own snapshot still shows it pending, so read it again (a new snapshot sees who won).
+  if (!won && approval.status === 'pending') return { won: false, approval: await findApproval(db, approvalId) };
+  return { won, approval: approvalOf(approval) };
 }
 
 export async function recordApprovalOutcome(db: Queryable, approvalId: string, outcome: string): Promise<void> {
