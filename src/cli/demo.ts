@@ -1,5 +1,5 @@
 import { closeAirlock, useAirlock } from '../runtime/airlock.ts';
-import { pendingApprovals } from '../store/approvals.ts';
+import { findApproval } from '../store/approvals.ts';
 import { auditTrail } from '../store/audit.ts';
 import { readSettings } from '../runtime/config.ts';
 import { ensureEmbeddedPostgres, stopEmbeddedPostgres } from '../runtime/embedded-postgres.ts';
@@ -81,8 +81,8 @@ export async function runDemo(): Promise<CommandResult> {
     say('   could answer from another machine days later.');
 
     step(4, `Reviewer ${REVIEWER} opens the inbox ($ airlock inbox; shown here: the demo's own approval):`);
-    const inbox = (await pendingApprovals(airlock.databases.state)).filter((a) => a.approval_id === approvalId);
-    for (const entry of inbox) {
+    const pending = await findApproval(airlock.databases.state, approvalId);
+    for (const entry of pending?.status === 'pending' ? [pending] : []) {
       say(`   ${entry.approval_id}  ${entry.environment}  ${entry.tier}  by ${entry.requested_by}: ${entry.summary}`);
     }
 

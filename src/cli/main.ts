@@ -1,16 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { ExitCode } from '../contracts/errors.ts';
 
-const program = new Command('airlock')
-  .description('Run PostgreSQL migrations from AI agents with a human in the loop.')
-  .version('0.1.0')
-  // Usage errors exit 2 (the CLI contract), not commander's default 1.
-  .exitOverride()
-  .showHelpAfterError('(add --help for usage)')
-  .showSuggestionAfterError()
-  // 'backups --json' and 'backups prune --json' each own their --json.
-  .enablePositionalOptions();
-
 type Register = (program: Command) => void;
 
 /**
@@ -49,15 +39,30 @@ function commandsFor(argv: string[]): string[] {
   return first !== undefined && Object.hasOwn(COMMANDS, first) ? [first] : Object.keys(COMMANDS);
 }
 
-for (const register of await Promise.all(commandsFor(process.argv).map((name) => COMMANDS[name]!()))) register(program);
-
-try {
-  await program.parseAsync(process.argv);
-} catch (error) {
-  if (error instanceof CommanderError) {
-    const informational = ['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(error.code);
-    process.exitCode = informational ? ExitCode.done : ExitCode.badInput;
-  } else {
-    throw error;
+/**
+ * Run the CLI on `argv` (process.argv's shape). The bin calls it from the
+ * compiled build (src/cli/build.ts), or from the sources through tsx when
+ * there is no build.
+ */
+export async function main(argv: string[]): Promise<void> {
+  const program = new Command('airlock')
+    .description('Run PostgreSQL migrations from AI agents with a human in the loop.')
+    .version('0.1.0')
+    // Usage errors exit 2 (the CLI contract), not commander's default 1.
+    .exitOverride()
+    .showHelpAfterError('(add --help for usage)')
+    .showSuggestionAfterError()
+    // 'backups --json' and 'backups prune --json' each own their --json.
+    .enablePositionalOptions();
+  for (const register of await Promise.all(commandsFor(argv).map((name) => COMMANDS[name]!()))) register(program);
+  try {
+    await program.parseAsync(argv);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      const informational = ['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(error.code);
+      process.exitCode = informational ? ExitCode.done : ExitCode.badInput;
+    } else {
+      throw error;
+    }
   }
 }

@@ -1,4 +1,4 @@
-import { closeAirlock } from '../runtime/airlock.ts';
+import { shutdown } from '../runtime/shutdown.ts';
 import { AirlockError, ExitCode, describeDatabaseError } from '../contracts/errors.ts';
 
 /** What a command produced: one JSON object for --json, lines of text otherwise, and the exit code. */
@@ -37,7 +37,7 @@ export async function runCommand(options: OutputOptions, work: () => Promise<Com
     process.stderr.write(`airlock: ${message}\n`);
     if (options.json) process.stdout.write(`${JSON.stringify({ error: message, exit_code: exitCode })}\n`);
   } finally {
-    await closeAirlock();
+    await shutdown();
   }
   process.exitCode = exitCode!;
 }

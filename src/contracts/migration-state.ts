@@ -29,7 +29,7 @@ export const ExecutionResult = z.object({
   changes: z
     .array(z.object({ statement: z.number(), backup: z.string(), deleted: z.number(), updated: z.number(), inserted: z.number(), kept: z.number() }))
     .optional(),
-  /** A cleanup: the rows execution counted exactly, just before removing them. */
+  /** A cleanup: the rows its DELETE removed, counted exactly from the DELETE's own RETURNING (not a separate scan). */
   counted: z.number().optional(),
   /** A replay without a named target: the statements ran and were rolled back. */
   rolledBack: z.boolean().optional(),

@@ -54,8 +54,19 @@ export async function fingerprintOf(client: pg.PoolClient | pg.Pool, table: stri
   return rows[0]!.fingerprint;
 }
 
-export async function register(client: pg.PoolClient, owner: BackupOwner, backup: Backup, fingerprinted = true): Promise<Backup> {
-  const fingerprint = fingerprinted ? await fingerprintOf(client, quoted(client, backup.backup).sql) : null;
+/**
+ * Record a backup. Its fingerprint is computed by scanning it, unless the
+ * caller has it already (taken from the effect that wrote it, effect-capture.ts)
+ * or it is not fingerprinted at all (`false`: a trashed table, checked by count).
+ */
+export async function register(
+  client: pg.PoolClient,
+  owner: BackupOwner,
+  backup: Backup,
+  fingerprinted: boolean | { fingerprint: string } = true,
+): Promise<Backup> {
+  const fingerprint =
+    typeof fingerprinted === 'object' ? fingerprinted.fingerprint : fingerprinted ? await fingerprintOf(client, quoted(client, backup.backup).sql) : null;
   await insertBackup(client, {
     idempotency_key: owner.idempotencyKey,
     thread_id: owner.threadId,

@@ -64,9 +64,26 @@ function spinnerFor(label: string, estimate: number, budgetMs: number): { stop: 
 }
 
 /**
+ * The exact figures, in one statement under the caller's budget: one scan of
+ * the table for a filter on it (`count(*) FILTER (WHERE …)` beside the
+ * total), else each arm's count and then the total.
+ */
+async function exactCounts(client: pg.PoolClient, change: RowChange): Promise<{ arms: number[]; table_rows: number }> {
+  if (change.oneScan) {
+    const { rows } = await client.query<{ rows: string; table_rows: string }>(change.oneScan);
+    return { arms: [Number(rows[0]!.rows)], table_rows: Number(rows[0]!.table_rows) };
+  }
+  const arms = [];
+  for (const arm of change.arms) arms.push(Number((await client.query<{ rows: string }>(arm.count)).rows[0]!.rows));
+  const { rows } = await client.query<{ rows: string }>(change.tableRows);
+  return { arms, table_rows: Number(rows[0]!.rows) };
+}
+
+/**
  * Measure what a statement that changes rows would touch, inside the caller's
- * read-only transaction (which the caller rolls back): EXPLAIN first, then an
- * exact count of each arm (MERGE clause, ON CONFLICT) within `budgetMs`. When
+ * read-only transaction (which the caller rolls back): EXPLAIN first, then the
+ * exact counts within `budgetMs` (one scan for a plain DELETE or UPDATE; each
+ * arm, MERGE clause or ON CONFLICT, on its own otherwise). When
  * the exact counts would take longer, the planner's figures are used and the
  * result says `estimated`. Every query here was built from the parse tree
  * (row-change.ts), never from the user's text. `rows` is what the statement
@@ -85,12 +102,7 @@ export async function measureBlastRadius(
   const progress = spinnerFor(options.label, destroying(planned), options.budgetMs);
   let exact: { arms: number[]; table_rows: number } | undefined;
   try {
-    exact = await inSavepoint(client, options.budgetMs, options.statementTimeout, async () => {
-      const arms = [];
-      for (const arm of change.arms) arms.push(Number((await client.query<{ rows: string }>(arm.count)).rows[0]!.rows));
-      const { rows } = await client.query<{ rows: string }>(change.tableRows);
-      return { arms, table_rows: Number(rows[0]!.rows) };
-    });
+    exact = await inSavepoint(client, options.budgetMs, options.statementTimeout, () => exactCounts(client, change));
   } finally {
     progress.stop();
   }

@@ -53,6 +53,13 @@ export async function changeAndKeep(
   const { rows } = await client.query({ text: sql, values: archive ? [options.archive!.threadId] : [], queryMode: 'extended' } as pg.QueryConfig);
   const counts = capturedCounts(rows);
   const kind = options.shape === 'changed' ? 'changed' : options.archive ? 'archived' : 'rows';
-  const registered = await register(client, owner, { source: `${source.schema}.${source.name}`, backup: `airlock_backup.${name}`, rows: counts.kept, kind });
-  return { backup: registered, ...counts };
+  // Fingerprinted from the rows the INSERT wrote, in the same statement: no second scan of the backup.
+  const registered = await register(
+    client,
+    owner,
+    { source: `${source.schema}.${source.name}`, backup: `airlock_backup.${name}`, rows: counts.kept, kind },
+    { fingerprint: counts.fingerprint },
+  );
+  const { fingerprint: _fingerprint, ...figures } = counts;
+  return { backup: registered, ...figures };
 }

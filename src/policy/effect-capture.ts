@@ -9,8 +9,8 @@ import { isUpsert } from './row-change.ts';
  * whatever the filter does on a second evaluation.
  *
  *   WITH airlock_changed AS (DELETE … RETURNING old.*)
- *   , airlock_kept AS (INSERT INTO backup SELECT * FROM airlock_changed RETURNING 1)
- *   SELECT …counts…
+ *   , airlock_kept AS (INSERT INTO backup SELECT * FROM airlock_changed RETURNING *)
+ *   SELECT …counts…, …the backup's fingerprint…
  *
  * UPDATE, MERGE and upserts keep the old row values (PostgreSQL 18's
  * `RETURNING old`), and for rows they insert, the new row (so that undo can
@@ -66,9 +66,9 @@ export function captureSql(statement: { kind: string; node: Node }, target: Capt
   if (target.shape === 'rows') {
     return [
       `WITH airlock_changed AS (${dml})`,
-      `, airlock_kept AS (INSERT INTO ${target.backup} SELECT * FROM airlock_changed RETURNING 1)`,
+      `, airlock_kept AS (INSERT INTO ${target.backup} SELECT * FROM airlock_changed RETURNING *)`,
       ...(target.archive ? [`, airlock_archived AS (INSERT INTO ${target.archive} SELECT airlock_changed.*, $1::text FROM airlock_changed RETURNING 1)`] : []),
-      `SELECT 'DELETE' AS change, (SELECT count(*) FROM airlock_changed) AS rows, (SELECT count(*) FROM airlock_kept) AS kept${
+      `SELECT 'DELETE' AS change, (SELECT count(*) FROM airlock_changed) AS rows, (SELECT count(*) FROM airlock_kept) AS kept, ${FINGERPRINT} AS fingerprint${
         target.archive ? ', (SELECT count(*) FROM airlock_archived) AS archived' : ''
       }`,
     ].join('\n');
@@ -78,18 +78,27 @@ export function captureSql(statement: { kind: string; node: Node }, target: Capt
     `, airlock_kept AS (INSERT INTO ${target.backup}`,
     `    SELECT c.airlock_change, (c.airlock_old).* FROM airlock_changed c WHERE c.airlock_change <> 'INSERT'`,
     `    UNION ALL SELECT c.airlock_change, (c.airlock_new).* FROM airlock_changed c WHERE c.airlock_change = 'INSERT'`,
-    `    RETURNING airlock_change)`,
-    `SELECT c.airlock_change AS change, count(*) AS rows, (SELECT count(*) FROM airlock_kept k WHERE k.airlock_change = c.airlock_change) AS kept`,
+    `    RETURNING *)`,
+    `SELECT c.airlock_change AS change, count(*) AS rows, (SELECT count(*) FROM airlock_kept k WHERE k.airlock_change = c.airlock_change) AS kept, ${FINGERPRINT} AS fingerprint`,
     `  FROM airlock_changed c GROUP BY c.airlock_change`,
   ].join('\n');
 }
 
-/** The rows a capture removed or overwrote (what the approval's count is about), and all it touched. */
-export function capturedCounts(rows: { change: string; rows: string | number; kept: string | number; archived?: string | number }[]) {
+/**
+ * The backup's fingerprint (backup.ts, fingerprintOf: its row count and the
+ * sum of its rows' 64-bit hashes), taken from the rows as the INSERT wrote
+ * them: the same figure as a scan of the backup would give, without the scan.
+ */
+const FINGERPRINT = `(SELECT count(*) || ':' || coalesce(sum(hashtextextended(k::text, 0)::numeric), 0) FROM airlock_kept k)`;
+
+/** The rows a capture removed or overwrote (what the approval's count is about), all it touched, and the backup's fingerprint. */
+export function capturedCounts(rows: { change: string; rows: string | number; kept: string | number; fingerprint?: string; archived?: string | number }[]) {
   const of = (change: string) => Number(rows.find((row) => row.change === change)?.rows ?? 0);
   const deleted = of('DELETE');
   const updated = of('UPDATE');
   const inserted = of('INSERT');
   const kept = rows.reduce((sum, row) => sum + Number(row.kept), 0);
-  return { deleted, updated, inserted, destroyed: deleted + updated, total: deleted + updated + inserted, kept, archived: Number(rows[0]?.archived ?? 0) };
+  // Nothing changed: no row comes back (the changed shape groups by change); an empty backup's fingerprint.
+  const fingerprint = rows[0]?.fingerprint ?? '0:0';
+  return { deleted, updated, inserted, destroyed: deleted + updated, total: deleted + updated + inserted, kept, archived: Number(rows[0]?.archived ?? 0), fingerprint };
 }

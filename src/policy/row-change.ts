@@ -43,6 +43,13 @@ export interface RowChange {
   arms: ChangeArm[];
   /** `SELECT count(*) AS rows FROM table`. */
   tableRows: string;
+  /**
+   * One scan for both figures, where the statement's rows are the table's
+   * rows that pass its filter (DELETE/UPDATE without USING/FROM):
+   * `SELECT count(*) FILTER (WHERE filter) AS rows, count(*) AS table_rows FROM table`.
+   * Undefined for joins, MERGE and upserts: their arms are counted on their own.
+   */
+  oneScan?: string;
   /** `SELECT 1 FROM table`, for EXPLAIN's estimate of the table's size. */
   tableScan: string;
   /** A few of the existing rows it changes (or, for MERGE, that its join matches). */
@@ -60,6 +67,7 @@ const columnRef = (...parts: string[]): Node => ({ ColumnRef: { fields: parts.ma
 const constant = (ival: number): Node => ({ A_Const: { ival: ival === 0 ? {} : { ival } } });
 const target = (val: Node, as?: string): Node => ({ ResTarget: { ...(as ? { name: as } : {}), val } });
 const countStar: Node = { FuncCall: { funcname: [name('count')], agg_star: true, funcformat: 'COERCE_EXPLICIT_CALL' } };
+const countWhere = (filter: Node): Node => ({ FuncCall: { funcname: [name('count')], agg_star: true, agg_filter: filter, funcformat: 'COERCE_EXPLICIT_CALL' } });
 
 function and(...parts: (Node | undefined)[]): Node | undefined {
   const present = parts.filter((part): part is Node => part !== undefined);
@@ -137,8 +145,9 @@ function writesInCte(withClause: WithClause | undefined): boolean {
 }
 
 
-function base(kind: string, relation: RangeVar, arms: ChangeArm[], sample: Node): RowChange {
+function base(kind: string, relation: RangeVar, arms: ChangeArm[], sample: Node, oneScan?: Node): RowChange {
   return {
+    ...(oneScan ? { oneScan: statementSql(oneScan) } : {}),
     kind,
     name: displayName(relation),
     table: `${relation.schemaname ? `${quote(relation.schemaname)}.` : ''}${quote(relation.relname!)}`,
@@ -164,7 +173,12 @@ function deleteOrUpdate(kind: 'DeleteStmt' | 'UpdateStmt', node: Node): RowChang
   const matching = select({ targets: join ? rowIdentity(ref) : [target(constant(1))], from, where, withClause, distinct: join });
   const action = kind === 'DeleteStmt' ? 'delete' : 'update';
   const sample = select({ targets: [target(columnRef(...ref, '*'))], from, where, withClause, limit: 5 });
-  return base(kind, relation, [arm(action, kind === 'DeleteStmt' ? 'DELETE' : 'UPDATE', matching)], sample);
+  // Without a join, a row is changed exactly when it passes the filter: both counts in one pass over the table,
+  // the table named as written (alias, ONLY) so that the filter reads as it does in the statement.
+  const oneScan = join
+    ? undefined
+    : select({ targets: [target(where ? countWhere(where as Node) : countStar, 'rows'), target(countStar, 'table_rows')], from, withClause });
+  return base(kind, relation, [arm(action, kind === 'DeleteStmt' ? 'DELETE' : 'UPDATE', matching)], sample, oneScan);
 }
 
 // ---- MERGE ----

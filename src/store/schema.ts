@@ -1,6 +1,5 @@
 import { createRequire } from 'node:module';
 import type pg from 'pg';
-import { PostgresSaver } from '@langchain/langgraph-checkpoint-postgres';
 import { ADVISORY_LOCKS } from './advisory-locks.ts';
 import type { MigrationList } from './migrations/migration.ts';
 import { LEDGER_MIGRATIONS } from './migrations/ledger.ts';
@@ -72,10 +71,19 @@ export const CHECKPOINTER_VERSION = (createRequire(import.meta.url)('@langchain/
  * there yet, is "no": the caller then migrates under the lock.
  */
 async function isCurrent(pool: pg.Pool, lists: readonly MigrationList[], checkpointer: boolean): Promise<boolean> {
-  const counts = lists.map((list) => `(SELECT count(*) FROM ${AIRLOCK_SCHEMA}.${list.versionTable}) = ${list.migrations.length}`);
-  if (checkpointer) counts.push(`EXISTS (SELECT 1 FROM ${AIRLOCK_SCHEMA}.checkpointer_setup WHERE package_version = $1)`);
+  // Every version of each list recorded (not merely as many rows as the list
+  // has: a database with another build's migration but not one of ours is behind).
+  const params: unknown[] = [];
+  const checks = lists.map((list) => {
+    params.push(list.migrations.map((migration) => migration.version));
+    return `(SELECT count(*) FROM ${AIRLOCK_SCHEMA}.${list.versionTable} WHERE version = ANY($${params.length}::int[])) = ${list.migrations.length}`;
+  });
+  if (checkpointer) {
+    params.push(CHECKPOINTER_VERSION);
+    checks.push(`EXISTS (SELECT 1 FROM ${AIRLOCK_SCHEMA}.checkpointer_setup WHERE package_version = $${params.length})`);
+  }
   try {
-    const { rows } = await pool.query<{ current: boolean }>(`SELECT ${counts.join(' AND ')} AS current`, checkpointer ? [CHECKPOINTER_VERSION] : []);
+    const { rows } = await pool.query<{ current: boolean }>(`SELECT ${checks.join(' AND ')} AS current`, params);
     return rows[0]?.current === true;
   } catch (error) {
     if ((error as { code?: string }).code === '42P01' || (error as { code?: string }).code === '3F000') return false; // a table or the schema is not there yet
@@ -93,7 +101,9 @@ export async function migrateStateSchema(pool: pg.Pool): Promise<void> {
   await withSchemaLock(pool, async (client) => {
     await applyMigrations(client, STATE_MIGRATIONS);
     await applyMigrations(client, LEDGER_MIGRATIONS);
-    // PostgresSaver.setup() takes no lock of its own; it runs under ours.
+    // PostgresSaver.setup() takes no lock of its own; it runs under ours. Loaded
+    // here only: a start on a current schema does not need the checkpointer's code.
+    const { PostgresSaver } = await import('@langchain/langgraph-checkpoint-postgres');
     await new PostgresSaver(pool, undefined, { schema: AIRLOCK_SCHEMA }).setup();
     await client.query(`INSERT INTO ${AIRLOCK_SCHEMA}.checkpointer_setup (package_version) VALUES ($1) ON CONFLICT DO NOTHING`, [CHECKPOINTER_VERSION]);
   });

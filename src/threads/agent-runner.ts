@@ -42,7 +42,7 @@ export function outcomeOf(threadId: string, state: AgentStateValue): AgentOutcom
 export async function runAgent(input: AgentInput, threadId = `agt-${randomUUID().slice(0, 8)}`): Promise<AgentOutcome> {
   chatModelFromEnv(); // says what to set, before anything runs
   const airlock = await useAirlock();
-  const graph = agentGraph.compile({ checkpointer: airlock.checkpointer });
+  const graph = (await agentGraph()).compile({ checkpointer: airlock.checkpointer });
   const state = (await graph.invoke({ ...input }, { configurable: { thread_id: threadId }, recursionLimit: 100 })) as AgentStateValue;
   return outcomeOf(threadId, state);
 }
@@ -50,7 +50,7 @@ export async function runAgent(input: AgentInput, threadId = `agt-${randomUUID()
 /** Continue an agent thread that stopped part-way; an ended one is reported as it is. */
 export async function resumeAgent(threadId: string): Promise<AgentOutcome & { resumed: boolean }> {
   const airlock = await useAirlock();
-  const graph = agentGraph.compile({ checkpointer: airlock.checkpointer });
+  const graph = (await agentGraph()).compile({ checkpointer: airlock.checkpointer });
   const config = { configurable: { thread_id: threadId }, recursionLimit: 100 };
   const snapshot = await graph.getState(config);
   if (snapshot.next.length === 0) return { ...outcomeOf(threadId, snapshot.values as AgentStateValue), resumed: false };

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Command } from '@langchain/langgraph';
 import { pipelineGraphsFor, type migrationGraph } from '../pipeline/graphs.ts';
-import { buildAgentGraph } from '../agent/agent-graph.ts';
+import type { buildAgentGraph } from '../agent/agent-graph.ts';
 import { isBadInput } from '../policy/classify.ts';
 import { rulesOf } from '../policy/stored-classification.ts';
 import type { ApprovalRequest } from '../contracts/approval-request.ts';
@@ -14,15 +14,24 @@ export { exitCodeFor, type RunOutcome } from '../contracts/run-outcome.ts';
 import type { CleanupInput, ExecutionResult, MigrationInput, MigrationState } from '../contracts/migration-state.ts';
 import type { BlastRadius } from '../contracts/blast-radius.ts';
 
+let wiredAgentGraph: Promise<ReturnType<typeof buildAgentGraph>> | undefined;
+
 /**
  * The agent's graph, wired to this module's own start functions: its
  * propose tools reach the migration and cleanup graphs through this port,
- * so nothing under tools/ imports the runner (no import cycle).
+ * so nothing under tools/ imports the runner (no import cycle). Loaded when
+ * first asked for: LangChain and the model client are not what `migrate`,
+ * `approve` or `show` need.
  */
-export const agentGraph = buildAgentGraph({
-  migration: (input, threadId) => startMigration(input, threadId),
-  cleanup: (input, threadId) => startCleanup(input, threadId),
-});
+export function agentGraph(): Promise<ReturnType<typeof buildAgentGraph>> {
+  wiredAgentGraph ??= import('../agent/agent-graph.ts').then(({ buildAgentGraph }) =>
+    buildAgentGraph({
+      migration: (input, threadId) => startMigration(input, threadId),
+      cleanup: (input, threadId) => startCleanup(input, threadId),
+    }),
+  );
+  return wiredAgentGraph;
+}
 
 export type GraphKind = 'migration' | 'cleanup' | 'agent';
 
@@ -41,7 +50,7 @@ type ThreadGraph = ReturnType<typeof migrationGraph.compile>;
  */
 export async function compiledGraph(kind: GraphKind = 'migration'): Promise<ThreadGraph> {
   const airlock = await useAirlock();
-  if (kind === 'agent') return agentGraph.compile({ checkpointer: airlock.checkpointer }) as unknown as ThreadGraph;
+  if (kind === 'agent') return (await agentGraph()).compile({ checkpointer: airlock.checkpointer }) as unknown as ThreadGraph;
   const graphs = pipelineGraphsFor(airlock);
   return kind === 'cleanup'
     ? (graphs.cleanup.compile({ checkpointer: airlock.checkpointer }) as unknown as ThreadGraph)

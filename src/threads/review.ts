@@ -5,6 +5,8 @@ import { AIRLOCK_ITSELF, decideApproval, findApproval, pendingOf, type Approval 
 import { appendAudit } from '../store/audit.ts';
 import { badInput } from '../contracts/errors.ts';
 import { refuse as refusalOf, type Refusal } from '../contracts/result.ts';
+import { loadApproval } from './load-approval.ts';
+export { loadApproval };
 import { resumeWithDecision, waitingInterrupt, type RunOutcome } from './migration-runner.ts';
 
 export interface ReviewRequest {
@@ -16,15 +18,7 @@ export interface ReviewRequest {
   editedSql?: string;
 }
 
-
 const DECIDED_STATUS = { approve: 'approved', reject: 'rejected', edit: 'edited' } as const;
-
-export async function loadApproval(approvalId: string): Promise<Approval> {
-  const airlock = await useAirlock();
-  const approval = await findApproval(airlock.databases.state, approvalId);
-  if (!approval) throw badInput(`no approval ${approvalId}: run "airlock inbox" to list pending approvals`);
-  return approval;
-}
 
 /** What the checks made of a decision before it reaches the thread. */
 export type Screening =

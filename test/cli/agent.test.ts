@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cliEnv, runCli } from '../helpers/cli.ts';
+import { cliEnv, runCli, allPending } from '../helpers/cli.ts';
 import { openSandbox, type Sandbox } from '../helpers/database.ts';
 import { writePolicy } from '../helpers/policy-file.ts';
 import { startScriptedModel, type ScriptedModel, type Turn } from '../../src/agent/scripted-openai.ts';
@@ -53,8 +53,8 @@ describe('airlock agent, against a scripted OpenAI-compatible server over real H
     expect(result.code, result.stderr).toBe(3);
     expect(result.json.tools).toEqual([expect.objectContaining({ tool: 'propose_migration', outcome: 'ran', status: 'pending_approval' })]);
     expect(result.json.pending_approvals).toHaveLength(1);
-    const inbox = await runCli(['inbox', '--json']);
-    expect(inbox.json.approvals.find((a: any) => a.approval_id === result.json.pending_approvals[0])).toMatchObject({
+    const inbox = await allPending();
+    expect(inbox.find((a: any) => a.approval_id === result.json.pending_approvals[0])).toMatchObject({
       tier: 'destructive',
       requested_by: 'agent:assistant',
     });
@@ -120,7 +120,7 @@ describe('airlock agent, against a scripted OpenAI-compatible server over real H
     expect(sample).not.toMatch(/IGNORE PREVIOUS/i);
     expect(cleanup).toMatch(/DENIED by Airlock \(indirect-injection\): write tools are locked/);
     expect(await db.count('users')).toBe(1000);
-    expect((await runCli(['inbox', '--json'])).json.approvals.filter((a: any) => a.thread_id.startsWith(result.json.thread_id))).toEqual([]);
+    expect((await allPending()).filter((a: any) => a.thread_id.startsWith(result.json.thread_id))).toEqual([]);
   });
 
   it('a role without propose_cleanup cannot call it: the model gets a clear denial, audited, and the run goes on', async () => {

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { openSandbox, type Sandbox } from '../helpers/database.ts';
-import { runCli } from '../helpers/cli.ts';
+import { runCli, allPending } from '../helpers/cli.ts';
 
 let db: Sandbox;
 beforeEach(async () => {
@@ -24,9 +24,8 @@ describe('a DROP TABLE in production, across separate OS processes', () => {
     const paused = await pauseDropTable();
     expect(await db.count('t')).toBe(3);
 
-    const inbox = await runCli(['inbox', '--json']);
-    expect(inbox.code).toBe(0);
-    const listed = inbox.json.approvals.find((a: any) => a.approval_id === paused.approval_id);
+    const inbox = await allPending();
+    const listed = inbox.find((a: any) => a.approval_id === paused.approval_id);
     expect(listed).toMatchObject({ thread_id: paused.thread_id, environment: 'production', tier: 'destructive', requested_by: 'dev' });
 
     const show = await runCli(['show', paused.approval_id, '--json']);
@@ -46,8 +45,8 @@ describe('a DROP TABLE in production, across separate OS processes', () => {
     const { rows: kept } = await db.query(`SELECT count(*)::int AS n FROM ${approve.json.backups[0].backup}`);
     expect(kept).toEqual([{ n: 3 }]);
 
-    const inboxAfter = await runCli(['inbox', '--json']);
-    expect(inboxAfter.json.approvals.map((a: any) => a.approval_id)).not.toContain(paused.approval_id);
+    const inboxAfter = await allPending();
+    expect(inboxAfter.map((a: any) => a.approval_id)).not.toContain(paused.approval_id);
 
     const history = await runCli(['history', paused.thread_id, '--json']);
     expect(history.code).toBe(0);

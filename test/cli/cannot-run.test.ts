@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.ts';
+import { runCli, allPending } from '../helpers/cli.ts';
 import { openSandbox, type Sandbox } from '../helpers/database.ts';
 
 let db: Sandbox;
@@ -31,8 +31,8 @@ describe('what cannot run against the target as it is now is refused before anyo
     expect(result.json.approval_id).toBeUndefined();
     expect(result.json.reason).toMatch(message);
     expect(result.json.reason).toMatch(/cannot run against production as it is now: .*Nothing was run and nobody was asked/);
-    const inbox = await runCli(['inbox', '--json']);
-    expect(inbox.json.approvals.filter((a: { thread_id: string }) => a.thread_id === result.json.thread_id)).toEqual([]);
+    const inbox = await allPending();
+    expect(inbox.filter((a: { thread_id: string }) => a.thread_id === result.json.thread_id)).toEqual([]);
     expect((await db.query(`SELECT count(*)::int AS n FROM ${db.schema}.t WHERE note = 'x'`)).rows[0].n).toBe(10);
     const audit = await auditOf(result.json.thread_id);
     expect(audit.find((entry) => entry.step === 'dry-run')).toMatchObject({ outcome: 'blocked', message: expect.stringMatching(message) });

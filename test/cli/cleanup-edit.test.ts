@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { clockAhead, cliEnv, runCli } from '../helpers/cli.ts';
+import { clockAhead, cliEnv, runCli, allPending } from '../helpers/cli.ts';
 import { openSandbox, type Sandbox } from '../helpers/database.ts';
 
 /**
@@ -67,8 +67,8 @@ describe('airlock edit on a cleanup', () => {
     const shown = await runCli(['show', newId, '--json']);
     expect(shown.json).toMatchObject({ status: 'pending', blast_radius: { rows: 20 } });
     expect(shown.json.sql).toMatch(/500 AND 519/);
-    const inbox = await runCli(['inbox', '--json']);
-    const listed = inbox.json.approvals.map((a: any) => a.approval_id);
+    const inbox = await allPending();
+    const listed = inbox.map((a: any) => a.approval_id);
     expect(listed).toContain(newId);
     expect(listed).not.toContain(original.id);
 
@@ -120,7 +120,7 @@ describe('airlock edit on a cleanup', () => {
     expect(edited.json.reason).toMatch(/over production's cap of 50%.*blast-radius-cap/);
     expect(await db.count('sessions')).toBe(1000);
     expect(await threadState(original.thread)).toMatchObject({ code: 4, status: 'blocked', resumed: false });
-    expect((await runCli(['inbox', '--json'])).json.approvals.filter((a: any) => a.thread_id === original.thread)).toEqual([]);
+    expect((await allPending()).filter((a: any) => a.thread_id === original.thread)).toEqual([]);
     const audit = await trail(original.thread);
     expect(audit.at(-1)).toMatchObject({ step: 'audit', outcome: 'blocked' });
     expect(audit.at(-1)!.message).toMatch(/^Cleanup blocked/);

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.ts';
+import { runCli, allPending } from '../helpers/cli.ts';
 import { expectBackupKeysMatch, rowsById } from '../holes/helpers.ts';
 import { openSandbox, type Sandbox } from '../helpers/database.ts';
 import { cliEnv } from '../helpers/cli.ts';
@@ -36,8 +36,8 @@ describe('airlock cleanup', () => {
     expect(paused.code, paused.stderr).toBe(3);
     expect(paused.json).toMatchObject({ status: 'pending_approval', blast_radius: { rows: 30, table_rows: 1000, pct: 3 } });
     expect(paused.json.blast_radius.samples.length).toBeGreaterThan(0);
-    const inbox = await runCli(['inbox', '--json']);
-    expect(inbox.json.approvals.find((a: any) => a.approval_id === paused.json.approval_id).blast_radius).toMatchObject({ rows: 30, pct: 3 });
+    const inbox = await allPending();
+    expect(inbox.find((a: any) => a.approval_id === paused.json.approval_id).blast_radius).toMatchObject({ rows: 30, pct: 3 });
     const show = await runCli(['show', paused.json.approval_id, '--json']);
     expect(show.json.blast_radius).toMatchObject({ rows: 30, table_rows: 1000 });
     expect(await db.count('sessions')).toBe(1000);

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { clockAhead, cliEnv, runCli } from '../helpers/cli.ts';
+import { clockAhead, cliEnv, runCli, allPending } from '../helpers/cli.ts';
 import { createScratchDatabase, openSandbox, type Sandbox } from '../helpers/database.ts';
 import { FIXTURES_DIR, loadFixture } from '../helpers/replay.ts';
 
@@ -58,8 +58,8 @@ describe("Airlock's clock is an input: AIRLOCK_NOW and replay --at", () => {
   it('a pending approval shows its age by the clock the command runs with', async () => {
     const paused = await runCli(['migrate', '-', '--env', 'production', '--as', 'dev', '--json'], { input: `DROP TABLE ${db.schema}.t;` });
     expect(paused.code, paused.stderr).toBe(3);
-    const inbox = await runCli(['inbox', '--json'], { env: cliEnv({ AIRLOCK_NOW: clockAhead('30h') }) });
-    const row = inbox.json.approvals.find((approval: { approval_id: string }) => approval.approval_id === paused.json.approval_id);
+    const inbox = await allPending({ env: cliEnv({ AIRLOCK_NOW: clockAhead('30h') }) });
+    const row = inbox.find((approval: { approval_id: string }) => approval.approval_id === paused.json.approval_id);
     expect(row.age).toBe('30h');
     await runCli(['reject', paused.json.approval_id, '--as', 'alice', '--reason', 'test over', '--json']);
     expect(await db.tableExists('t')).toBe(true);

@@ -21,7 +21,7 @@ describe('the embedded database', () => {
     ]);
     expect(first.code, first.stderr).toBe(0);
     expect(second.code, second.stderr).toBe(0);
-    expect(second.json).toEqual({ approvals: [] });
+    expect(second.json).toEqual({ approvals: [], next_cursor: null, has_more: false });
 
     const status = await runCli(['db', 'status', '--json'], { env });
     expect(status.json).toMatchObject({ running: true, port: first.json.port, initialised: true });

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openSandbox, type Sandbox } from '../helpers/database.ts';
-import { runCli, startCli } from '../helpers/cli.ts';
+import { runCli, startCli, allPending } from '../helpers/cli.ts';
 
 let db: Sandbox;
 beforeEach(async () => {
@@ -13,8 +13,8 @@ afterEach(() => db.close());
 async function pendingFor(sql: string, deadlineMs = 60_000) {
   const deadline = Date.now() + deadlineMs;
   while (Date.now() < deadline) {
-    const inbox = await runCli(['inbox', '--json']);
-    const entry = inbox.json.approvals.find((a: any) => a.summary === sql.replace(/;$/, ''));
+    const inbox = await allPending();
+    const entry = inbox.find((a: any) => a.summary === sql.replace(/;$/, ''));
     if (entry) return entry as { approval_id: string; thread_id: string };
     await sleep(250);
   }
@@ -32,8 +32,8 @@ describe('killing the requesting process while it waits for approval', () => {
     waiting.kill('SIGKILL');
     expect(await exited).toBe('SIGKILL');
 
-    const inbox = await runCli(['inbox', '--json']);
-    expect(inbox.json.approvals.map((a: any) => a.approval_id)).toContain(pending.approval_id);
+    const inbox = await allPending();
+    expect(inbox.map((a: any) => a.approval_id)).toContain(pending.approval_id);
     expect(await db.count('sessions')).toBe(100);
 
     const token = (await runCli(['show', pending.approval_id, '--json'])).json.confirmation_token;

@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { Client } from '@langchain/langgraph-sdk';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import { runCli, startCli } from '../helpers/cli.ts';
+import { runCli, startCli, allPending } from '../helpers/cli.ts';
 import { freePort } from '../helpers/ports.ts';
 import { openSandbox, type Sandbox } from '../helpers/database.ts';
 
@@ -101,8 +101,8 @@ async function refusalOf(call: Promise<unknown>): Promise<{ status: number; erro
 }
 
 async function pendingIds(): Promise<string[]> {
-  const inbox = await runCli(['inbox', '--json']);
-  return inbox.json.approvals.map((approval: { approval_id: string }) => approval.approval_id);
+  const inbox = await allPending();
+  return inbox.map((approval: { approval_id: string }) => approval.approval_id);
 }
 
 /** What `airlock approve` prints for the same decision, without its `airlock: ` prefix. */
@@ -117,8 +117,8 @@ describe('airlock serve: the LangGraph API on Airlock’s own Postgres', () => {
     const paused = await requestDrop();
     expect(await db.tableExists('doomed')).toBe(true);
 
-    const inbox = await runCli(['inbox', '--json']);
-    expect(inbox.json.approvals).toContainEqual(expect.objectContaining({ approval_id: paused.approvalId, thread_id: paused.threadId }));
+    const inbox = await allPending();
+    expect(inbox).toContainEqual(expect.objectContaining({ approval_id: paused.approvalId, thread_id: paused.threadId }));
     const { rows } = await state.query('SELECT count(*)::int AS n FROM airlock.checkpoints WHERE thread_id = $1', [paused.threadId]);
     expect(rows[0].n).toBeGreaterThan(0);
     // The API's own record of the thread: which graph runs on it, searchable by metadata.

@@ -76,3 +76,36 @@ export function runCli(args: string[], options: { input?: string; env?: NodeJS.P
     });
   });
 }
+
+/**
+ * Every pending approval, oldest first: `inbox --json` page after page
+ * (following next_cursor), as a reviewer's script would. The suite shares
+ * one state database, so a test's own approval may be past the first page.
+ */
+export async function allPending(options: { env?: NodeJS.ProcessEnv } = {}): Promise<any[]> {
+  const approvals: any[] = [];
+  let after: string | undefined;
+  for (let pages = 0; pages < 100; pages++) {
+    const page = await runCli(['inbox', '--json', '--limit', '500', ...(after ? ['--after', after] : [])], options);
+    if (page.code !== 0) throw new Error(`airlock inbox exited ${page.code}: ${page.stderr}`);
+    approvals.push(...page.json.approvals);
+    if (!page.json.has_more) return approvals;
+    after = page.json.next_cursor;
+  }
+  throw new Error('airlock inbox kept saying more were pending after 100 pages');
+}
+
+/** The text inbox, page after page, by the command each page says gives the next one. */
+export async function allPendingText(options: { env?: NodeJS.ProcessEnv } = {}): Promise<string> {
+  let text = '';
+  let args = ['inbox', '--limit', '500'];
+  for (let pages = 0; pages < 100; pages++) {
+    const page = await runCli(args, options);
+    if (page.code !== 0) throw new Error(`airlock inbox exited ${page.code}: ${page.stderr}`);
+    text += page.stdout;
+    const next = /^More are pending: airlock (inbox .*)$/m.exec(page.stdout);
+    if (!next) return text;
+    args = next[1]!.split(' ');
+  }
+  throw new Error('airlock inbox kept saying more were pending after 100 pages');
+}

@@ -20,6 +20,33 @@ describe('the queries that measure a row change are built from the parse tree', 
     expect(arm?.count).toBe('SELECT count(*) AS rows\nFROM ( SELECT 1\nFROM users\nWHERE\n  id > 0 ) AS airlock_matching');
   });
 
+  it('a plain DELETE or UPDATE is measured in one scan: count(*) FILTER (WHERE …) beside the total, comment left out', () => {
+    const outcome = change('DELETE FROM app.users AS u WHERE u.last_seen < now() - interval \'1 year\' -- stale');
+    const oneScan = outcome!.ok ? outcome!.value.oneScan : undefined;
+    expect(oneScan).toBe("SELECT\n  count(*) FILTER (WHERE u.last_seen < (now() - '1 year'::interval)) AS rows,\n  count(*) AS table_rows\nFROM app.users AS u");
+    expect(oneScan).not.toContain('stale');
+    // ONLY stays ONLY; without a filter every row is changed; a WITH clause the filter reads comes along.
+    const only = change('DELETE FROM ONLY parent');
+    expect(only!.ok && only!.value.oneScan).toBe('SELECT\n  count(*) AS rows,\n  count(*) AS table_rows\nFROM ONLY parent');
+    const withCte = change('WITH old AS (SELECT id FROM s) UPDATE t SET v = 0 WHERE id IN (SELECT id FROM old)');
+    expect(withCte!.ok && withCte!.value.oneScan).toBe(
+      'WITH \n  old AS (SELECT id\n  FROM s)\nSELECT\n  count(*) FILTER (WHERE id IN (SELECT id\n  FROM old)) AS rows,\n  count(*) AS table_rows\nFROM t',
+    );
+  });
+
+  it('a join, a MERGE or an upsert has no one-scan query: each arm is counted on its own', () => {
+    for (const sql of [
+      'DELETE FROM users u USING orders o WHERE u.id = o.uid',
+      'UPDATE t SET a = b.a FROM b WHERE b.id = t.id',
+      'MERGE INTO t USING s ON t.id = s.id WHEN MATCHED THEN DELETE',
+      'INSERT INTO t (id, v) VALUES (1, 2) ON CONFLICT (id) DO UPDATE SET v = 1',
+    ]) {
+      const outcome = change(sql);
+      expect(outcome!.ok, sql).toBe(true);
+      expect(outcome!.ok && outcome!.value.oneScan, sql).toBeUndefined();
+    }
+  });
+
   it('DELETE … USING and UPDATE … FROM count each target row once, by tableoid and ctid', () => {
     const using = change('DELETE FROM app.users u USING orders o WHERE u.id = o.uid');
     expect(using!.ok && using!.value.arms[0]!.matching).toMatch(/SELECT DISTINCT\s+u\.tableoid,\s+u\.ctid\s+FROM app\.users AS u, orders AS o/);

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureLedgerSchema, migrateStateSchema } from '../../src/store/schema.ts';
+import { STATE_MIGRATIONS } from '../../src/store/migrations/state.ts';
 import { ADVISORY_LOCKS } from '../../src/store/advisory-locks.ts';
 import { appendAudit } from '../../src/store/audit.ts';
 import { decideApproval, requestApproval } from '../../src/store/approvals.ts';
@@ -122,6 +123,30 @@ describe("Airlock's own schema", () => {
       await holder.query('SELECT pg_advisory_unlock($1)', [ADVISORY_LOCKS.schema]);
       await behind;
       expect((await holder.query('SELECT count(*)::int AS n FROM airlock.checkpointer_setup')).rows[0].n).toBe(1);
+    } finally {
+      await holder.query('SELECT pg_advisory_unlock_all()');
+      holder.release();
+    }
+  });
+
+  it('a database with as many version rows as ours, but another build’s instead of one of ours, is behind', async () => {
+    await migrateStateSchema(pool());
+    const holder = await pool().connect();
+    const last = STATE_MIGRATIONS.migrations.at(-1)!;
+    try {
+      // Our newest migration's row swapped for one this build does not have: the count alone would say current.
+      await holder.query('DELETE FROM airlock.schema_migrations WHERE version = $1', [last.version]);
+      await holder.query("INSERT INTO airlock.schema_migrations (version, name) VALUES (9999, 'another build')");
+      await holder.query('SELECT pg_advisory_lock($1)', [ADVISORY_LOCKS.schema]);
+      let done = false;
+      const behind = migrateStateSchema(pool()).then(() => (done = true));
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(done).toBe(false); // it saw it is behind, and waits for the schema lock to migrate
+      // Put the row back before letting it go, so that it finds nothing left to apply.
+      await holder.query('DELETE FROM airlock.schema_migrations WHERE version = 9999');
+      await holder.query('INSERT INTO airlock.schema_migrations (version, name) VALUES ($1, $2)', [last.version, last.name]);
+      await holder.query('SELECT pg_advisory_unlock($1)', [ADVISORY_LOCKS.schema]);
+      await behind;
     } finally {
       await holder.query('SELECT pg_advisory_unlock_all()');
       holder.release();

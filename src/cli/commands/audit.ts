@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { useAirlock } from '../../runtime/airlock.ts';
+import { useAirlockWorld } from '../../runtime/airlock.ts';
 import { auditEntries, verifyAuditChain } from '../../store/audit.ts';
 import { badInput, ExitCode } from '../../contracts/errors.ts';
 import { runCommand } from '../output.ts';
@@ -14,7 +14,7 @@ export function registerAudit(program: Command): void {
     .option('--json', 'print one JSON object')
     .action(async (options: { verify?: boolean; thread?: string; limit: string; json?: boolean }) =>
       runCommand(options, async () => {
-        const airlock = await useAirlock();
+        const airlock = await useAirlockWorld();
         const db = airlock.databases.state;
         if (options.verify) {
           const verification = await verifyAuditChain(db);

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { parseAge } from '../../policy/age.ts';
-import { useAirlock } from '../../runtime/airlock.ts';
+import { useAirlockWorld } from '../../runtime/airlock.ts';
 import { appendAudit } from '../../store/audit.ts';
 import { badInput, ExitCode } from '../../contracts/errors.ts';
 import { requesterFrom } from '../identity.ts';
@@ -15,7 +15,7 @@ export function registerBackups(program: Command): void {
     .option('--json', 'print one JSON object')
     .action(async (options: { json?: boolean }) =>
       runCommand(options, async () => {
-        const airlock = await useAirlock();
+        const airlock = await useAirlockWorld();
         const rows = await allBackups(airlock.databases.target);
         const now = airlock.clock();
         const list = rows.map((row) => ({
@@ -55,7 +55,7 @@ export function registerBackups(program: Command): void {
       runCommand(options, async () => {
         const ms = parseAge(options.olderThan);
         if (ms === undefined) throw badInput(`--older-than takes an age like 30d, 12h or 2w, not "${options.olderThan}"`);
-        const airlock = await useAirlock();
+        const airlock = await useAirlockWorld();
         const cutoff = new Date(airlock.clock().getTime() - ms);
         const pruned = await pruneBackupsOlderThan(airlock.databases.target, cutoff);
         const actor = requesterFrom(options.as);

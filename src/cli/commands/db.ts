@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { canonicalEnvironment } from '../../policy/environment.ts';
-import { useAirlock } from '../../runtime/airlock.ts';
+import { useAirlockWorld } from '../../runtime/airlock.ts';
 import { appendAudit } from '../../store/audit.ts';
 import { markEnvironment } from '../../store/environment-marker.ts';
 import { readSettings } from '../../runtime/config.ts';
@@ -65,7 +65,7 @@ export function registerDb(program: Command): void {
     .option('--json', 'print one JSON object')
     .action(async (name: string, options: { as?: string; json?: boolean }) =>
       runCommand(options, async () => {
-        const airlock = await useAirlock();
+        const airlock = await useAirlockWorld();
         const environment = canonicalEnvironment(name, airlock.policy.policy);
         const actor = requesterFrom(options.as);
         const { previous } = await markEnvironment(airlock.databases.target, environment, actor);

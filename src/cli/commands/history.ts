@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { useAirlock } from '../../runtime/airlock.ts';
+import { useAirlockWorld } from '../../runtime/airlock.ts';
 import { auditTrail } from '../../store/audit.ts';
 import { badInput, ExitCode } from '../../contracts/errors.ts';
 import { compiledGraph } from '../../threads/migration-runner.ts';
@@ -15,7 +15,7 @@ export function registerHistory(program: Command): void {
     .option('--json', 'print one JSON object')
     .action(async (threadId: string, options: { json?: boolean }) =>
       runCommand(options, async () => {
-        const airlock = await useAirlock();
+        const airlock = await useAirlockWorld();
         // Any graph reads any thread's checkpoints: the checkpointer is shared.
         const graph = await compiledGraph('migration');
         const checkpoints = [];

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startMigration, threadOutcome, type RunOutcome } from '../../threads/migration-runner.ts';
 import { INPUT_LIMIT_RULE } from '../../policy/input-limits.ts';
-import { useAirlock } from '../../runtime/airlock.ts';
+import { useAirlockWorld } from '../../runtime/airlock.ts';
 import { appendAudit } from '../../store/audit.ts';
 import { AirlockError, badInput } from '../../contracts/errors.ts';
 import { requesterFrom } from '../identity.ts';
@@ -29,7 +29,7 @@ export function registerMigrate(program: Command): void {
         const sql = await readSql(file).catch(async (error: unknown) => {
           // A text over the input limits is refused before it is parsed, and the attempt is audited (without the text).
           if (error instanceof AirlockError && error.code === INPUT_LIMIT_RULE) {
-            const airlock = await useAirlock();
+            const airlock = await useAirlockWorld();
             await appendAudit(airlock.databases.state, {
               step: 'classify',
               actor: requesterFrom(options.as),

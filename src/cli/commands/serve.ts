@@ -1,6 +1,6 @@
 import { serve, type ServerType } from '@hono/node-server';
 import type { Command } from 'commander';
-import { closeAirlock, useAirlock } from '../../runtime/airlock.ts';
+import { closeAirlock, useAirlockWorld } from '../../runtime/airlock.ts';
 import { describeUrl } from '../../runtime/database.ts';
 import { AirlockError, ExitCode, describeDatabaseError } from '../../contracts/errors.ts';
 import { note } from '../output.ts';
@@ -46,7 +46,7 @@ async function startServing(options: ServeOptions): Promise<void> {
   let fetch: (request: Request) => Response | Promise<Response>;
   let stateDb: string;
   try {
-    const airlock = await useAirlock();
+    const airlock = await useAirlockWorld();
     stateDb = describeUrl(airlock.databases.stateUrl);
     // Loaded here rather than at the top: every other command would otherwise
     // pay for loading the LangGraph API server at start-up.

@@ -1,8 +1,8 @@
 import { describeRadius } from '../../policy/blast-radius.ts';
 import type { Command } from 'commander';
-import { useAirlock } from '../../runtime/airlock.ts';
+import { useAirlockWorld } from '../../runtime/airlock.ts';
 import { ExitCode } from '../../contracts/errors.ts';
-import { loadApproval } from '../../threads/review.ts';
+import { loadApproval } from '../../threads/load-approval.ts';
 import { age, indent, runCommand } from '../output.ts';
 import type { BlastRadius } from '../../contracts/blast-radius.ts';
 import type { StatementVerdict } from '../../contracts/classification.ts';
@@ -16,7 +16,7 @@ export function registerShow(program: Command): void {
     .action(async (id: string, options: { json?: boolean }) =>
       runCommand(options, async () => {
         const approval = await loadApproval(id);
-        const airlock = await useAirlock();
+        const airlock = await useAirlockWorld();
         const statements = ((approval.action.statements ?? []) as StatementVerdict[]).map((s) => ({
           kind: s.kind,
           tier: s.tier,

@@ -11,7 +11,6 @@ import { claimLedger, ledgerResult, recordLedgerResult } from '../../store/ledge
 import type { BackupOwner } from '../backup.ts';
 import type { Attempt, Caps, Timeouts } from './attempt.ts';
 import { backUpBeforeMigration } from './back-up-before-migration.ts';
-import { recountCleanup } from './recount.ts';
 import { runStatements, StatementFailed, type Effects, type StatementRun } from './run-statements.ts';
 
 /** One action to run in a transaction, and what it is held to. */
@@ -38,7 +37,10 @@ export interface TransactionRun {
  * Writes claim a ledger row (keyed by the action's idempotency key) in the same
  * transaction as the effect, so an action that already ran is never run again,
  * even when LangGraph re-runs this node after a crash. backup → execute: in the
- * same transaction too, so a copy exists exactly when the effect does.
+ * same transaction too, so a copy exists exactly when the effect does. A
+ * cleanup is not counted on its own first: its DELETE's own RETURNING is the
+ * count, the backup and its fingerprint, and a count that is no longer the
+ * approved one rolls all of it back.
  */
 export async function runInTransaction(client: pg.PoolClient, run: TransactionRun): Promise<Attempt> {
   const started = Date.now();
@@ -54,22 +56,18 @@ export async function runInTransaction(client: pg.PoolClient, run: TransactionRu
     if (done) return done;
     const owner = ownerOf(run);
     const plan = cleanupPlanOf(state);
-    const counted = !readOnly && plan && state.blastRadius ? await recountCleanup(client, plan, state.blastRadius, run.caps) : undefined;
-    if (counted && !counted.stillApproved) {
-      await client.query('ROLLBACK');
-      return { ok: false, recount: { approved: state.blastRadius!.rows, found: counted.found } };
-    }
     const effects: Effects = { results: [], changes: [], backups: readOnly || state.cleanup ? [] : await backUpBeforeMigration(client, state, owner), trashed: 0 };
     await loadSqlParser();
     const parsed = parseSql(state.sql);
     const nodes = parsed.ok ? parsed.statements.map((statement) => statement.node) : [];
     const statementRun: StatementRun = { client, state, owner, plan, nodes, caps: run.caps };
+    // A cleanup's rows are counted by the DELETE that removes them (and keeps them): not the approved ones, and nothing stays.
     const recount = await runStatements(statementRun, effects);
     if (recount) {
       await client.query('ROLLBACK');
       return { ok: false, recount };
     }
-    return await finish(client, run, { readOnly, owner, effects, counted: counted?.found, durationMs: Date.now() - started });
+    return await finish(client, run, { readOnly, owner, effects, counted: effects.counted, durationMs: Date.now() - started });
   } catch (error) {
     await client.query('ROLLBACK').catch(() => {});
     const failed = error instanceof StatementFailed ? error : undefined;

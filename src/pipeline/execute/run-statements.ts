@@ -33,6 +33,8 @@ export interface Effects {
   rows?: Record<string, unknown>[];
   /** Tables moved to the trash so far: each gets its own generation. */
   trashed: number;
+  /** A cleanup: the rows its DELETE removed, counted from the DELETE itself. */
+  counted?: number;
 }
 
 /** A statement failed: which one (0-based), and the database's error. */
@@ -66,8 +68,7 @@ export async function runStatements(run: StatementRun, effects: Effects): Promis
 async function runStatement(run: StatementRun, index: number, statement: StatementVerdict, effects: Effects): Promise<Recount | undefined> {
   if (run.plan && statement.kind !== 'CreateStmt') {
     // The archive INSERT and the DELETE run as one statement that also keeps the rows it removes.
-    if (statement.kind === 'DeleteStmt') await deleteKeepingRows(run, run.plan, index, effects);
-    return undefined;
+    return statement.kind === 'DeleteStmt' ? deleteKeepingRows(run, run.plan, index, effects) : undefined;
   }
   if (!run.state.cleanup && dropsTables(statement) && (await dropIntoTrash(run, statement, effects))) return undefined;
   const node = run.nodes[index];
@@ -76,14 +77,23 @@ async function runStatement(run: StatementRun, index: number, statement: Stateme
   return undefined;
 }
 
-/** A cleanup's DELETE (and archive INSERT), keeping the rows it removes. */
-async function deleteKeepingRows(run: StatementRun, plan: NonNullable<StatementRun['plan']>, index: number, effects: Effects): Promise<void> {
+/**
+ * A cleanup's DELETE (and archive INSERT), keeping the rows it removes. The
+ * rows it removed are the recount: when they are not the approved ones (the
+ * data changed since approval, or an approved estimate is over the caps once
+ * counted exactly), the caller rolls back, delete and backup alike, and asks again.
+ */
+async function deleteKeepingRows(run: StatementRun, plan: NonNullable<StatementRun['plan']>, index: number, effects: Effects): Promise<Recount | undefined> {
   const archive = plan.archiveTable ? { table: plan.archiveTable, threadId: run.state.threadId! } : undefined;
   const captured = await changeAndKeep(run.client, plan.statement, run.owner, { shape: 'rows', ...(archive ? { archive } : {}) });
   if (archive) effects.results.push({ kind: 'InsertStmt', command: 'INSERT', rowCount: captured.archived });
   effects.results.push({ kind: 'DeleteStmt', command: 'DELETE', rowCount: captured.deleted });
   effects.backups.push(captured.backup);
   effects.changes.push({ statement: index + 1, backup: captured.backup.backup, deleted: captured.deleted, updated: 0, inserted: 0, kept: captured.kept });
+  effects.counted = captured.deleted;
+  const approved = run.state.blastRadius;
+  if (approved && !countStillApproved(approved, captured.deleted, run.caps)) return { approved: approved.rows, found: captured.deleted };
+  return undefined;
 }
 
 /**

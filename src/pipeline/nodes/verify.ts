@@ -8,6 +8,7 @@ import type { MigrationState } from '../../contracts/migration-state.ts';
 import { threadIdOf } from './thread-id.ts';
 import { backupKeyProblems } from '../verify-backup-keys.ts';
 import { smokeQueryRefusal } from '../../policy/smoke-query.ts';
+import { recountAccepted } from '../../policy/blast-radius.ts';
 
 interface CheckFailure {
   check: string;
@@ -30,10 +31,12 @@ export async function verify(state: MigrationState, config: LangGraphRunnableCon
   if (state.cleanup && state.blastRadius) {
     // The DELETE's rows (archive mode also INSERTs them into the archive table first).
     const removed = state.result.statements.reduce((sum, statement) => sum + (statement.kind === 'DeleteStmt' ? (statement.rowCount ?? 0) : 0), 0);
-    // An approved estimate: the exact count execution made just before removing them.
-    const expected = state.result.counted ?? state.blastRadius.rows;
-    if (removed !== expected) {
-      failures.push({ check: 'row-count', problem: `${removed} rows were removed, but ${expected} were approved` });
+    // What was removed must be what was approved (exactly under 100 rows, within 1% above, within 10% of an estimate),
+    // and what execution counted from the DELETE itself.
+    const approved = state.blastRadius;
+    const counted = state.result.counted ?? removed;
+    if (!recountAccepted(approved.rows, removed, approved.estimated) || counted !== removed) {
+      failures.push({ check: 'row-count', problem: `${removed} rows were removed, but ${approved.estimated ? 'about ' : ''}${approved.rows} were approved` });
     }
   }
 

@@ -156,6 +156,21 @@ const migrations: Migration[] = [
       );
     `,
   },
+  // Version 6 is another change's (issue 17's audit batching), on its own branch; the runner
+  // applies each version it has not recorded, in list order, and needs no unbroken run of numbers.
+  {
+    version: 7,
+    name: 'inbox: an index in its order, pending oldest first, the id breaking ties',
+    sql: `
+      -- The inbox pages by keyset on (requested_at, approval_id): with both columns in the
+      -- index, a page is one range scan that stops at its LIMIT. Version 1's index had
+      -- requested_at only, so equal times (a batch of requests, a clock given as input)
+      -- were sorted after the scan, and the whole inbox was read and sorted to show it.
+      CREATE INDEX approvals_inbox_idx ON airlock.approvals (requested_at, approval_id) WHERE status = 'pending';
+      -- This one's leading column serves every query the old one served.
+      DROP INDEX airlock.approvals_pending_idx;
+    `,
+  },
 ];
 
 /** Applied to the state database; recorded in airlock.schema_migrations. */
