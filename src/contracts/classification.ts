@@ -46,3 +46,37 @@ export const Classification = z.object({
   errorCode: ClassificationErrorCode.optional(),
 });
 export type Classification = z.infer<typeof Classification>;
+
+/**
+ * A finding as a thread's checkpoint keeps it: the rule's name and tier, and
+ * its detail; its message only when it is not the rule's own (the message is
+ * the rule's, looked up by name when the verdict is read back).
+ */
+export const StoredFinding = z.object({
+  rule: z.string(),
+  tier: Tier,
+  message: z.string().optional(),
+  detail: z.string().optional(),
+});
+export type StoredFinding = z.infer<typeof StoredFinding>;
+
+/**
+ * A verdict as a thread's checkpoint keeps it: what cannot be derived. Its
+ * text is the statement's slice of the thread's (approved) SQL, read back by
+ * parsing that SQL; its rules and reasons follow from its findings; fields at
+ * their usual value are left out. Checkpoints written before this shape carry
+ * the whole verdict, which reads back the same way.
+ */
+export const StoredVerdict = z.object({
+  kind: z.string(),
+  tier: Tier,
+  tables: z.array(z.string()),
+  filtered: z.boolean().optional(),
+  lock: LockMode.nullable().optional(),
+  outsideTransaction: z.boolean().optional(),
+  findings: z.array(StoredFinding).optional(),
+});
+export type StoredVerdict = z.infer<typeof StoredVerdict>;
+
+export const StoredClassification = Classification.extend({ statements: z.array(StoredVerdict) });
+export type StoredClassification = z.infer<typeof StoredClassification>;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { DecidedStatus } from './approval-record.ts';
 import { BlastRadius } from './blast-radius.ts';
-import { Classification } from './classification.ts';
+import { Classification, StoredClassification } from './classification.ts';
 import { EnvironmentSignal } from './environment-signal.ts';
 import { Permit } from './permit.ts';
 
@@ -82,6 +82,13 @@ export const MigrationState = MigrationInput.extend({
 });
 export type MigrationState = z.infer<typeof MigrationState>;
 
+/**
+ * The graph's channels: the migration state as its checkpoints keep it. The
+ * classification is kept small (StoredClassification: no statement texts, each
+ * message once); each step reads it back whole (src/pipeline/pipeline-graph.ts).
+ */
+export const MigrationChannels = MigrationState.extend({ classification: StoredClassification.optional() });
+
 /** What a caller gives the cleanup graph. */
 export const CleanupInput = z.object({
   table: z.string().describe('the table to clean up, optionally schema-qualified'),
@@ -102,3 +109,10 @@ export const CleanupState = MigrationState.extend({
   mode: CleanupInput.shape.mode.optional(),
 });
 export type CleanupState = z.infer<typeof CleanupState>;
+
+/** The cleanup graph's channels (see MigrationChannels). */
+export const CleanupChannels = MigrationChannels.extend({
+  table: CleanupInput.shape.table.optional(),
+  predicate: CleanupInput.shape.predicate.optional(),
+  mode: CleanupInput.shape.mode.optional(),
+});

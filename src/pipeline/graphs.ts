@@ -1,4 +1,4 @@
-import { CleanupInput, CleanupState, MigrationInput, MigrationState } from '../contracts/migration-state.ts';
+import { CleanupChannels, CleanupInput, MigrationChannels, MigrationInput } from '../contracts/migration-state.ts';
 import { useAirlock } from '../runtime/airlock.ts';
 import type { DepsSource, PipelineDeps } from './deps.ts';
 import { prepareCleanup } from './nodes/prepare-cleanup.ts';
@@ -10,7 +10,7 @@ import { buildPipelineGraph } from './pipeline-graph.ts';
  * Its steps act on `deps`: by default the process's own world, looked up when a node runs.
  */
 export function buildMigrationGraph(deps: DepsSource = useAirlock) {
-  return buildPipelineGraph({ state: MigrationState, input: MigrationInput }, deps);
+  return buildPipelineGraph({ state: MigrationChannels, input: MigrationInput }, deps);
 }
 
 /**
@@ -19,7 +19,7 @@ export function buildMigrationGraph(deps: DepsSource = useAirlock) {
  * filter goes back to it. The routing is the migration graph's (one builder).
  */
 export function buildCleanupGraph(deps: DepsSource = useAirlock) {
-  return buildPipelineGraph({ state: CleanupState, input: CleanupInput, before: [{ name: 'prepare', run: prepareCleanup }] }, deps);
+  return buildPipelineGraph({ state: CleanupChannels, input: CleanupInput, before: [{ name: 'prepare', run: prepareCleanup }] }, deps);
 }
 
 /**

@@ -1,6 +1,9 @@
 import { END, START, StateGraph, type LangGraphRunnableConfig } from '@langchain/langgraph';
 import type { z } from 'zod';
+import type { Classification, StoredClassification } from '../contracts/classification.ts';
 import type { MigrationState } from '../contracts/migration-state.ts';
+import { restoredClassification, storedClassification } from '../policy/stored-classification.ts';
+import { loadSqlParser } from '../sql/parse-sql.ts';
 import { resolveDeps, type DepsSource, type Step } from './deps.ts';
 import { approve } from './nodes/approve.ts';
 import { audit } from './nodes/audit.ts';
@@ -71,9 +74,24 @@ export function routeAfterExecute(state: MigrationState): 'dryRun' | 'verify' {
   return state.recount && state.status !== 'completed' && state.status !== 'failed' ? 'dryRun' : 'verify';
 }
 
-/** A step as LangGraph calls a node: with the state and the run's config; the deps come from `deps` as it runs. */
+/**
+ * A step as LangGraph calls a node: with the state and the run's config; the
+ * deps come from `deps` as it runs. The checkpoint keeps the classification
+ * small; the step reads it whole (its texts from the state's SQL, the one the
+ * approval is bound to), and what it returns is kept small again.
+ */
 function nodeOf(step: PipelineStep, deps: DepsSource) {
-  return async (state: MigrationState, config: LangGraphRunnableConfig) => step.run(state, config, await resolveDeps(deps));
+  return async (channels: MigrationState, config: LangGraphRunnableConfig) => {
+    const state = channels.classification ? { ...channels, classification: await readBack(channels.classification, channels.sql) } : channels;
+    const update = await step.run(state, config, await resolveDeps(deps));
+    return update.classification ? { ...update, classification: storedClassification(update.classification) } : update;
+  };
+}
+
+async function readBack(stored: StoredClassification | Classification, sql: string): Promise<Classification> {
+  await loadSqlParser();
+  const { textsFit: _textsFit, ...classification } = restoredClassification(stored, sql);
+  return classification;
 }
 
 /**

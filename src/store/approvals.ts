@@ -30,15 +30,22 @@ function placeholders(columns: readonly string[]): string {
  */
 export async function requestApproval(db: Queryable, request: ApprovalRequestRow): Promise<Approval> {
   // status is 'pending' by the column's absence from the request: set here, never by the caller.
-  await db.query(
-    `INSERT INTO airlock.approvals (status, ${APPROVAL_REQUEST_COLUMNS.join(', ')})
-     VALUES ('pending', ${placeholders(APPROVAL_REQUEST_COLUMNS)})
-     ON CONFLICT (approval_id) DO NOTHING`,
+  // One statement: the row it inserted, or (a re-run) the row already there, which the
+  // statement's own snapshot cannot confuse with the one it would have written.
+  const { rows } = await db.query(
+    `WITH inserted AS (
+       INSERT INTO airlock.approvals (status, ${APPROVAL_REQUEST_COLUMNS.join(', ')})
+       VALUES ('pending', ${placeholders(APPROVAL_REQUEST_COLUMNS)})
+       ON CONFLICT (approval_id) DO NOTHING
+       RETURNING *
+     )
+     SELECT * FROM inserted
+     UNION ALL
+     SELECT * FROM airlock.approvals WHERE approval_id = $1 AND NOT EXISTS (SELECT FROM inserted)`,
     APPROVAL_REQUEST_COLUMNS.map((column) => (column === 'action' ? JSON.stringify(request.action) : request[column])),
   );
-  const approval = await findApproval(db, request.approval_id);
-  if (!approval) throw new Error(`approval ${request.approval_id} vanished right after it was written`);
-  return approval;
+  if (!rows[0]) throw new Error(`approval ${request.approval_id} vanished right after it was written`);
+  return approvalOf(rows[0]);
 }
 
 /**
@@ -127,13 +134,24 @@ export async function decideApproval(
   approvalId: string,
   decision: { status: DecidedStatus; decidedBy: string; reason?: string; decidedAt: Date },
 ): Promise<{ won: boolean; approval: Approval | undefined }> {
+  // One statement: the row this call decided, or (it lost, or it was decided before) the row as it stands.
   const { rows } = await db.query(
-    `UPDATE airlock.approvals SET status = $2, decided_by = $3, decided_at = $5, reason = $4
-      WHERE approval_id = $1 AND status = 'pending' RETURNING *`,
+    `WITH decided AS (
+       UPDATE airlock.approvals SET status = $2, decided_by = $3, decided_at = $5, reason = $4
+        WHERE approval_id = $1 AND status = 'pending' RETURNING *
+     )
+     SELECT true AS won, * FROM decided
+     UNION ALL
+     SELECT false AS won, * FROM airlock.approvals WHERE approval_id = $1 AND NOT EXISTS (SELECT FROM decided)`,
     [approvalId, decision.status, decision.decidedBy, decision.reason ?? null, decision.decidedAt],
   );
-  if (rows[0]) return { won: true, approval: approvalOf(rows[0]) };
-  return { won: false, approval: await findApproval(db, approvalId) };
+  const [row] = rows as ({ won: boolean } & Record<string, unknown>)[];
+  if (!row) return { won: false, approval: undefined };
+  const { won, ...approval } = row;
+  // Lost to a decision that committed while this statement waited for the row: the statement's
+  // own snapshot still shows it pending, so read it again (a new snapshot sees who won).
+  if (!won && approval.status === 'pending') return { won: false, approval: await findApproval(db, approvalId) };
+  return { won, approval: approvalOf(approval) };
 }
 
 export async function recordApprovalOutcome(db: Queryable, approvalId: string, outcome: string): Promise<void> {

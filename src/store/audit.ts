@@ -40,23 +40,58 @@ const RECORD_COLUMNS = (
 
 /** Append an entry; false when an entry with the same event key was already there (a re-run). */
 export async function appendAudit(db: Queryable, entry: AuditEntry): Promise<boolean> {
-  const inserted = await db.query(
+  const [inserted] = await appendAuditEntries(db, [entry]);
+  return inserted ?? false;
+}
+
+/**
+ * Append a step's entries with one INSERT, in their order: one round trip,
+ * and on `db` a step's own transaction when it has one (a client inside
+ * BEGIN … COMMIT), so the rows commit with what they describe. The chain
+ * trigger links each row to the one before it (rows earlier in the same
+ * statement included); its advisory lock is taken once per transaction
+ * (Postgres re-enters a lock a transaction holds without the shared lock
+ * table), and held until it ends: write entries last, just before COMMIT.
+ * For each entry, whether it was written (false: its event key was there).
+ */
+export async function appendAuditEntries(db: Queryable, entries: readonly AuditEntry[]): Promise<boolean[]> {
+  if (entries.length === 0) return [];
+  const rows = entries.map((entry) => ({
+    thread_id: entry.threadId ?? null,
+    approval_id: entry.approvalId ?? null,
+    step: entry.step,
+    actor: entry.actor,
+    environment: entry.environment ?? null,
+    outcome: entry.outcome,
+    message: entry.message,
+    detail: entry.detail ?? {},
+    event_key: entry.eventKey ?? null,
+  }));
+  const { rows: written } = await db.query<{ event_key: string | null; position: string }>(
     `INSERT INTO airlock.audit (thread_id, approval_id, step, actor, environment, outcome, message, detail, event_key)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-     ON CONFLICT (event_key) DO NOTHING`,
-    [
-      entry.threadId ?? null,
-      entry.approvalId ?? null,
-      entry.step,
-      entry.actor,
-      entry.environment ?? null,
-      entry.outcome,
-      entry.message,
-      JSON.stringify(entry.detail ?? {}),
-      entry.eventKey ?? null,
-    ],
+     SELECT e.thread_id, e.approval_id, e.step, e.actor, e.environment, e.outcome, e.message, e.detail, e.event_key
+       FROM ROWS FROM (jsonb_to_recordset($1::jsonb) AS (
+              thread_id text, approval_id text, step text, actor text, environment text,
+              outcome text, message text, detail jsonb, event_key text))
+            WITH ORDINALITY AS e(thread_id, approval_id, step, actor, environment, outcome, message, detail, event_key, position)
+      -- A re-run's entries already there are not offered at all: no row, no trigger, no chain lock.
+      WHERE e.event_key IS NULL OR NOT EXISTS (SELECT FROM airlock.audit a WHERE a.event_key = e.event_key)
+      ORDER BY e.position
+     -- Two runs racing past that check: the second finds the first's row here.
+     ON CONFLICT (event_key) DO NOTHING
+     RETURNING event_key`,
+    [JSON.stringify(rows)],
   );
-  return (inserted.rowCount ?? 0) > 0;
+  // Entries without an event key are always written; one with a key, when the key came back.
+  const keys = new Set(written.map((row) => row.event_key).filter((key): key is string => key !== null));
+  const seen = new Set<string>();
+  return entries.map((entry) => {
+    if (entry.eventKey === undefined) return true;
+    // The same key twice in one batch: the first is written, the second is the re-run.
+    if (seen.has(entry.eventKey)) return false;
+    seen.add(entry.eventKey);
+    return keys.has(entry.eventKey);
+  });
 }
 
 export async function auditTrail(db: Queryable, threadId: string): Promise<AuditRecord[]> {

@@ -51,4 +51,35 @@ describe('an approval written into the graph state is not an approval', () => {
     expect((after as any).status).not.toBe('completed');
     expect(await sandbox().tableExists('t')).toBe(true);
   });
+
+  it("a statement's text written into the state does not run: each statement runs as its slice of the approved SQL", async () => {
+    const airlock = await useAirlock();
+    const compiled = migrationGraph.compile({ checkpointer: airlock.checkpointer });
+    const config = { configurable: { thread_id: `forged-text-${Math.random().toString(36).slice(2)}` }, durability: 'sync' as const };
+    const sql = `CREATE INDEX t_id ON ${sandbox().schema}.t (id)`;
+    await compiled.invoke({ sql, environment: 'production', requestedBy: 'dev' }, config);
+    // A client rewrites the verdict (whole, as checkpoints used to keep it) with a DROP TABLE as its text.
+    const before = await compiled.getState(config);
+    const classification = (before.values as any).classification;
+    const forged = {
+      ...classification,
+      statements: classification.statements.map((verdict: object) => ({ rules: [], findings: [], reasons: [], ...verdict, text: `DROP TABLE ${sandbox().schema}.t` })),
+    };
+    await compiled.updateState(config, { classification: forged }, 'dryRun');
+    // The approve step runs again on the forged state, and asks.
+    const asked = (await compiled.invoke(null, config)) as unknown as { __interrupt__: { id: string; value: unknown }[] };
+    const pending = asked.__interrupt__[0]!;
+    const approvalId = (pending.value as { approvalId: string }).approvalId;
+    const approval = (await findApproval(airlock.databases.state, approvalId))!;
+    expect(approval.sql).toBe(sql);
+    const after = await compiled.invoke(
+      new Command({ resume: { [pending.id as string]: { decisions: [{ type: 'approve' }], reviewer: 'alice', token: approval.confirmation_token } } }),
+      config,
+    );
+    expect((after as any).__interrupt__?.[0]?.value?.refused).toBeUndefined();
+    expect(after).toMatchObject({ status: 'completed' });
+    // What ran is what was approved: the index is there, and so is the table.
+    expect(await sandbox().tableExists('t')).toBe(true);
+    expect(await sandbox().tableExists('t_id')).toBe(true);
+  });
 });

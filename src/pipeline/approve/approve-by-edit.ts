@@ -14,7 +14,7 @@ import { ok } from '../../contracts/result.ts';
  * picks rows the editor has not seen measured: it always waits for a new
  * approval. Undefined: the action waits for a reviewer.
  */
-export async function approveByEdit(deps: PipelineDeps, state: MigrationState, { threadId, approval }: Pause): Promise<Partial<MigrationState> | undefined> {
+export async function approveByEdit(deps: PipelineDeps, state: MigrationState, { threadId, approval, db }: Pause): Promise<Partial<MigrationState> | undefined> {
   const edit = state.edit;
   if (!edit || state.cleanup || tierGrew(edit.fromTier as Tier, approval.tier)) return undefined;
   const approvalId = approval.approval_id;
@@ -25,9 +25,9 @@ export async function approveByEdit(deps: PipelineDeps, state: MigrationState, {
     : judgeDecision({ type: 'approve', reviewer: edit.by, token: approval.confirmation_token }, pendingOf(approval), reviewers, { now: deps.clock(), ttlHours });
   if (!judged.ok || judged.value.outcome !== 'approved') return undefined;
   const reason = `edited by ${edit.by} from ${edit.fromApprovalId}; the tier did not grow`;
-  const { approval: decided } = await decideApproval(deps.databases.state, approvalId, { status: 'approved', decidedBy: edit.by, reason, decidedAt: deps.clock() });
+  const { approval: decided } = await decideApproval(db, approvalId, { status: 'approved', decidedBy: edit.by, reason, decidedAt: deps.clock() });
   if (decided?.status !== 'approved') return undefined;
-  await appendAudit(deps.databases.state, {
+  await appendAudit(db, {
     threadId,
     approvalId,
     step: 'approve',

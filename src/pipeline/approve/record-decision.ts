@@ -6,16 +6,17 @@ import { appendAudit } from '../../store/audit.ts';
 import type { PipelineDeps } from '../deps.ts';
 import type { Decision } from './screen-decision.ts';
 
-/** The pause a decision answers: its thread and its approval row. */
+/** The pause a decision answers: its thread, its approval row, and the approve step's transaction (what it writes commits with the step). */
 export interface Pause {
   threadId: string;
   approval: Approval;
+  db: Pick<PipelineDeps['databases']['state'], 'query'>;
 }
 
 /** A refused answer is written down (each attempt once, by its number); the action stays pending. */
 export async function recordRefusal(deps: PipelineDeps, pause: Pause, refusal: { attempt: number; actor: string; reason: string }): Promise<void> {
-  const { threadId, approval } = pause;
-  await appendAudit(deps.databases.state, {
+  const { threadId, approval, db } = pause;
+  await appendAudit(db, {
     threadId,
     approvalId: approval.approval_id,
     step: 'approve',
@@ -37,34 +38,39 @@ export async function recordJudgement(deps: PipelineDeps, state: MigrationState,
     if (edited) return edited;
     // Someone else decided first: fall through and follow their decision.
   }
-  return recordDecision(deps, pause, judgement, now);
+  return recordDecision(pause, judgement, now);
 }
 
 /** The edit replaces the action; undefined when another decision was made first. */
 async function recordEdit(
   deps: PipelineDeps,
   state: MigrationState,
-  { threadId, approval }: Pause,
+  { threadId, approval, db }: Pause,
   judgement: Extract<Decision, { outcome: 'edited' }>,
   now: Date,
 ): Promise<Partial<MigrationState> | undefined> {
   const approvalId = approval.approval_id;
   const reason = `edited by ${judgement.reviewer}: replaced by the edited SQL, which is checked again`;
-  const { approval: decided } = await decideApproval(deps.databases.state, approvalId, { status: 'edited', decidedBy: judgement.reviewer, reason, decidedAt: now });
+  // The decision and its entry commit together (the approve step's transaction).
+  const decided = await (async () => {
+    const { approval: decided } = await decideApproval(db, approvalId, { status: 'edited', decidedBy: judgement.reviewer, reason, decidedAt: now });
+    if (decided?.status !== 'edited') return decided;
+    await appendAudit(db, {
+      threadId,
+      approvalId,
+      step: 'approve',
+      actor: judgement.reviewer,
+      environment: approval.environment,
+      outcome: 'edited',
+      message: state.cleanup
+        ? `Edited by ${judgement.reviewer} in ${approval.environment}: the new filter goes through prepare, classify, permit and the dry-run again, and waits for a new approval; the old action will not run.`
+        : `Edited by ${judgement.reviewer} in ${approval.environment}: the new SQL goes through classify and permit again; the old action will not run.`,
+      detail: { previousSql: approval.sql, editedSql: judgement.sql },
+      eventKey: `${approvalId}:decided`,
+    });
+    return decided;
+  })();
   if (decided?.status !== 'edited') return undefined;
-  await appendAudit(deps.databases.state, {
-    threadId,
-    approvalId,
-    step: 'approve',
-    actor: judgement.reviewer,
-    environment: approval.environment,
-    outcome: 'edited',
-    message: state.cleanup
-      ? `Edited by ${judgement.reviewer} in ${approval.environment}: the new filter goes through prepare, classify, permit and the dry-run again, and waits for a new approval; the old action will not run.`
-      : `Edited by ${judgement.reviewer} in ${approval.environment}: the new SQL goes through classify and permit again; the old action will not run.`,
-    detail: { previousSql: approval.sql, editedSql: judgement.sql },
-    eventKey: `${approvalId}:decided`,
-  });
   return {
     sql: judgement.sql,
     // A cleanup's edit is its filter: prepare builds the DELETE from it again (the graph goes back there).
@@ -75,33 +81,37 @@ async function recordEdit(
 }
 
 /** Approve or reject, following whichever decision reached the row first. */
-async function recordDecision(deps: PipelineDeps, { threadId, approval }: Pause, judgement: Decision, now: Date): Promise<Partial<MigrationState>> {
+async function recordDecision({ threadId, approval, db }: Pause, judgement: Decision, now: Date): Promise<Partial<MigrationState>> {
   const approvalId = approval.approval_id;
   // An edit that lost to another decision is not a decision of its own: it follows that one.
   const status = judgement.outcome === 'edited' ? 'rejected' : judgement.outcome;
   const reason = judgement.outcome === 'rejected' ? judgement.reason : undefined;
   // The CLI usually made this transition already (so that one of many racing
   // reviewers wins); a resume from Studio or an SDK makes it here.
-  const { approval: decided } = await decideApproval(deps.databases.state, approvalId, { status, decidedBy: judgement.reviewer, reason, decidedAt: now });
-  // Whoever decided first wins, even if that is not this resume's reviewer.
-  // Only an approved row runs: rejected, edited (the edited action runs under its own approval) or missing does not.
-  const finalStatus = decided?.status === 'approved' ? 'approved' : 'rejected';
-  const decidedBy = decided?.decided_by ?? judgement.reviewer;
-  const finalReason = decided?.reason ?? reason;
-  await appendAudit(deps.databases.state, {
-    threadId,
-    approvalId,
-    step: 'approve',
-    actor: decidedBy,
-    environment: approval.environment,
-    outcome: finalStatus,
-    message:
-      finalStatus === 'approved'
-        ? `Approved by ${decidedBy} in ${approval.environment}: ${approval.summary}`
-        : `Rejected by ${decidedBy} in ${approval.environment}: ${finalReason}. Nothing was run.`,
-    detail: { tokenRequired: approval.token_required },
-    eventKey: `${approvalId}:decided`,
-  });
+  const { finalStatus, decidedBy, finalReason } = await (async () => {
+    const { approval: decided } = await decideApproval(db, approvalId, { status, decidedBy: judgement.reviewer, reason, decidedAt: now });
+    // Whoever decided first wins, even if that is not this resume's reviewer.
+    // Only an approved row runs: rejected, edited (the edited action runs under its own approval) or missing does not.
+    const finalStatus = decided?.status === 'approved' ? ('approved' as const) : ('rejected' as const);
+    const decidedBy = decided?.decided_by ?? judgement.reviewer;
+    const finalReason = decided?.reason ?? reason;
+    // In the approve step's transaction, after the decision (the chain's lock is held until COMMIT).
+    await appendAudit(db, {
+      threadId,
+      approvalId,
+      step: 'approve',
+      actor: decidedBy,
+      environment: approval.environment,
+      outcome: finalStatus,
+      message:
+        finalStatus === 'approved'
+          ? `Approved by ${decidedBy} in ${approval.environment}: ${approval.summary}`
+          : `Rejected by ${decidedBy} in ${approval.environment}: ${finalReason}. Nothing was run.`,
+      detail: { tokenRequired: approval.token_required },
+      eventKey: `${approvalId}:decided`,
+    });
+    return { finalStatus, decidedBy, finalReason };
+  })();
   return {
     approval: { approvalId, status: finalStatus, decidedBy, ...(finalReason ? { reason: finalReason } : {}) },
     ...(finalStatus === 'rejected' ? { status: 'rejected' as const, reason: `rejected by ${decidedBy}: ${finalReason}` } : {}),

@@ -7,7 +7,8 @@ export type Recount = NonNullable<MigrationState['recount']>;
 
 /** How one run against the target ended: it ran (or had already), it failed and was rolled back, or the rows changed since approval. */
 export type Attempt =
-  | { ok: true; result: ExecutionResult }
+  /** `recorded`: its outcome entry was written in the effect's own transaction (true: first time; undefined: not written there). */
+  | { ok: true; result: ExecutionResult; recorded?: boolean }
   | { ok: false; error: string; failedStatement?: number }
   | { ok: false; recount: Recount };
 

@@ -9,7 +9,7 @@ import { findApproval } from '../../store/approvals.ts';
  * (updateState, Command.update/goto), and that must not stand in for a reviewer.
  * Undefined: it may run; otherwise why not.
  */
-export async function missingApproval(db: pg.Pool, state: MigrationState): Promise<string | undefined> {
+export async function missingApproval(db: Pick<pg.Pool, 'query'>, state: MigrationState): Promise<string | undefined> {
   if (state.permission?.decision === 'allow') return undefined;
   const approvalId = state.approval?.approvalId;
   const row = approvalId ? await findApproval(db, approvalId) : undefined;

@@ -6,14 +6,16 @@ import type { PipelineDeps } from '../deps.ts';
 import type { Attempt } from './attempt.ts';
 import { completedEntry, failedEntry, recountEntry, type ExecuteEntry } from './execution-report.ts';
 
-/** Writes one of the execute step's entries; false when it was already there (a re-run). */
-export type ExecuteAudit = (entry: ExecuteEntry) => Promise<boolean>;
+/** Writes one of the execute step's entries (on `db`: a transaction's client, or the pool); false when it was already there (a re-run). */
+export type ExecuteAudit = (entry: ExecuteEntry, db?: Queryable) => Promise<boolean>;
+
+type Queryable = Pick<PipelineDeps['databases']['state'], 'query'>;
 
 /** Every row the execute step writes names the thread, the step, who answers for it and where. */
 export function executeAuditFor(deps: PipelineDeps, state: MigrationState, threadId: string): ExecuteAudit {
   const environment = state.resolvedEnvironment ?? state.environment;
   const actor = state.approval?.decidedBy ?? state.requestedBy;
-  return (entry) => appendAudit(deps.databases.state, { threadId, step: 'execute', actor, environment, ...entry });
+  return (entry, db = deps.databases.state) => appendAudit(db, { threadId, step: 'execute', actor, environment, ...entry });
 }
 
 /**
@@ -37,7 +39,8 @@ export async function recordOutcome(
     return { status: 'failed', reason };
   }
   const { result } = attempt;
-  const firstRecord = await run.audit(completedEntry(state, run.idempotencyKey, result));
+  // Written already in the effect's transaction (same database), or now.
+  const firstRecord = attempt.recorded ?? (await run.audit(completedEntry(state, run.idempotencyKey, result)));
   const classification = state.classification!;
   if (firstRecord && !result.alreadyDone && !result.rolledBack && classification.tier === 'destructive') {
     await sendAlert(deps, {

@@ -23,6 +23,13 @@ export interface TransactionRun {
   clock: Clock;
   /** False for a replay without a named target: everything runs, and nothing stays. */
   commit: boolean;
+  /**
+   * When Airlock's state is in the target database: writes the outcome's audit
+   * entry on the effect's own client, last before COMMIT (the chain's lock is
+   * held only until it), so the entry commits exactly when the effect does.
+   * Its answer: whether the entry was written (false: a re-run found it).
+   */
+  recordOutcome?: (client: pg.PoolClient, result: ExecutionResult) => Promise<boolean>;
 }
 
 /**
@@ -124,7 +131,9 @@ async function finish(
     await client.query('ROLLBACK');
     return { ok: true, result: { ...result, rolledBack: true } };
   }
+  // A read runs READ ONLY: its entry is written after, on its own.
+  const recorded = run.recordOutcome && !ran.readOnly ? await run.recordOutcome(client, result) : undefined;
   await client.query('COMMIT');
   faultPoint('after-commit');
-  return { ok: true, result };
+  return { ok: true, result, ...(recorded === undefined ? {} : { recorded }) };
 }

@@ -3,6 +3,7 @@ import type { PipelineDeps } from '../deps.ts';
 import { summarise } from '../../policy/classify.ts';
 import { recordApprovalOutcome } from '../../store/approvals.ts';
 import { appendAudit } from '../../store/audit.ts';
+import { inTransaction } from '../../store/transaction.ts';
 import { faultPoint } from '../../runtime/fault-injection.ts';
 import type { MigrationState } from '../../contracts/migration-state.ts';
 import { threadIdOf } from './thread-id.ts';
@@ -33,17 +34,20 @@ export async function audit(state: MigrationState, config: LangGraphRunnableConf
   const approvedBy = state.approval?.status === 'approved' ? `, approved by ${state.approval.decidedBy}` : '';
   const detail = state.reason ? `: ${state.reason}` : '';
   const cleanup = isCleanup(state);
-  await appendAudit(deps.databases.state, {
-    threadId,
-    ...(state.approval ? { approvalId: state.approval.approvalId } : {}),
-    step: 'audit',
-    actor: state.requestedBy,
-    environment,
-    outcome: status,
-    message: `${cleanup ? 'Cleanup' : 'Migration'} ${status} in ${environment} (requested by ${state.requestedBy}${approvedBy}): ${summary}${detail}. Next: ${nextStep(status, cleanup ? 'cleanup' : 'migration') ?? 'see airlock history ' + threadId}.`,
-    detail: { tier: state.classification?.tier, result: state.result ?? null },
-    eventKey: `${threadId}:outcome:${state.actionHash ?? ''}`,
+  // The approval's outcome and the closing entry commit together (the entry last: the chain's lock is held until COMMIT).
+  await inTransaction(deps.databases.state, async (client) => {
+    if (state.approval) await recordApprovalOutcome(client, state.approval.approvalId, status);
+    await appendAudit(client, {
+      threadId,
+      ...(state.approval ? { approvalId: state.approval.approvalId } : {}),
+      step: 'audit',
+      actor: state.requestedBy,
+      environment,
+      outcome: status,
+      message: `${cleanup ? 'Cleanup' : 'Migration'} ${status} in ${environment} (requested by ${state.requestedBy}${approvedBy}): ${summary}${detail}. Next: ${nextStep(status, cleanup ? 'cleanup' : 'migration') ?? 'see airlock history ' + threadId}.`,
+      detail: { tier: state.classification?.tier, result: state.result ?? null },
+      eventKey: `${threadId}:outcome:${state.actionHash ?? ''}`,
+    });
   });
-  if (state.approval) await recordApprovalOutcome(deps.databases.state, state.approval.approvalId, status);
   return { status };
 }

@@ -4,9 +4,10 @@ import type { MigrationState } from '../../contracts/migration-state.ts';
 import { faultPoint } from '../../runtime/fault-injection.ts';
 import type { PipelineDeps } from '../deps.ts';
 import { attemptOnTarget } from '../execute/attempt-on-target.ts';
-import { startedEntry, unapprovedEntry } from '../execute/execution-report.ts';
+import { completedEntry, startedEntry, unapprovedEntry } from '../execute/execution-report.ts';
 import { missingApproval } from '../execute/missing-approval.ts';
 import { executeAuditFor, recordOutcome } from '../execute/record-outcome.ts';
+import { inTransaction } from '../../store/transaction.ts';
 import { threadIdOf } from './thread-id.ts';
 
 /**
@@ -19,14 +20,19 @@ export async function execute(state: MigrationState, config: LangGraphRunnableCo
   const threadId = threadIdOf(config);
   const idempotencyKey = idempotencyKeyFor(threadId, state.actionHash!);
   const audit = executeAuditFor(deps, state, threadId);
-  const unapproved = await missingApproval(deps.databases.state, state);
-  if (unapproved) {
-    const { entry, reason } = unapprovedEntry(state, idempotencyKey, unapproved);
-    await audit(entry);
-    return { status: 'blocked', reason };
-  }
-  // Before the effect: who runs what, where, on whose approval. (After it, the outcome.)
-  await audit(startedEntry(state, idempotencyKey));
-  const attempt = await attemptOnTarget(deps, state, idempotencyKey);
+  // The approval row is read, and the entry before the effect written, in one transaction.
+  const unapproved = await inTransaction(deps.databases.state, async (client) => {
+    const unapproved = await missingApproval(client, state);
+    if (unapproved) {
+      const { entry, reason } = unapprovedEntry(state, idempotencyKey, unapproved);
+      await audit(entry, client);
+      return { reason };
+    }
+    // Before the effect: who runs what, where, on whose approval. (After it, the outcome.)
+    await audit(startedEntry(state, idempotencyKey), client);
+    return undefined;
+  });
+  if (unapproved) return { status: 'blocked', reason: unapproved.reason };
+  const attempt = await attemptOnTarget(deps, state, idempotencyKey, (client, result) => audit(completedEntry(state, idempotencyKey, result), client));
   return recordOutcome(deps, state, { threadId, idempotencyKey, audit }, attempt);
 }
