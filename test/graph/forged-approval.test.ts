@@ -31,6 +31,31 @@ describe('an approval written into the graph state is not an approval', () => {
     expect(trail.map((entry) => `${entry.step}:${entry.outcome}`)).not.toContain('execute:started');
   });
 
+  it('the permission rewritten to "allow" (as if the policy needed no approval): execute asks the policy again, and refuses', async () => {
+    const { airlock, compiled, config, threadId, approvalId } = await pausedDrop();
+    const state = await compiled.getState(config);
+    const permission = (state.values as any).permission;
+    expect(permission.decision).not.toBe('allow');
+    await compiled.updateState(config, { permission: { ...permission, decision: 'allow' } }, 'permit');
+    const after = await compiled.invoke(null, config);
+    expect((after as any).status).not.toBe('completed');
+    expect(await sandbox().tableExists('t')).toBe(true);
+    expect((await findApproval(airlock.databases.state, approvalId))!.status).toBe('pending');
+    const trail = await auditTrail(airlock.databases.state, threadId);
+    expect(trail.map((entry) => `${entry.step}:${entry.outcome}`)).not.toContain('execute:started');
+  });
+
+  it('the classification rewritten to a read, with the permission to match: the SQL is classified again, and refused', async () => {
+    const { compiled, config } = await pausedDrop();
+    const values = (await compiled.getState(config)).values as any;
+    const classification = values.classification;
+    const asRead = { ...classification, tier: 'read', statements: classification.statements.map((verdict: object) => ({ ...verdict, tier: 'read', rules: [], findings: [] })) };
+    await compiled.updateState(config, { classification: asRead, permission: { ...values.permission, decision: 'allow' } }, 'permit');
+    const after = await compiled.invoke(new Command({ goto: 'execute' }), config);
+    expect(after).toMatchObject({ status: 'blocked', reason: expect.stringMatching(/destructive at execution, but it was checked as read/) });
+    expect(await sandbox().tableExists('t')).toBe(true);
+  });
+
   it('Command.goto execute, past the approval: refused the same way', async () => {
     const { compiled, config } = await pausedDrop();
     const after = await compiled.invoke(new Command({ goto: 'execute' }), config);

@@ -1,0 +1,50 @@
+import { actionHash } from '../../policy/action-identity.ts';
+import { resolveEnvironment } from '../../policy/environment.ts';
+import { permit as decidePermit } from '../../policy/permit.ts';
+import { tierGrew } from '../../contracts/tier.ts';
+import type { MigrationState } from '../../contracts/migration-state.ts';
+import { gatherSignals } from '../../runtime/environment-signals.ts';
+import type { PipelineDeps } from '../deps.ts';
+import { classifyInTarget } from '../target-lookup.ts';
+
+/** Refused: why, for the person on call (the execute step says that nothing ran and what to do). */
+export type ChecksAtExecution = { ok: true; state: MigrationState } | { ok: false; reason: string };
+
+/**
+ * The checks again, at execution, from what a LangGraph client cannot write:
+ * the SQL (which the approval is bound to), the environment asked for at the
+ * request, the target's own signals and the policy file. The graph's state
+ * carries the classification, the environment and the permission that the
+ * earlier steps worked out, but a client of the graph can rewrite any of them
+ * (updateState, Command.update): a paused production DROP TABLE with its
+ * permission rewritten to "allow" ran without an approval. So execution
+ * trusts none of them. It classifies the SQL again, resolves the environment
+ * again and asks the policy again; it runs with what it found, and refuses
+ * when that is more than was checked before (a higher tier, another
+ * environment, another action).
+ */
+export async function checksAtExecution(deps: PipelineDeps, state: MigrationState): Promise<ChecksAtExecution> {
+  const target = deps.databases.targetIdentity;
+  const classification = await classifyInTarget(deps.databases.target, state.sql, target);
+  if (classification.error) return { ok: false, reason: `the SQL does not classify at execution (${classification.error})` };
+  const checked = state.classification?.tier;
+  if (!checked || tierGrew(checked, classification.tier)) {
+    return { ok: false, reason: `the action is ${classification.tier} at execution, but it was checked as ${checked ?? 'nothing'}` };
+  }
+
+  const { policy } = deps.policy;
+  const signals = await gatherSignals(state.environment, deps.databases.target, deps.databases.targetUrl, policy);
+  const resolution = resolveEnvironment(signals, policy);
+  if (!resolution.ok) return { ok: false, reason: resolution.refusal.message };
+  const environment = resolution.value;
+  if (state.resolvedEnvironment !== undefined && state.resolvedEnvironment !== environment) {
+    return { ok: false, reason: `the target is ${environment} at execution, but the action was checked for ${state.resolvedEnvironment}` };
+  }
+
+  const permission = decidePermit({ tier: classification.tier, environment, requester: state.requestedBy, tool: 'migrate' }, policy);
+  if (permission.decision === 'block') return { ok: false, reason: `blocked by policy in ${environment}: ${permission.reason}` };
+  const hash = actionHash({ sql: state.sql, environment, target });
+  if (state.actionHash !== hash) return { ok: false, reason: 'the action about to run is not the one that was checked' };
+
+  return { ok: true, state: { ...state, classification, permission, resolvedEnvironment: environment, target, actionHash: hash } };
+}
