@@ -24,8 +24,9 @@ export type ChecksAtExecution = { ok: true; state: MigrationState } | { ok: fals
  * environment, another action).
  */
 export async function checksAtExecution(deps: PipelineDeps, state: MigrationState): Promise<ChecksAtExecution> {
-  const target = deps.databases.targetIdentity;
-  const classification = await classifyInTarget(deps.databases.target, state.sql, target);
+  // A replay runs a recorded thread against a scratch copy: the action is the recorded one, on the recorded target's name.
+  const target = deps.replay ? (state.target ?? deps.databases.targetIdentity) : deps.databases.targetIdentity;
+  const classification = await classifyInTarget(deps.databases.target, state.sql, deps.databases.targetIdentity);
   if (classification.error) return { ok: false, reason: `the SQL does not classify at execution (${classification.error})` };
   const checked = state.classification?.tier;
   if (!checked || tierGrew(checked, classification.tier)) {
@@ -41,10 +42,18 @@ export async function checksAtExecution(deps: PipelineDeps, state: MigrationStat
     return { ok: false, reason: `the target is ${environment} at execution, but the action was checked for ${state.resolvedEnvironment}` };
   }
 
-  const permission = decidePermit({ tier: classification.tier, environment, requester: state.requestedBy, tool: 'migrate' }, policy);
-  if (permission.decision === 'block') return { ok: false, reason: `blocked by policy in ${environment}: ${permission.reason}` };
-  const hash = actionHash({ sql: state.sql, environment, target });
-  if (state.actionHash !== hash) return { ok: false, reason: 'the action about to run is not the one that was checked' };
+  const asked = decidePermit({ tier: classification.tier, environment, requester: state.requestedBy, tool: 'migrate' }, policy);
+  if (asked.decision === 'block') return { ok: false, reason: `blocked by policy in ${environment}: ${asked.reason}` };
+  // A step after permit may only have asked for more (the dry-run's small-table floor asks for an approval): keep the stricter.
+  const permission = asked.decision === 'allow' && state.permission?.decision === 'approve' ? state.permission : asked;
+  // The action is this SQL, in this environment, on this target: permit's hash, or the dry-run's, which
+  // also binds the rows it measured (pipeline/nodes/dry-run.ts; an edit to SQL it cannot measure keeps permit's).
+  const radius = state.blastRadius;
+  const measured = radius ? (radius.statements?.reduce((sum, one) => sum + one.rows, 0) ?? radius.rows) : undefined;
+  const hashes = [actionHash({ sql: state.sql, environment, target })];
+  if (measured !== undefined) hashes.push(actionHash({ sql: state.sql, environment, target, blastRadius: measured }));
+  if (!state.actionHash || !hashes.includes(state.actionHash)) return { ok: false, reason: 'the action about to run is not the one that was checked' };
+  const hash = state.actionHash;
 
   return { ok: true, state: { ...state, classification, permission, resolvedEnvironment: environment, target, actionHash: hash } };
 }
