@@ -7,6 +7,7 @@ import { closeDatabases, openDatabases, type Databases } from './database.ts';
 import { loadPolicy, type LoadedPolicy } from './policy-loader.ts';
 import { AIRLOCK_SCHEMA } from '../store/schema.ts';
 import { onShutdown } from './shutdown.ts';
+import { loadSqlParser } from '../sql/parse-sql.ts';
 
 /**
  * The process's connection to Airlock's world: settings, database pools and
@@ -77,7 +78,8 @@ export function useAirlock(): Promise<Airlock> {
   const current = scoped.getStore();
   if (current) return Promise.resolve(current);
   withCheckpointer ??= (async () => {
-    const [world, { PostgresSaver }] = await Promise.all([useAirlockWorld(), import('@langchain/langgraph-checkpoint-postgres')]);
+    // The parser's WebAssembly compiles on V8's background threads while the pools connect: every step parses.
+    const [world, { PostgresSaver }] = await Promise.all([useAirlockWorld(), import('@langchain/langgraph-checkpoint-postgres'), loadSqlParser()]);
     // setup() already ran inside openDatabases, under the schema advisory lock.
     return { ...world, checkpointer: new PostgresSaver(world.databases.state, undefined, { schema: AIRLOCK_SCHEMA }) };
   })();
