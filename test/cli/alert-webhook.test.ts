@@ -1,4 +1,6 @@
 import http from 'node:http';
+import pg from 'pg';
+import { inject } from 'vitest';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { cliEnv, runCli } from '../helpers/cli.ts';
 import { openSandbox, type Sandbox } from '../helpers/database.ts';
@@ -66,5 +68,34 @@ describe('the alert webhook', () => {
     const history = await runCli(['history', paused.json.thread_id, '--json'], { env });
     const failure = history.json.audit.find((entry: any) => entry.step === 'alert');
     expect(failure).toMatchObject({ outcome: 'failed', message: expect.stringMatching(/Could not deliver the approval_requested alert .* after 2 attempts/) });
+  });
+
+  it('goes out after the pause has committed: an endpoint that looks the approval up finds it and its audit entry', async () => {
+    // The endpoint reads Airlock's state from a connection of its own: it sees only what is committed.
+    const state = new pg.Client({ connectionString: inject('stateUrl') });
+    await state.connect();
+    const seen: { approval: number; entry: number }[] = [];
+    const lookup = http.createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk) => (body += chunk));
+      request.on('end', async () => {
+        const event = JSON.parse(body);
+        const approval = await state.query('SELECT 1 FROM airlock.approvals WHERE approval_id = $1', [event.approval_id]);
+        const entry = await state.query("SELECT 1 FROM airlock.audit WHERE approval_id = $1 AND step = 'approve' AND outcome = 'pending_approval'", [event.approval_id]);
+        seen.push({ approval: approval.rowCount ?? 0, entry: entry.rowCount ?? 0 });
+        response.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((resolve) => lookup.listen(0, '127.0.0.1', resolve));
+    try {
+      const hook = `http://127.0.0.1:${(lookup.address() as { port: number }).port}/hooks/airlock`;
+      const env = cliEnv({ AIRLOCK_POLICY: writePolicy({ ...STRICT_POLICY, alerts: { webhook: hook, retries: 0 } }) });
+      const paused = await runCli(['migrate', '-', '--env', 'production', '--as', 'dev', '--json'], { input: `DROP TABLE ${db.schema}.t;`, env });
+      expect(paused.code, paused.stderr).toBe(3);
+      expect(seen).toEqual([{ approval: 1, entry: 1 }]);
+    } finally {
+      await new Promise<void>((resolve) => lookup.close(() => resolve()));
+      await state.end();
+    }
   });
 });
