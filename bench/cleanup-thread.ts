@@ -22,7 +22,8 @@ import pg from 'pg';
 import { closeAirlock, useAirlock } from '../src/runtime/airlock.ts';
 import { stopEmbeddedPostgres } from '../src/runtime/embedded-postgres.ts';
 import { startCleanup } from '../src/threads/migration-runner.ts';
-import { loadApproval, review } from '../src/threads/review.ts';
+import { loadApproval } from '../src/threads/load-approval.ts';
+import { review } from '../src/threads/review.ts';
 import { median, ratioLine, timed } from './figures.ts';
 
 function flagsOrExit() {

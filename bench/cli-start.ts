@@ -16,6 +16,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { median } from './figures.ts';
 
 const { values } = parseArgs({ options: { pairs: { type: 'string', default: '9' } } });
 const PAIRS = Number(values.pairs);
@@ -40,12 +41,6 @@ function airlock(args: string[]) {
   if (result.code !== 0 && result.code !== 3) throw new Error(`airlock ${args.join(' ')} exited ${result.code}: ${result.stderr.trim()}`);
   return result;
 }
-
-const median = (xs: number[]) => {
-  const sorted = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
 
 try {
   // The database up, and one pending approval for `show`.

@@ -21,6 +21,7 @@ import { ensureEmbeddedPostgres, stopEmbeddedPostgres } from '../src/runtime/emb
 import { migrateStateSchema } from '../src/store/schema.ts';
 import { inboxPage, inboxPageQuery } from '../src/store/approvals.ts';
 import { fillApprovals } from './inbox-fill.ts';
+import { median } from './figures.ts';
 
 const PENDING = 10_000;
 const DECIDED = 100_000;
@@ -44,12 +45,6 @@ const suffix = randomBytes(3).toString('hex');
 const names = { full: `airlock_bench_inbox_full_${suffix}`, empty: `airlock_bench_inbox_empty_${suffix}` };
 const urls: Record<keyof typeof names, string> = { full: '', empty: '' };
 const pools: pg.Pool[] = [];
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-}
 
 /** One `airlock inbox --json` process: its wall time and what it printed. */
 function inbox(url: string): Promise<{ ms: number; json: { approvals: unknown[]; has_more: boolean }; bytes: number }> {

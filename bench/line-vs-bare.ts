@@ -30,6 +30,7 @@ import { closeAirlock, useAirlock } from '../src/runtime/airlock.ts';
 import { startMigration } from '../src/threads/migration-runner.ts';
 import { review } from '../src/threads/review.ts';
 import { findApproval } from '../src/store/approvals.ts';
+import { median } from './figures.ts';
 
 const PAIRS = Number(process.env.BENCH_PAIRS ?? 7);
 const WARMUP = 2;
@@ -201,12 +202,6 @@ async function checkpointBytes(threadId: string): Promise<{ stored: number; raw:
   );
   return { stored: Number(rows[0]!.stored), raw: Number(rows[0]!.raw) };
 }
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-};
 
 const smallSql = (table: string) => `DROP TABLE ${table}`;
 /**

@@ -5,7 +5,8 @@ import { readSettings } from '../runtime/config.ts';
 import { ensureEmbeddedPostgres, stopEmbeddedPostgres } from '../runtime/embedded-postgres.ts';
 import { AirlockError, ExitCode } from '../contracts/errors.ts';
 import { startMigration } from '../threads/migration-runner.ts';
-import { loadApproval, review } from '../threads/review.ts';
+import { loadApproval } from '../threads/load-approval.ts';
+import { review } from '../threads/review.ts';
 import { indent, type CommandResult } from './output.ts';
 import { renderOutcome } from './render-outcome.ts';
 

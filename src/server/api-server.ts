@@ -7,7 +7,8 @@ import { apiThreads } from './api-threads.ts';
 import { AirlockError, describeDatabaseError } from '../contracts/errors.ts';
 import { httpStatusFor } from './http-status.ts';
 import { compiledGraph, pendingInterrupts, type GraphKind } from '../threads/migration-runner.ts';
-import { loadApproval, screenDecision } from '../threads/review.ts';
+import { loadApproval } from '../threads/load-approval.ts';
+import { screenDecision } from '../threads/review.ts';
 
 /** The graphs `airlock serve` offers, by the assistant id a client names in `runs.stream`. */
 export const SERVED_GRAPHS: readonly GraphKind[] = ['migration', 'cleanup', 'agent'];

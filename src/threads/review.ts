@@ -6,7 +6,6 @@ import { appendAudit } from '../store/audit.ts';
 import { badInput } from '../contracts/errors.ts';
 import { refuse as refusalOf, type Refusal } from '../contracts/result.ts';
 import { loadApproval } from './load-approval.ts';
-export { loadApproval };
 import { resumeWithDecision, waitingInterrupt, type RunOutcome } from './migration-runner.ts';
 
 export interface ReviewRequest {

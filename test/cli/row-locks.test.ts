@@ -163,8 +163,13 @@ async function baselineOf(args: string[], monitor: pg.Client, others: number[]) 
   return run.ms;
 }
 
-function expectWithinOf(run: { ms: number }, baselineMs: number, what: string) {
+/** Run the command under the locks: it succeeds, nothing of its waits in pg_locks, and it takes no longer than its baseline allows. */
+async function runFreely(args: string[], monitor: pg.Client, others: number[], baselineMs: number, what: string) {
+  const run = await runWatched(args, monitor, others);
+  expect(run.code, `${run.stderr} ${run.waits.join('; ')}`).toBe(0);
+  expect(run.waits).toEqual([]);
   expect(run.ms, `${what} took ${run.ms.toFixed(0)} ms under the locks, ${baselineMs.toFixed(0)} ms without`).toBeLessThan(baselineMs + WITHIN_MS);
+  return run;
 }
 
 async function tableExists(db: pg.Client, name: string): Promise<boolean> {
@@ -200,23 +205,14 @@ describe("a start on a current schema takes no lock that a row lock on Airlock's
       try {
         for (const [table, rows] of Object.entries(locked)) expect(rows, `no row of ${table} is locked`).toBeGreaterThan(0);
 
-        const inbox = await runWatched(['inbox', '--json'], monitor, others);
-        expect(inbox.code, `${inbox.stderr} ${inbox.waits.join('; ')}`).toBe(0);
+        const inbox = await runFreely(['inbox', '--json'], monitor, others, baseline.inbox, 'inbox');
         expect(inbox.json.approvals.map((a: { approval_id: string }) => a.approval_id)).toEqual(expect.arrayContaining([target.approval_id, pending.approval_id]));
-        expect(inbox.waits).toEqual([]);
-        expectWithinOf(inbox, baseline.inbox, 'inbox');
 
-        const show = await runWatched(['show', target.approval_id, '--json'], monitor, others);
-        expect(show.code, `${show.stderr} ${show.waits.join('; ')}`).toBe(0);
+        const show = await runFreely(['show', target.approval_id, '--json'], monitor, others, baseline.show, 'show');
         expect(show.json).toMatchObject({ approval_id: target.approval_id, status: 'pending', sql: `DROP TABLE ${target === forShare ? 'app.shared' : 'app.updated'};` });
-        expect(show.waits).toEqual([]);
-        expectWithinOf(show, baseline.show, 'show');
 
-        const approve = await runWatched(['approve', target.approval_id, '--as', 'alice', '--token', target.token, '--json'], monitor, others);
-        expect(approve.code, `${approve.stderr} ${approve.waits.join('; ')}`).toBe(0);
+        const approve = await runFreely(['approve', target.approval_id, '--as', 'alice', '--token', target.token, '--json'], monitor, others, baseline.approve, 'approve');
         expect(approve.json).toMatchObject({ approval_id: target.approval_id, status: 'completed' });
-        expect(approve.waits).toEqual([]);
-        expectWithinOf(approve, baseline.approve, 'approve');
       } finally {
         await holder.query('ROLLBACK');
       }
@@ -236,17 +232,11 @@ describe("a start on a current schema takes no lock that a row lock on Airlock's
     // The version rows a start reads, the pending approvals the inbox lists, the one show reads: all of them.
     await lockRows(holder, 'FOR UPDATE');
     try {
-      const inbox = await runWatched(['inbox', '--json'], monitor, others);
-      expect(inbox.code, `${inbox.stderr} ${inbox.waits.join('; ')}`).toBe(0);
+      const inbox = await runFreely(['inbox', '--json'], monitor, others, baseline.inbox, 'inbox');
       expect(inbox.json.approvals.map((a: { approval_id: string }) => a.approval_id)).toContain(pending.approval_id);
-      expect(inbox.waits).toEqual([]);
-      expectWithinOf(inbox, baseline.inbox, 'inbox');
 
-      const show = await runWatched(['show', pending.approval_id, '--json'], monitor, others);
-      expect(show.code, `${show.stderr} ${show.waits.join('; ')}`).toBe(0);
+      const show = await runFreely(['show', pending.approval_id, '--json'], monitor, others, baseline.show, 'show');
       expect(show.json).toMatchObject({ approval_id: pending.approval_id, status: 'pending', sql: 'DROP TABLE app.kept;' });
-      expect(show.waits).toEqual([]);
-      expectWithinOf(show, baseline.show, 'show');
     } finally {
       await holder.query('ROLLBACK');
     }
@@ -276,17 +266,11 @@ describe("a start on a current schema takes no lock that a row lock on Airlock's
         await probe.query('ROLLBACK');
       }
 
-      const inbox = await runWatched(['inbox', '--json'], monitor, others);
-      expect(inbox.code, `${inbox.stderr} ${inbox.waits.join('; ')}`).toBe(0);
+      const inbox = await runFreely(['inbox', '--json'], monitor, others, baseline.inbox, 'inbox');
       expect(inbox.json.approvals.map((a: { approval_id: string }) => a.approval_id)).toContain(pending.approval_id);
-      expect(inbox.waits).toEqual([]);
-      expectWithinOf(inbox, baseline.inbox, 'inbox');
 
-      const show = await runWatched(['show', pending.approval_id, '--json'], monitor, others);
-      expect(show.code, `${show.stderr} ${show.waits.join('; ')}`).toBe(0);
+      const show = await runFreely(['show', pending.approval_id, '--json'], monitor, others, baseline.show, 'show');
       expect(show.json).toMatchObject({ approval_id: pending.approval_id, status: 'pending' });
-      expect(show.waits).toEqual([]);
-      expectWithinOf(show, baseline.show, 'show');
     } finally {
       await holder.query('ROLLBACK');
     }

@@ -5,7 +5,8 @@ import { planCleanup } from '../../src/policy/cleanup-request.ts';
 import { useAirlock } from '../../src/runtime/airlock.ts';
 import { loadSqlParser } from '../../src/sql/parse-sql.ts';
 import { startCleanup } from '../../src/threads/migration-runner.ts';
-import { loadApproval, review } from '../../src/threads/review.ts';
+import { loadApproval } from '../../src/threads/load-approval.ts';
+import { review } from '../../src/threads/review.ts';
 import { inProcessAirlock } from '../helpers/in-process.ts';
 import { writePolicy } from '../helpers/policy-file.ts';
 

@@ -4,7 +4,8 @@ import { undoPlan } from '../../src/pipeline/undo-plan.ts';
 import { useAirlock } from '../../src/runtime/airlock.ts';
 import { actionIdFor, idempotencyKeyFor } from '../../src/policy/action-identity.ts';
 import { pendingInterrupts, startCleanup, type RunOutcome } from '../../src/threads/migration-runner.ts';
-import { loadApproval, review } from '../../src/threads/review.ts';
+import { loadApproval } from '../../src/threads/load-approval.ts';
+import { review } from '../../src/threads/review.ts';
 import { inProcessAirlock } from '../helpers/in-process.ts';
 
 // Issue 17, point 4: a cleanup is counted once by the dry-run (one scan) and

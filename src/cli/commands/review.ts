@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { loadApproval, review } from '../../threads/review.ts';
+import { loadApproval } from '../../threads/load-approval.ts';
+import { review } from '../../threads/review.ts';
 import { reviewerFrom } from '../identity.ts';
 import { readSql } from '../read-sql.ts';
 import { note, runCommand } from '../output.ts';

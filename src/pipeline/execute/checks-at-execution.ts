@@ -1,10 +1,8 @@
 import { actionHash } from '../../policy/action-identity.ts';
-import { resolveEnvironment } from '../../policy/environment.ts';
-import { permit as decidePermit } from '../../policy/permit.ts';
 import { tierGrew } from '../../contracts/tier.ts';
 import type { MigrationState } from '../../contracts/migration-state.ts';
-import { gatherSignals } from '../../runtime/environment-signals.ts';
 import type { PipelineDeps } from '../deps.ts';
+import { permissionFor } from '../permission.ts';
 import { classifyInTarget } from '../target-lookup.ts';
 
 /** Refused: why, for the person on call (the execute step says that nothing ran and what to do). */
@@ -33,16 +31,14 @@ export async function checksAtExecution(deps: PipelineDeps, state: MigrationStat
     return { ok: false, reason: `the action is ${classification.tier} at execution, but it was checked as ${checked ?? 'nothing'}` };
   }
 
-  const { policy } = deps.policy;
-  const signals = await gatherSignals(state.environment, deps.databases.target, deps.databases.targetUrl, policy);
-  const resolution = resolveEnvironment(signals, policy);
+  const { resolution, decision } = await permissionFor(deps, state, classification.tier);
   if (!resolution.ok) return { ok: false, reason: resolution.refusal.message };
   const environment = resolution.value;
   if (state.resolvedEnvironment !== undefined && state.resolvedEnvironment !== environment) {
     return { ok: false, reason: `the target is ${environment} at execution, but the action was checked for ${state.resolvedEnvironment}` };
   }
 
-  const asked = decidePermit({ tier: classification.tier, environment, requester: state.requestedBy, tool: 'migrate' }, policy);
+  const asked = decision!;
   if (asked.decision === 'block') return { ok: false, reason: `blocked by policy in ${environment}: ${asked.reason}` };
   // A step after permit may only have asked for more (the dry-run's small-table floor asks for an approval): keep the stricter.
   const permission = asked.decision === 'allow' && state.permission?.decision === 'approve' ? state.permission : asked;

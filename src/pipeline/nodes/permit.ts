@@ -1,11 +1,9 @@
 import type { LangGraphRunnableConfig } from '@langchain/langgraph';
 import type { PipelineDeps } from '../deps.ts';
 import { actionHash } from '../../policy/action-identity.ts';
-import { resolveEnvironment } from '../../policy/environment.ts';
-import { permit as decidePermit } from '../../policy/permit.ts';
 import { appendAudit } from '../../store/audit.ts';
-import { gatherSignals } from '../../runtime/environment-signals.ts';
 import type { MigrationState } from '../../contracts/migration-state.ts';
+import { permissionFor } from '../permission.ts';
 import { threadIdOf } from './thread-id.ts';
 
 /**
@@ -14,18 +12,14 @@ import { threadIdOf } from './thread-id.ts';
  * token or not) or block, by tier, environment and who asks.
  */
 export async function permit(state: MigrationState, config: LangGraphRunnableConfig, deps: PipelineDeps): Promise<Partial<MigrationState>> {
-  const { policy, source } = deps.policy;
+  const { source } = deps.policy;
   const threadId = threadIdOf(config);
   const classification = state.classification!;
   const target = deps.databases.targetIdentity;
-  const signals = await gatherSignals(state.environment, deps.databases.target, deps.databases.targetUrl, policy);
-  const resolution = resolveEnvironment(signals, policy);
+  const { signals, resolution, decision } = await permissionFor(deps, state, classification.tier);
   const rules = [...new Set(classification.statements.flatMap((statement) => statement.rules))];
 
   const environment = resolution.ok ? resolution.value : state.environment;
-  const decision = resolution.ok
-    ? decidePermit({ tier: classification.tier, environment, requester: state.requestedBy, tool: 'migrate' }, policy)
-    : undefined;
   let reason: string | undefined;
   if (!resolution.ok) reason = resolution.refusal.message;
   else if (decision!.decision === 'block') {
