@@ -4,6 +4,7 @@ import type { Classification, StoredClassification } from '../contracts/classifi
 import type { MigrationState } from '../contracts/migration-state.ts';
 import { restoredClassification, storedClassification } from '../policy/stored-classification.ts';
 import { loadSqlParser } from '../sql/parse-sql.ts';
+import { channelsOf, wholeInputOf } from './graph-schemas.ts';
 import { resolveDeps, type DepsSource, type Step } from './deps.ts';
 import { approve } from './nodes/approve.ts';
 import { audit } from './nodes/audit.ts';
@@ -108,7 +109,7 @@ export function buildPipelineGraph(spec: PipelineSpec, deps: DepsSource) {
     { name: 'audit', run: audit },
   ];
   // Node names are data here; LangGraph's types want literal names, which a list cannot give.
-  let graph = new StateGraph({ state: spec.state, input: spec.input }) as unknown as StateGraph<typeof MigrationState, MigrationState, Partial<MigrationState>, string>;
+  let graph = new StateGraph({ state: channelsOf(spec.state), input: wholeInputOf(spec.input) }) as unknown as StateGraph<typeof MigrationState, MigrationState, Partial<MigrationState>, string>;
   for (const step of [...checks, ...tail]) graph = graph.addNode(step.name, nodeOf(step, deps)) as typeof graph;
   graph = graph.addEdge(START, checks[0]!.name);
   checks.forEach((step, index) => {
