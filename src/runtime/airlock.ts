@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { PostgresSaver } from '@langchain/langgraph-checkpoint-postgres';
+import type { AirlockSaver } from '../store/checkpoint-saver.ts';
 import type { Clock } from '../policy/clock.ts';
 import { clockFor } from './clock.ts';
 import { readSettings, type Settings } from './config.ts';
@@ -17,7 +17,7 @@ import { loadSqlParser } from '../sql/parse-sql.ts';
  * so the same steps run under the CLI, in tests and in the LangGraph server.
  */
 export interface Airlock extends AirlockWorld {
-  checkpointer: PostgresSaver;
+  checkpointer: AirlockSaver;
 }
 
 /**
@@ -79,9 +79,9 @@ export function useAirlock(): Promise<Airlock> {
   if (current) return Promise.resolve(current);
   withCheckpointer ??= (async () => {
     // The parser's WebAssembly compiles on V8's background threads while the pools connect: every step parses.
-    const [world, { PostgresSaver }] = await Promise.all([useAirlockWorld(), import('@langchain/langgraph-checkpoint-postgres'), loadSqlParser()]);
+    const [world, { AirlockSaver }] = await Promise.all([useAirlockWorld(), import('../store/checkpoint-saver.ts'), loadSqlParser()]);
     // setup() already ran inside openDatabases, under the schema advisory lock.
-    return { ...world, checkpointer: new PostgresSaver(world.databases.state, undefined, { schema: AIRLOCK_SCHEMA }) };
+    return { ...world, checkpointer: new AirlockSaver(world.databases.state, AIRLOCK_SCHEMA) };
   })();
   withCheckpointer.catch(() => {
     withCheckpointer = undefined;

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Command } from '@langchain/langgraph';
-import { PostgresSaver } from '@langchain/langgraph-checkpoint-postgres';
+import { AirlockSaver } from '../store/checkpoint-saver.ts';
 import type pg from 'pg';
 import type { ThreadExport } from '../contracts/thread-export.ts';
 import { useAirlock, withAirlock, type Airlock } from '../runtime/airlock.ts';
@@ -59,10 +59,10 @@ function databaseUrl(serverUrl: string, database: string): string {
 }
 
 /** Write the recorded checkpoints, oldest first, and the writes pending on each, into a fresh checkpointer. */
-async function importCheckpoints(checkpointer: PostgresSaver, exported: ThreadExport): Promise<void> {
+async function importCheckpoints(checkpointer: AirlockSaver, exported: ThreadExport): Promise<void> {
   const threadId = exported.thread_id;
   for (const saved of exported.checkpoints) {
-    const checkpoint = (await decodeTyped(checkpointer.serde, saved.checkpoint)) as Parameters<PostgresSaver['put']>[1];
+    const checkpoint = (await decodeTyped(checkpointer.serde, saved.checkpoint)) as Parameters<AirlockSaver['put']>[1];
     const parent = {
       configurable: {
         thread_id: threadId,
@@ -71,7 +71,7 @@ async function importCheckpoints(checkpointer: PostgresSaver, exported: ThreadEx
       },
     };
     // Every channel's blob is stored with this checkpoint: nothing depends on the versions a fork would compute.
-    await checkpointer.put(parent, checkpoint, saved.metadata as Parameters<PostgresSaver['put']>[2], checkpoint.channel_versions);
+    await checkpointer.put(parent, checkpoint, saved.metadata as Parameters<AirlockSaver['put']>[2], checkpoint.channel_versions);
     const config = { configurable: { thread_id: threadId, checkpoint_ns: saved.checkpoint_ns, checkpoint_id: saved.checkpoint_id } };
     const byTask = new Map<string, [string, unknown][]>();
     for (const write of saved.pending_writes) {
@@ -118,7 +118,7 @@ export async function replayExport(exported: ThreadExport, options: ReplayOption
       await checkReachable(target, options.targetUrl, '--target');
       await ensureLedgerSchema(target);
     }
-    const checkpointer = new PostgresSaver(state, undefined, { schema: AIRLOCK_SCHEMA });
+    const checkpointer = new AirlockSaver(state, AIRLOCK_SCHEMA);
     await importCheckpoints(checkpointer, exported);
     await importApprovals(state, exported.approvals);
     const targetUrl = options.targetUrl ?? live.databases.targetUrl;

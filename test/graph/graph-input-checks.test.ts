@@ -33,16 +33,16 @@ describe("the graph's input is checked whole", () => {
     ['no requester', 'requestedBy', { sql: 'DELETE FROM t', environment: 'development' }],
     ['sql that is not a string', 'sql', { sql: ['DELETE FROM t'], environment: 'development', requestedBy: 'dev' }],
     ['an environment that is not a string', 'environment', { sql: 'DELETE FROM t', environment: { name: 'development' }, requestedBy: 'dev' }],
-  ])('a migration with %s is refused before any step runs; the table is unchanged', async (_what, field, input) => {
+  ] as [string, string, Record<string, unknown>][])('a migration with %s is refused before any step runs; the table is unchanged', async (_what, field, input) => {
     const graph = buildMigrationGraph(deps()).compile({ checkpointer: new MemorySaver() });
     const sql = typeof input.sql === 'string' ? input.sql.replace('FROM t', `FROM ${db.schema}.t`) : input.sql;
-    await expect(graph.invoke({ ...input, sql }, config())).rejects.toThrow(new RegExp(`"${field}"`));
+    await expect(graph.invoke({ ...input, sql } as never, config())).rejects.toThrow(new RegExp(`"${field}"`));
     expect(await db.count('t')).toBe(10);
   });
 
   it('a cleanup without a filter is refused; its mode defaults to delete when left out', async () => {
     const graph = buildCleanupGraph(deps()).compile({ checkpointer: new MemorySaver() });
-    await expect(graph.invoke({ table: `${db.schema}.t`, environment: 'development', requestedBy: 'dev' }, config())).rejects.toThrow(/"predicate"/);
+    await expect(graph.invoke({ table: `${db.schema}.t`, environment: 'development', requestedBy: 'dev' } as never, config())).rejects.toThrow(/"predicate"/);
     expect(await db.count('t')).toBe(10);
     await expect(wholeInputOf(CleanupInput).validateInput({ table: 't', predicate: 'id < 3', environment: 'development', requestedBy: 'dev' })).resolves.toMatchObject({
       mode: 'delete',
