@@ -25,6 +25,8 @@ import path from 'node:path';
 import { createHash, randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { Command, END, START, StateGraph, interrupt, Annotation } from '@langchain/langgraph';
+import { PostgresSaver } from '@langchain/langgraph-checkpoint-postgres';
+import { AIRLOCK_SCHEMA } from '../src/store/schema.ts';
 import { ensureEmbeddedPostgres, stopEmbeddedPostgres } from '../src/runtime/embedded-postgres.ts';
 import { closeAirlock, useAirlock } from '../src/runtime/airlock.ts';
 import { startMigration } from '../src/threads/migration-runner.ts';
@@ -68,14 +70,24 @@ pg.Client.prototype.query = function countedQuery(this: object, ...args: unknown
     counts.commits += 1;
     if (!isRead(text)) counts.writingCommits += 1;
   }
-  const pending = originalQuery.apply(this, args);
-  if (pending && typeof (pending as Promise<unknown>).then === 'function') {
-    if (inFlight++ === 0) waitStarted = performance.now();
-    const settle = () => {
-      if (--inFlight === 0) counts.dbWaitMs += performance.now() - waitStarted;
+  if (inFlight++ === 0) waitStarted = performance.now();
+  let settled = false;
+  const settle = () => {
+    if (settled) return;
+    settled = true;
+    if (--inFlight === 0) counts.dbWaitMs += performance.now() - waitStarted;
+  };
+  // pg.Pool#query calls the client with a callback (and gets no promise back): time that too.
+  const callback = args.at(-1);
+  if (typeof callback === 'function') {
+    args[args.length - 1] = (...results: unknown[]) => {
+      settle();
+      return (callback as (...results: unknown[]) => unknown)(...results);
     };
-    (pending as Promise<unknown>).then(settle, settle);
   }
+  const pending = originalQuery.apply(this, args);
+  if (pending && typeof (pending as Promise<unknown>).then === 'function') (pending as Promise<unknown>).then(settle, settle);
+  else if (typeof callback !== 'function') settle();
   return pending;
 } as typeof pg.Client.prototype.query;
 
@@ -123,7 +135,7 @@ const BareState = Annotation.Root({
   decision: Annotation<unknown>,
 });
 const pass = (name: string) => async () => ({ status: name });
-const bare = new StateGraph(BareState)
+const bareGraph = (checkpointer: PostgresSaver) => new StateGraph(BareState)
   .addNode('classify', pass('classified'))
   .addNode('permit', pass('permitted'))
   .addNode('dryRun', pass('measured'))
@@ -139,7 +151,11 @@ const bare = new StateGraph(BareState)
   .addEdge('execute', 'verify')
   .addEdge('verify', 'audit')
   .addEdge('audit', END)
-  .compile({ checkpointer: airlock.checkpointer });
+  .compile({ checkpointer });
+/** A: the bare graph on LangGraph's own PostgresSaver, as the library ships it. */
+const bareStock = bareGraph(new PostgresSaver(db, undefined, { schema: AIRLOCK_SCHEMA }));
+/** A′: the same bare graph on Airlock's saver (AirlockSaver: each write one statement), the saver the line runs on. */
+const bareOurs = bareGraph(airlock.checkpointer);
 
 interface Run {
   requestMs: number;
@@ -149,7 +165,7 @@ interface Run {
   threadId: string;
 }
 
-async function runBare(sql: string): Promise<Run> {
+async function runBare(sql: string, bare = bareStock): Promise<Run> {
   const threadId = `bare-${randomUUID()}`;
   const config = { configurable: { thread_id: threadId }, durability: 'sync' as const };
   let before = snapshot();
@@ -221,10 +237,11 @@ const bigSql = (table: string) => {
 };
 
 try {
-  console.log(`bench:line — bare seven-node LangGraph graph (A) vs Airlock's migration line (B), same PostgresSaver, durability sync`);
+  console.log(`bench:line — bare seven-node LangGraph graph vs Airlock's migration line, on the same Postgres, durability sync`);
   console.log(`counting: wrapped pg.Client#query (round trip = one call; commit = COMMIT, or a statement outside BEGIN…COMMIT; writing commit = one that sent more than reads)`);
   for (let index = 0; index < WARMUP; index += 1) {
-    await runBare(smallSql('x'));
+    await runBare(smallSql('x'), bareStock);
+    await runBare(smallSql('x'), bareOurs);
     await runLine(smallSql);
   }
   if (process.env.BENCH_TRACE === '1') {
@@ -235,28 +252,25 @@ try {
       trace = undefined;
     }
   }
-  const pairs: { a: Run; b: Run }[] = [];
+  const runs: { a: Run; o: Run; b: Run }[] = [];
+  const arms = { a: () => runBare(smallSql('x'), bareStock), o: () => runBare(smallSql('x'), bareOurs), b: () => runLine(smallSql) };
+  const orders = [['a', 'o', 'b'], ['b', 'a', 'o'], ['o', 'b', 'a']] as const;
   for (let index = 0; index < PAIRS; index += 1) {
-    // Alternate which side goes first, so a slow moment is shared.
-    if (index % 2 === 0) {
-      const a = await runBare(smallSql('x'));
-      const b = await runLine(smallSql);
-      pairs.push({ a, b });
-    } else {
-      const b = await runLine(smallSql);
-      const a = await runBare(smallSql('x'));
-      pairs.push({ a, b });
-    }
+    // Rotate which side goes first, so a slow moment is shared.
+    const done: Partial<Record<'a' | 'o' | 'b', Run>> = {};
+    for (const arm of orders[index % orders.length]!) done[arm] = await arms[arm]();
+    runs.push(done as { a: Run; o: Run; b: Run });
   }
   const row = (label: string, pick: (run: Run) => number, target: string, digits = 1) => {
-    const a = pairs.map((pair) => pick(pair.a));
-    const b = pairs.map((pair) => pick(pair.b));
-    const ratios = pairs.map((pair) => pick(pair.b) / pick(pair.a));
+    const of = (arm: 'a' | 'o' | 'b') => median(runs.map((run) => pick(run[arm]))).toFixed(digits).padStart(7);
+    const ratios = (base: 'a' | 'o') => runs.map((run) => pick(run.b) / pick(run[base]));
+    const shown = (base: 'a' | 'o') => `${median(ratios(base)).toFixed(2)}×`.padStart(6);
     console.log(
-      `${label.padEnd(34)} bare ${median(a).toFixed(digits).padStart(7)}   line ${median(b).toFixed(digits).padStart(7)}   ratio median ${median(ratios).toFixed(2)}×  (pairs: ${ratios.map((r) => r.toFixed(2)).join(' ')})   target ${target}`,
+      `${label.padEnd(34)} bare ${of('a')}  bare′ ${of('o')}  line ${of('b')}   line/bare ${shown('a')} (runs: ${ratios('a').map((r) => r.toFixed(2)).join(' ')})   line/bare′ ${shown('o')}   target ${target}`,
     );
   };
-  console.log(`\n${PAIRS} pairs after ${WARMUP} warm-up pairs; medians (one DROP TABLE in development, approved with its token)`);
+  console.log(`\n${PAIRS} runs of each after ${WARMUP} warm-ups, order rotating; medians (one DROP TABLE in development, approved with its token)`);
+  console.log(`bare = the seven-node graph on LangGraph's PostgresSaver; bare′ = the same graph on Airlock's saver (AirlockSaver), which the line runs on`);
   row('request → persisted interrupt ms', (run) => run.requestMs, '≤ 1.5×');
   row('resume (approve) → completion ms', (run) => run.resumeMs, '≤ 1.5×');
   row('  waiting on Postgres ms (request)', (run) => run.request.dbWaitMs, '—');

@@ -2,6 +2,7 @@ import type { RunnableConfig } from '@langchain/core/runnables';
 import { WRITES_IDX_MAP, type ChannelVersions, type Checkpoint, type CheckpointMetadata, type PendingWrite } from '@langchain/langgraph-checkpoint';
 import { PostgresSaver } from '@langchain/langgraph-checkpoint-postgres';
 import type pg from 'pg';
+import { appendAuditEntries, type AuditEntry } from './audit.ts';
 
 /**
  * LangGraph's PostgresSaver, each write in one statement (issue 17).
@@ -18,6 +19,8 @@ import type pg from 'pg';
  */
 export class AirlockSaver extends PostgresSaver {
   readonly #pool: pg.Pool;
+  /** Audit entries waiting for their step's writes, by thread and task. */
+  readonly #auditWithWrites = new Map<string, AuditEntry[]>();
   readonly #tables: { checkpoints: string; blobs: string; writes: string };
 
   constructor(pool: pg.Pool, schema: string) {
@@ -57,6 +60,24 @@ export class AirlockSaver extends PostgresSaver {
     return { configurable: { thread_id: threadId, checkpoint_ns: namespace, checkpoint_id: checkpoint.id } };
   }
 
+  /**
+   * A step's audit entries, to commit in the same transaction as the step's
+   * writes (the next putWrites of this task): what the trail says a step
+   * did is recorded exactly when the step's outcome is, and costs no commit
+   * of its own. Only for a run with durability "sync" (LangGraph then writes
+   * each task's writes before going on) on this saver's own database; false
+   * otherwise, and the caller writes the entries itself.
+   */
+  auditWithStepWrites(config: RunnableConfig, db: unknown, entries: AuditEntry[]): boolean {
+    const configurable = (config.configurable ?? {}) as Record<string, unknown>;
+    const taskId = configurable.__pregel_task_id;
+    const threadId = configurable.thread_id;
+    if (db !== this.#pool || (config as { durability?: string }).durability !== 'sync' || typeof taskId !== 'string' || typeof threadId !== 'string') return false;
+    const key = `${threadId}\u0000${taskId}`;
+    this.#auditWithWrites.set(key, [...(this.#auditWithWrites.get(key) ?? []), ...entries]);
+    return true;
+  }
+
   override async putWrites(config: RunnableConfig, writes: PendingWrite[], taskId: string): Promise<void> {
     const { thread_id: threadId, checkpoint_ns: namespace, checkpoint_id: checkpointId } = (config.configurable ?? {}) as Record<string, string | undefined>;
     const dumped = await this._dumpWrites(threadId!, namespace!, checkpointId!, taskId, writes);
@@ -67,15 +88,35 @@ export class AirlockSaver extends PostgresSaver {
     const byIndex = new Map<number, (typeof dumped)[number]>();
     for (const row of dumped) if (replace || !byIndex.has(row[4])) byIndex.set(row[4], row);
     const rows = [...byIndex.values()];
-    if (rows.length === 0) return;
+    if (rows.length === 0 && !this.#auditWithWrites.has(`${threadId}\u0000${taskId}`)) return;
     const column = (index: number) => rows.map((row) => row[index]);
-    await this.#pool.query(
-      `INSERT INTO ${this.#tables.writes} (thread_id, checkpoint_ns, checkpoint_id, task_id, idx, channel, type, blob)
+    const key = `${threadId}\u0000${taskId}`;
+    const audit = this.#auditWithWrites.get(key);
+    this.#auditWithWrites.delete(key);
+    const statement = {
+      text: `INSERT INTO ${this.#tables.writes} (thread_id, checkpoint_ns, checkpoint_id, task_id, idx, channel, type, blob)
        SELECT $1, $2, $3, $4, w.idx, w.channel, w.type, w.blob FROM unnest($5::int[], $6::text[], $7::text[], $8::bytea[]) AS w(idx, channel, type, blob)
        ON CONFLICT (thread_id, checkpoint_ns, checkpoint_id, task_id, idx) ${
          replace ? 'DO UPDATE SET channel = EXCLUDED.channel, type = EXCLUDED.type, blob = EXCLUDED.blob' : 'DO NOTHING'
        }`,
-      [threadId, namespace, checkpointId, taskId, column(4), column(5), column(6), rows.map((row) => Buffer.from(row[7]))],
-    );
+      values: [threadId, namespace, checkpointId, taskId, column(4), column(5), column(6), rows.map((row) => Buffer.from(row[7]))],
+    };
+    if (!audit) {
+      await this.#pool.query(statement);
+      return;
+    }
+    // The step's audit rows last, just before COMMIT (the chain's lock is held until then).
+    const client = await this.#pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query(statement);
+      await appendAuditEntries(client, audit);
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw error;
+    } finally {
+      client.release();
+    }
   }
 }

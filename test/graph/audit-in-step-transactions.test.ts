@@ -69,4 +69,43 @@ describe("audit entries commit in the transaction of the step they describe", ()
     ]);
     expect(await sandbox().tableExists('t')).toBe(true);
   });
+  it("a step with no transaction of its own (classify, permit, dry-run, verify) commits its entry with its own checkpoint writes; elsewhere it is written at once", async () => {
+    const airlock = await useAirlock();
+    const compiled = migrationGraph.compile({ checkpointer: airlock.checkpointer });
+    const threadId = `in-step-writes-${sandbox().schema}`;
+    const config = { configurable: { thread_id: threadId }, durability: 'sync' as const };
+    // A DELETE: the dry-run counts it (and audits what it measured).
+    const first = (await compiled.invoke({ sql: `DELETE FROM ${sandbox().schema}.t WHERE id <= 3`, environment: 'development', requestedBy: 'agent:bot' }, config)) as unknown as {
+      __interrupt__?: { id: string; value: { approvalId: string } }[];
+    };
+    const pending = first.__interrupt__?.[0];
+    if (pending) {
+      const token = (await findApproval(airlock.databases.state, pending.value.approvalId))!.confirmation_token;
+      await compiled.invoke(new Command({ resume: { [pending.id]: { decisions: [{ type: 'approve' }], reviewer: 'bob', token } } }), config);
+    }
+    expect(await sandbox().count('t')).toBe(7);
+    const db = airlock.databases.state;
+    const xidsOf = async (sql: string, thread = threadId) => (await db.query(sql, [thread])).rows.map((row) => row.xid as string);
+    const writes = new Set(await xidsOf(`SELECT DISTINCT xmin::text AS xid FROM airlock.checkpoint_writes WHERE thread_id = $1`));
+    const seen = new Set<string>();
+    for (const step of ['classify', 'permit', 'dry-run', 'verify']) {
+      const [xid, ...more] = await xidsOf(`SELECT xmin::text AS xid FROM airlock.audit WHERE thread_id = $1 AND step = '${step}'`);
+      expect(more, step).toEqual([]);
+      // Committed by the transaction that wrote that step's checkpoint writes, and by no other step's.
+      expect(writes.has(xid!), `${step}'s entry commits with checkpoint writes`).toBe(true);
+      expect(seen.has(xid!), `${step}'s transaction is its own`).toBe(false);
+      seen.add(xid!);
+    }
+    // Each written once, in the line's order.
+    const trail = (await db.query(`SELECT step FROM airlock.audit WHERE thread_id = $1 ORDER BY audit_id`, [threadId])).rows.map((row) => row.step);
+    expect(trail.filter((step) => ['classify', 'permit', 'dry-run', 'verify'].includes(step))).toEqual(['classify', 'permit', 'dry-run', 'verify']);
+
+    // Without durability "sync" (LangGraph might not write each task's writes before going on), the entry is written at once.
+    const asyncThread = `${threadId}-async`;
+    await compiled.invoke({ sql: 'SELECT 1', environment: 'development', requestedBy: 'dev' }, { configurable: { thread_id: asyncThread }, durability: 'async' as const });
+    const [classified] = await xidsOf(`SELECT xmin::text AS xid FROM airlock.audit WHERE thread_id = $1 AND step = 'classify'`, asyncThread);
+    expect(classified).toBeDefined();
+    const asyncWrites = new Set(await xidsOf(`SELECT DISTINCT xmin::text AS xid FROM airlock.checkpoint_writes WHERE thread_id = $1`, asyncThread));
+    expect(asyncWrites.has(classified!)).toBe(false);
+  });
 });

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
+import { auditStep } from '../step-audit.ts';
 import type { LangGraphRunnableConfig } from '@langchain/langgraph';
 import type { PipelineDeps } from '../deps.ts';
 import { summarise } from '../../policy/classify.ts';
 import { loadSqlParser } from '../../sql/parse-sql.ts';
-import { appendAudit } from '../../store/audit.ts';
 import { classifyInTarget } from '../target-lookup.ts';
 import type { MigrationState } from '../../contracts/migration-state.ts';
 import { threadIdOf } from './thread-id.ts';
@@ -20,7 +20,7 @@ export async function classify(state: MigrationState, config: LangGraphRunnableC
   const rules = [...new Set(classification.statements.flatMap((statement) => statement.rules))];
   const reason = classification.error ? `${classification.error}: fix the SQL and submit it again` : undefined;
 
-  await appendAudit(deps.databases.state, {
+  await auditStep(config, deps.databases.state, {
     threadId,
     step: 'classify',
     actor: state.requestedBy,

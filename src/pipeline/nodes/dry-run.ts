@@ -1,4 +1,5 @@
 import type { LangGraphRunnableConfig } from '@langchain/langgraph';
+import { auditStep } from '../step-audit.ts';
 import type { PipelineDeps } from '../deps.ts';
 import type pg from 'pg';
 import { actionHash } from '../../policy/action-identity.ts';
@@ -13,7 +14,6 @@ import { gatherFacts } from '../../sql/tree-facts.ts';
 import { captureSql } from '../../policy/effect-capture.ts';
 import { routineBody } from '../../policy/routine-body.ts';
 import { loadSqlParser, parseSql } from '../../sql/parse-sql.ts';
-import { appendAudit } from '../../store/audit.ts';
 import { DEFAULT_COUNT_BUDGET_MS, measureBlastRadius } from '../blast-radius.ts';
 import { describeDatabaseError } from '../../contracts/errors.ts';
 import type { MigrationState } from '../../contracts/migration-state.ts';
@@ -256,7 +256,7 @@ export async function dryRun(state: MigrationState, config: LangGraphRunnableCon
           : undefined;
   const totalRows = measured.reduce((sum, one) => sum + one.rows, 0);
   const where = `${environment} on ${state.target}`;
-  await appendAudit(deps.databases.state, {
+  await auditStep(config, deps.databases.state, {
     threadId,
     step: 'dry-run',
     actor: state.requestedBy,

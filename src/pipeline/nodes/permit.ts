@@ -1,7 +1,7 @@
 import type { LangGraphRunnableConfig } from '@langchain/langgraph';
+import { auditStep } from '../step-audit.ts';
 import type { PipelineDeps } from '../deps.ts';
 import { actionHash } from '../../policy/action-identity.ts';
-import { appendAudit } from '../../store/audit.ts';
 import type { MigrationState } from '../../contracts/migration-state.ts';
 import { permissionFor } from '../permission.ts';
 import { threadIdOf } from './thread-id.ts';
@@ -27,7 +27,7 @@ export async function permit(state: MigrationState, config: LangGraphRunnableCon
     reason = `blocked by policy in ${environment}${blocking.length ? ` (${[...new Set(blocking)].join(', ')})` : ''}: ${decision!.reason}`;
   }
 
-  await appendAudit(deps.databases.state, {
+  await auditStep(config, deps.databases.state, {
     threadId,
     step: 'permit',
     actor: state.requestedBy,

@@ -1,8 +1,8 @@
 import type { LangGraphRunnableConfig } from '@langchain/langgraph';
+import { auditStep } from '../step-audit.ts';
 import type { PipelineDeps } from '../deps.ts';
 import { planCleanup } from '../../policy/cleanup-request.ts';
 import { loadSqlParser } from '../../sql/parse-sql.ts';
-import { appendAudit } from '../../store/audit.ts';
 import type { CleanupInput, MigrationState } from '../../contracts/migration-state.ts';
 import { threadIdOf } from './thread-id.ts';
 
@@ -16,7 +16,7 @@ export async function prepareCleanup(
   const threadId = threadIdOf(config);
   const plan = planCleanup(state.table ?? '', state.predicate ?? '', state.mode ?? 'delete', threadId);
   if (!plan.ok) {
-    await appendAudit(deps.databases.state, {
+    await auditStep(config, deps.databases.state, {
       threadId,
       step: 'prepare',
       actor: state.requestedBy,

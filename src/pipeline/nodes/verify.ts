@@ -1,8 +1,8 @@
 import type { LangGraphRunnableConfig } from '@langchain/langgraph';
+import { auditStep } from '../step-audit.ts';
 import type { PipelineDeps } from '../deps.ts';
 import { classifySql } from '../../policy/classify.ts';
 import { loadSqlParser } from '../../sql/parse-sql.ts';
-import { appendAudit } from '../../store/audit.ts';
 import { describeDatabaseError } from '../../contracts/errors.ts';
 import type { MigrationState } from '../../contracts/migration-state.ts';
 import { threadIdOf } from './thread-id.ts';
@@ -86,7 +86,7 @@ export async function verify(state: MigrationState, config: LangGraphRunnableCon
         undo ? `To put it back: ${undo}` : 'There is no automatic undo for this change: restore it by hand'
       }`
     : undefined;
-  await appendAudit(deps.databases.state, {
+  await auditStep(config, deps.databases.state, {
     threadId,
     step: 'verify',
     actor: 'airlock',
