@@ -18,6 +18,19 @@ const Module = require('node:module');
 
 const bundle = path.join(__dirname, 'airlock.cjs');
 
+// The parser is 1.7 MB of WebAssembly. By default V8 compiles all of it at
+// start, then again with its optimising compiler on background threads: half
+// of `airlock check`'s CPU, for a command that parses a few statements.
+// A command that ends when its work is done compiles each function only when
+// first called, with the baseline compiler (the same code, run a little
+// slower); `serve` keeps running and keeps V8's defaults. Set before the
+// module compiles: V8 reads these flags when it compiles WebAssembly.
+if (process.argv[2] !== 'serve') {
+  const v8 = require('node:v8');
+  v8.setFlagsFromString('--liftoff-only');
+  v8.setFlagsFromString('--wasm-lazy-compilation');
+}
+
 /** The command this run is for, as a cache's name: `airlock db url` is db's, `airlock --version` version's. */
 function commandOf(argv) {
   const first = argv[2] ?? 'help';
