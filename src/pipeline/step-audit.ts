@@ -1,6 +1,8 @@
 import type { LangGraphRunnableConfig } from '@langchain/langgraph';
+import type pg from 'pg';
 import { appendAudit, type AuditEntry } from '../store/audit.ts';
 import { AirlockSaver } from '../store/checkpoint-saver.ts';
+import { inTransaction } from '../store/transaction.ts';
 
 /**
  * A step's audit entry that has no transaction of its own to commit with
@@ -15,4 +17,16 @@ export async function auditStep(config: LangGraphRunnableConfig, db: Parameters<
   const saver = (config.configurable as Record<string, unknown> | undefined)?.__pregel_checkpointer;
   if (saver instanceof AirlockSaver && saver.auditWithStepWrites(config, db, [entry])) return;
   await appendAudit(db, entry);
+}
+
+/**
+ * A step's own transaction on Airlock's tables that nothing in the step
+ * reads back (the audit step's outcome and closing entry): committed with
+ * the step's checkpoint writes where auditStep's would be, else at once in
+ * a transaction of its own.
+ */
+export async function withStepWrites(config: LangGraphRunnableConfig, db: Parameters<typeof inTransaction>[0], work: (client: pg.PoolClient) => Promise<unknown>): Promise<void> {
+  const saver = (config.configurable as Record<string, unknown> | undefined)?.__pregel_checkpointer;
+  if (saver instanceof AirlockSaver && saver.withStepWrites(config, db, work)) return;
+  await inTransaction(db, work);
 }

@@ -19,8 +19,8 @@ import { appendAuditEntries, type AuditEntry } from './audit.ts';
  */
 export class AirlockSaver extends PostgresSaver {
   readonly #pool: pg.Pool;
-  /** Audit entries waiting for their step's writes, by thread and task. */
-  readonly #auditWithWrites = new Map<string, AuditEntry[]>();
+  /** Work waiting for its step's writes, by thread and task: run in their transaction, in order. */
+  readonly #withWrites = new Map<string, ((client: pg.PoolClient) => Promise<unknown>)[]>();
   readonly #tables: { checkpoints: string; blobs: string; writes: string };
 
   constructor(pool: pg.Pool, schema: string) {
@@ -61,21 +61,28 @@ export class AirlockSaver extends PostgresSaver {
   }
 
   /**
-   * A step's audit entries, to commit in the same transaction as the step's
-   * writes (the next putWrites of this task): what the trail says a step
-   * did is recorded exactly when the step's outcome is, and costs no commit
-   * of its own. Only for a run with durability "sync" (LangGraph then writes
-   * each task's writes before going on) on this saver's own database; false
-   * otherwise, and the caller writes the entries itself.
+   * A step's own writes to Airlock's tables (its audit entries, an
+   * approval's outcome), to commit in the same transaction as the step's
+   * writes to the checkpoint (the next putWrites of this task): what the
+   * trail says a step did is recorded exactly when the step's outcome is,
+   * and costs no commit of its own. Only for a run with durability "sync"
+   * (LangGraph then writes each task's writes before going on) on this
+   * saver's own database; false otherwise, and the caller does the work
+   * itself. Nothing may depend on the work's result before the step ends.
    */
-  auditWithStepWrites(config: RunnableConfig, db: unknown, entries: AuditEntry[]): boolean {
+  withStepWrites(config: RunnableConfig, db: unknown, work: (client: pg.PoolClient) => Promise<unknown>): boolean {
     const configurable = (config.configurable ?? {}) as Record<string, unknown>;
     const taskId = configurable.__pregel_task_id;
     const threadId = configurable.thread_id;
     if (db !== this.#pool || (config as { durability?: string }).durability !== 'sync' || typeof taskId !== 'string' || typeof threadId !== 'string') return false;
     const key = `${threadId}\u0000${taskId}`;
-    this.#auditWithWrites.set(key, [...(this.#auditWithWrites.get(key) ?? []), ...entries]);
+    this.#withWrites.set(key, [...(this.#withWrites.get(key) ?? []), work]);
     return true;
+  }
+
+  /** A step's audit entries, with its writes (withStepWrites). */
+  auditWithStepWrites(config: RunnableConfig, db: unknown, entries: AuditEntry[]): boolean {
+    return this.withStepWrites(config, db, (client) => appendAuditEntries(client, entries));
   }
 
   override async putWrites(config: RunnableConfig, writes: PendingWrite[], taskId: string): Promise<void> {
@@ -88,11 +95,11 @@ export class AirlockSaver extends PostgresSaver {
     const byIndex = new Map<number, (typeof dumped)[number]>();
     for (const row of dumped) if (replace || !byIndex.has(row[4])) byIndex.set(row[4], row);
     const rows = [...byIndex.values()];
-    if (rows.length === 0 && !this.#auditWithWrites.has(`${threadId}\u0000${taskId}`)) return;
+    if (rows.length === 0 && !this.#withWrites.has(`${threadId}\u0000${taskId}`)) return;
     const column = (index: number) => rows.map((row) => row[index]);
     const key = `${threadId}\u0000${taskId}`;
-    const audit = this.#auditWithWrites.get(key);
-    this.#auditWithWrites.delete(key);
+    const work = this.#withWrites.get(key);
+    this.#withWrites.delete(key);
     const statement = {
       text: `INSERT INTO ${this.#tables.writes} (thread_id, checkpoint_ns, checkpoint_id, task_id, idx, channel, type, blob)
        SELECT $1, $2, $3, $4, w.idx, w.channel, w.type, w.blob FROM unnest($5::int[], $6::text[], $7::text[], $8::bytea[]) AS w(idx, channel, type, blob)
@@ -101,16 +108,16 @@ export class AirlockSaver extends PostgresSaver {
        }`,
       values: [threadId, namespace, checkpointId, taskId, column(4), column(5), column(6), rows.map((row) => Buffer.from(row[7]))],
     };
-    if (!audit) {
+    if (!work) {
       await this.#pool.query(statement);
       return;
     }
-    // The step's audit rows last, just before COMMIT (the chain's lock is held until then).
+    // The step's own writes after its checkpoint writes, just before COMMIT (audit rows last: the chain's lock is held until then).
     const client = await this.#pool.connect();
     try {
       await client.query('BEGIN');
       await client.query(statement);
-      await appendAuditEntries(client, audit);
+      for (const one of work) await one(client);
       await client.query('COMMIT');
     } catch (error) {
       await client.query('ROLLBACK').catch(() => {});

@@ -3,7 +3,7 @@ import type { PipelineDeps } from '../deps.ts';
 import { summarise } from '../../policy/classify.ts';
 import { recordApprovalOutcome } from '../../store/approvals.ts';
 import { appendAudit } from '../../store/audit.ts';
-import { inTransaction } from '../../store/transaction.ts';
+import { withStepWrites } from '../step-audit.ts';
 import { faultPoint } from '../../runtime/fault-injection.ts';
 import type { MigrationState } from '../../contracts/migration-state.ts';
 import { threadIdOf } from './thread-id.ts';
@@ -34,8 +34,8 @@ export async function audit(state: MigrationState, config: LangGraphRunnableConf
   const approvedBy = state.approval?.status === 'approved' ? `, approved by ${state.approval.decidedBy}` : '';
   const detail = state.reason ? `: ${state.reason}` : '';
   const cleanup = isCleanup(state);
-  // The approval's outcome and the closing entry commit together (the entry last: the chain's lock is held until COMMIT).
-  await inTransaction(deps.databases.state, async (client) => {
+  // The approval's outcome and the closing entry commit together, with this step's checkpoint writes (the entry last: the chain's lock is held until COMMIT).
+  await withStepWrites(config, deps.databases.state, async (client) => {
     if (state.approval) await recordApprovalOutcome(client, state.approval.approvalId, status);
     await appendAudit(client, {
       threadId,
