@@ -203,6 +203,7 @@ try {
     const threads: number[] = [];
     const floors: number[] = [];
     const bares: number[] = [];
+    const beyond: number[] = [];
     for (let pair = -WARM_UP; pair < PAIRS; pair++) {
       const order = orderOf(pair);
       let a: ThreadRun | undefined;
@@ -233,8 +234,11 @@ try {
       threads.push(a!.total);
       floors.push(c!.total);
       bares.push(b!.total);
+      beyond.push(a!.total - c!.total);
     }
     console.log(`medians: thread ${median(threads).toFixed(0)} ms, floor ${median(floors).toFixed(0)} ms, bare DELETE ${median(bares).toFixed(0)} ms`);
+    // What the thread pays beyond its floor (graph, checkpoints, audit, approval, verify), round by round.
+    console.log(`thread beyond its floor (A − C): median ${median(beyond).toFixed(0)} ms (per round ${beyond.map((ms) => ms.toFixed(0)).join(' ')})`);
     const line = ratioLine(`share ${share}%: cleanup thread / bare DELETE`, ratios, `target ≤ ${TARGET}×`, (r) => `${r.toFixed(2)}×`);
     const floorLine = ratioLine(
       `share ${share}%: floor (C) / bare DELETE`,
