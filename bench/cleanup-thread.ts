@@ -5,12 +5,18 @@
  * reviewer's checks, the atomic decision, the resume) → backup from the
  * DELETE's own RETURNING → delete → verify (row count, backup by key) →
  * audit, with every checkpoint and audit row written as in production. B is
- * `DELETE FROM t WHERE …` on its own connection, autocommitted. Before every
- * run, A's or B's, the table is rebuilt identically (not timed), and the
- * order alternates pair by pair (A B, B A, …) so that drift and noise fall on
- * both. Prints each pair, the medians and the ratio per pair with its median:
+ * `DELETE FROM t WHERE …` on its own connection, autocommitted. C is the
+ * floor under A: only the SQL a thread cannot do without, issued by the
+ * thread's own functions — the dry-run's one-scan count (the statement
+ * row-change.ts builds and blast-radius.ts runs, in a read-only transaction)
+ * and, in one transaction, the backup table and the DELETE that keeps its rows
+ * (effect-backup.ts changeAndKeep); no graph, checkpoint, audit or verify.
+ * Before every run the table is rebuilt identically (not timed), and the
+ * order rotates pair by pair (A B C, B C A, C A B, …) so that each arm comes
+ * first equally often and drift falls on all three. Prints each pair, the
+ * medians and the ratios per pair with their medians:
  *
- *   npm run bench:cleanup [-- --rows 1000000 --shares 5,50 --pairs 5]
+ *   npm run bench:cleanup [-- --rows 1000000 --shares 5,50 --pairs 6]
  *
  * Uses an embedded Postgres under a temporary AIRLOCK_HOME (or DATABASE_URL).
  */
@@ -19,11 +25,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
+import { planCleanup, type CleanupPlan } from '../src/policy/cleanup-request.ts';
+import { changeAndKeep } from '../src/pipeline/effect-backup.ts';
 import { closeAirlock, useAirlock } from '../src/runtime/airlock.ts';
 import { stopEmbeddedPostgres } from '../src/runtime/embedded-postgres.ts';
 import { startCleanup } from '../src/threads/migration-runner.ts';
 import { loadApproval } from '../src/threads/load-approval.ts';
 import { review } from '../src/threads/review.ts';
+import { loadSqlParser } from '../src/sql/parse-sql.ts';
 import { median, ratioLine, timed } from './figures.ts';
 
 function flagsOrExit() {
@@ -32,12 +41,12 @@ function flagsOrExit() {
       options: {
         rows: { type: 'string', default: '1000000' },
         shares: { type: 'string', default: '5,50' },
-        pairs: { type: 'string', default: '5' },
+        pairs: { type: 'string', default: '6' },
         'warm-up': { type: 'string', default: '1' },
       },
     }).values;
   } catch (error) {
-    console.error(`${(error as Error).message}: usage npm run bench:cleanup -- --rows 1000000 --shares 5,50 --pairs 5 --warm-up 1`);
+    console.error(`${(error as Error).message}: usage npm run bench:cleanup -- --rows 1000000 --shares 5,50 --pairs 6 --warm-up 1`);
     process.exit(2);
   }
 }
@@ -48,7 +57,7 @@ const PAIRS = Number(flags.pairs);
 const WARM_UP = Number(flags['warm-up']);
 for (const [name, value] of [['--rows', ROWS], ['--pairs', PAIRS], ['--warm-up', WARM_UP]] as const) {
   if (!Number.isInteger(value) || value < (name === '--warm-up' ? 0 : 1)) {
-    console.error(`${name} must be a whole number${name === '--warm-up' ? '' : ' of at least 1'}: e.g. --rows 1000000 --pairs 5`);
+    console.error(`${name} must be a whole number${name === '--warm-up' ? '' : ' of at least 1'}: e.g. --rows 1000000 --pairs 6`);
     process.exit(2);
   }
 }
@@ -113,47 +122,133 @@ async function bareDelete(predicate: string): Promise<{ total: number; removed: 
   return { total, removed: outcome.rowCount ?? 0 };
 }
 
+interface FloorRun {
+  total: number;
+  count: number;
+  capture: number;
+  removed: number;
+}
+
+let floorRuns = 0;
+
+/**
+ * C: what any line that counts before approval and keeps the removed rows in
+ * the database must run, through the thread's own code: the dry-run's count
+ * (one scan, as blast-radius.ts issues it, read-only), then the backup table
+ * and the capture statement committed together (changeAndKeep, which also
+ * registers the backup as execution does).
+ */
+async function floorRun(plan: CleanupPlan): Promise<FloorRun> {
+  const client = await target.connect();
+  const actionId = `bench_floor_${++floorRuns}`;
+  try {
+    const started = process.hrtime.bigint();
+    const [counted, count] = await timed(async () => {
+      await client.query('BEGIN READ ONLY');
+      const { rows } = await client.query<{ rows: string }>(plan.change.oneScan!);
+      await client.query('ROLLBACK');
+      return Number(rows[0]!.rows);
+    });
+    const [captured, capture] = await timed(async () => {
+      await client.query('BEGIN');
+      const owner = { threadId: actionId, idempotencyKey: actionId, actionId, environment: ENVIRONMENT, createdAt: new Date() };
+      const kept = await changeAndKeep(client, plan.statement, owner, { shape: 'rows' });
+      await client.query('COMMIT');
+      return kept;
+    });
+    const total = Number(process.hrtime.bigint() - started) / 1e6;
+    if (captured.deleted !== counted || captured.kept !== counted) throw new Error(`C counted ${counted} rows, deleted ${captured.deleted} and kept ${captured.kept}`);
+    return { total, count, capture, removed: captured.deleted };
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw error;
+  } finally {
+    // Not part of the run: the next one starts without this one's backup or its registry row.
+    await client.query('DELETE FROM airlock.backups WHERE action_id = $1', [actionId]).catch(() => {});
+    await client.query(`DROP TABLE IF EXISTS airlock_backup.${client.escapeIdentifier(actionId)}`).catch(() => {});
+    client.release();
+  }
+}
+
+type Arm = 'A' | 'B' | 'C';
+const ARMS: Arm[] = ['A', 'B', 'C'];
+/** Round n runs the arms rotated by n: A B C, B C A, C A B, … (each first, second and third equally often every 3 rounds; warm-ups count back from C A B). */
+const orderOf = (n: number): Arm[] => ARMS.map((_, i) => ARMS[(((n + i) % ARMS.length) + ARMS.length) % ARMS.length]!);
+
 try {
+  await loadSqlParser();
   console.log(
-    `cleanup thread (A) against a bare DELETE (B) on a ${ROWS.toLocaleString('en')}-row table; ${WARM_UP} warm-up pair(s), then ${PAIRS} pairs per share, order alternating (A B, B A, …), the table rebuilt before every run; node ${process.version}`,
+    `cleanup thread (A) and its irreducible SQL (C) against a bare DELETE (B) on a ${ROWS.toLocaleString('en')}-row table; ${WARM_UP} warm-up round(s), then ${PAIRS} rounds per share, order rotating (A B C, B C A, C A B, …), the table rebuilt before every run; node ${process.version}`,
+  );
+  if (PAIRS % ARMS.length !== 0) console.log(`(${PAIRS} rounds is not a multiple of ${ARMS.length}: the arms are not first equally often; use --pairs 3, 6, …)`);
+  console.log(
+    'C is the thread\'s irreducible SQL alone: the dry-run\'s one-scan count, then the backup table and the DELETE … RETURNING that keeps the rows, in one transaction; no graph, checkpoint, audit or verify.',
+  );
+  console.log(
+    `If C/B alone is above ${TARGET}×, the ${TARGET}× target cannot be met by any line that counts before approval and keeps a copy of the removed rows in the database.`,
   );
   const [, rebuildMs] = await timed(rebuild);
   console.log(`(one rebuild of the table: ${(rebuildMs / 1000).toFixed(1)} s, not timed in the runs)`);
   const summary: string[] = [];
   for (const share of SHARES) {
     const predicate = predicateFor(share);
+    const planned = planCleanup(TABLE, predicate, 'delete');
+    if (!planned.ok || !planned.value.change.oneScan) throw new Error(`the filter ${predicate} does not plan as a one-scan cleanup`);
+    const plan = planned.value;
     console.log('');
     console.log(`share ${share}% (WHERE ${predicate})`);
-    console.log('pair   order   thread (A)   to pause   approve→end   bare DELETE (B)   rows      A/B');
+    console.log('round  order   thread (A)   to pause   approve→end   floor (C)   count   capture   bare DELETE (B)   rows      A/B     C/B');
     const ratios: number[] = [];
+    const floorRatios: number[] = [];
     const threads: number[] = [];
+    const floors: number[] = [];
     const bares: number[] = [];
+    const beyond: number[] = [];
     for (let pair = -WARM_UP; pair < PAIRS; pair++) {
-      const aFirst = (pair + WARM_UP) % 2 === 0;
+      const order = orderOf(pair);
       let a: ThreadRun | undefined;
       let b: { total: number; removed: number } | undefined;
-      for (const which of aFirst ? ['A', 'B'] : ['B', 'A']) {
+      let c: FloorRun | undefined;
+      for (const which of order) {
         await rebuild();
         if (which === 'A') a = await cleanupThread(predicate);
-        else b = await bareDelete(predicate);
+        else if (which === 'B') b = await bareDelete(predicate);
+        else c = await floorRun(plan);
       }
-      if (a!.removed !== b!.removed) throw new Error(`A removed ${a!.removed} rows and B ${b!.removed}: not the same rows`);
+      if (a!.removed !== b!.removed || c!.removed !== b!.removed) {
+        throw new Error(`A removed ${a!.removed} rows, B ${b!.removed} and C ${c!.removed}: not the same rows`);
+      }
       const ratio = a!.total / b!.total;
+      const floorRatio = c!.total / b!.total;
       const label = pair < 0 ? 'warm' : String(pair + 1);
+      const ms = (value: number, width: number) => `${value.toFixed(0).padStart(width)} ms`;
       console.log(
-        `${label.padEnd(6)} ${(aFirst ? 'A B' : 'B A').padEnd(7)} ${a!.total.toFixed(0).padStart(7)} ms ${a!.toPause.toFixed(0).padStart(7)} ms ${a!.toEnd
-          .toFixed(0)
-          .padStart(9)} ms ${b!.total.toFixed(0).padStart(12)} ms      ${String(b!.removed).padEnd(9)} ${ratio.toFixed(2)}×${pair < 0 ? '  (warm-up, not counted)' : ''}`,
+        `${label.padEnd(6)} ${order.join(' ').padEnd(7)} ${ms(a!.total, 7)} ${ms(a!.toPause, 7)} ${ms(a!.toEnd, 9)} ${ms(c!.total, 7)} ${ms(c!.count, 4)} ${ms(
+          c!.capture,
+          5,
+        )} ${ms(b!.total, 12)}      ${String(b!.removed).padEnd(9)} ${`${ratio.toFixed(2)}×`.padEnd(7)} ${floorRatio.toFixed(2)}×${pair < 0 ? '  (warm-up, not counted)' : ''}`,
       );
       if (pair < 0) continue;
       ratios.push(ratio);
+      floorRatios.push(floorRatio);
       threads.push(a!.total);
+      floors.push(c!.total);
       bares.push(b!.total);
+      beyond.push(a!.total - c!.total);
     }
-    console.log(`medians: thread ${median(threads).toFixed(0)} ms, bare DELETE ${median(bares).toFixed(0)} ms`);
+    console.log(`medians: thread ${median(threads).toFixed(0)} ms, floor ${median(floors).toFixed(0)} ms, bare DELETE ${median(bares).toFixed(0)} ms`);
+    // What the thread pays beyond its floor (graph, checkpoints, audit, approval, verify), round by round.
+    console.log(`thread beyond its floor (A − C): median ${median(beyond).toFixed(0)} ms (per round ${beyond.map((ms) => ms.toFixed(0)).join(' ')})`);
     const line = ratioLine(`share ${share}%: cleanup thread / bare DELETE`, ratios, `target ≤ ${TARGET}×`, (r) => `${r.toFixed(2)}×`);
+    const floorLine = ratioLine(
+      `share ${share}%: floor (C) / bare DELETE`,
+      floorRatios,
+      median(floorRatios) > TARGET ? `above ${TARGET}×: no such line can meet the target` : `the target's room left for the rest of the thread: ${(TARGET - median(floorRatios)).toFixed(2)}×`,
+      (r) => `${r.toFixed(2)}×`,
+    );
     console.log(line);
-    summary.push(line);
+    console.log(floorLine);
+    summary.push(line, floorLine);
   }
   console.log('');
   console.log(`summary (${ROWS.toLocaleString('en')} rows):`);

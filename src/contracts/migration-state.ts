@@ -15,6 +15,14 @@ export const MigrationInput = z.object({
 });
 export type MigrationInput = z.infer<typeof MigrationInput>;
 
+/**
+ * The transaction that made a change and kept its rows (its 32-bit id), and
+ * the oldest transaction still running when it did: any row written after
+ * the capture carries a newer id than that one (verify-backup-keys.ts).
+ */
+export const KeptIn = z.object({ xid: z.string().regex(/^\d+$/), oldestRunning: z.string().regex(/^\d+$/) });
+export type KeptIn = z.infer<typeof KeptIn>;
+
 export const ExecutionResult = z.object({
   statements: z.array(z.object({ kind: z.string(), command: z.string().nullable(), rowCount: z.number().nullable() })),
   /** Up to 50 rows of the last statement that returned rows (reads). */
@@ -27,7 +35,18 @@ export const ExecutionResult = z.object({
   actionId: z.string().optional(),
   /** Each statement that changed rows, as its own execution reported it: rows deleted, updated, inserted, and kept in its backup. */
   changes: z
-    .array(z.object({ statement: z.number(), backup: z.string(), deleted: z.number(), updated: z.number(), inserted: z.number(), kept: z.number() }))
+    .array(
+      z.object({
+        statement: z.number(),
+        backup: z.string(),
+        deleted: z.number(),
+        updated: z.number(),
+        inserted: z.number(),
+        kept: z.number(),
+        /** Which transaction changed the rows and wrote the backup (absent in results recorded before it was kept). */
+        keptIn: KeptIn.optional(),
+      }),
+    )
     .optional(),
   /** A cleanup: the rows its DELETE removed, counted exactly from the DELETE's own RETURNING (not a separate scan). */
   counted: z.number().optional(),

@@ -89,7 +89,15 @@ async function deleteKeepingRows(run: StatementRun, plan: NonNullable<StatementR
   if (archive) effects.results.push({ kind: 'InsertStmt', command: 'INSERT', rowCount: captured.archived });
   effects.results.push({ kind: 'DeleteStmt', command: 'DELETE', rowCount: captured.deleted });
   effects.backups.push(captured.backup);
-  effects.changes.push({ statement: index + 1, backup: captured.backup.backup, deleted: captured.deleted, updated: 0, inserted: 0, kept: captured.kept });
+  effects.changes.push({
+    statement: index + 1,
+    backup: captured.backup.backup,
+    deleted: captured.deleted,
+    updated: 0,
+    inserted: 0,
+    kept: captured.kept,
+    keptIn: captured.keptIn,
+  });
   effects.counted = captured.deleted;
   const approved = run.state.blastRadius;
   if (approved && !countStillApproved(approved, captured.deleted, run.caps)) return { approved: approved.rows, found: captured.deleted };
@@ -128,8 +136,8 @@ async function changeKeepingRows(
   const captured = await changeAndKeep(run.client, { kind: statement.kind, node }, run.owner, { shape: 'changed', statement: index + 1 });
   effects.results.push({ kind: statement.kind, command: COMMAND_OF[statement.kind] ?? null, rowCount: captured.total });
   effects.backups.push(captured.backup);
-  const { deleted, updated, inserted, kept } = captured;
-  effects.changes.push({ statement: index + 1, backup: captured.backup.backup, deleted, updated, inserted, kept });
+  const { deleted, updated, inserted, kept, keptIn } = captured;
+  effects.changes.push({ statement: index + 1, backup: captured.backup.backup, deleted, updated, inserted, kept, keptIn });
   const measured = run.state.blastRadius?.statements?.find((one) => one.statement === index + 1);
   const onlyReadsBefore = run.state.classification!.statements.slice(0, index).every((earlier) => earlier.tier === 'read');
   if (measured && onlyReadsBefore && !countStillApproved(measured, captured.destroyed, run.caps)) {
