@@ -20,9 +20,14 @@ export interface Permission {
  * approve or block for who asks. One place, so that the permit step and
  * execution's second look (execute/checks-at-execution.ts) cannot drift apart.
  */
-export async function permissionFor(deps: PipelineDeps, state: MigrationState, tier: Tier): Promise<Permission> {
+export async function permissionFor(
+  deps: PipelineDeps,
+  state: MigrationState,
+  tier: Tier,
+  marks?: { marker: string | null; setting: string | null },
+): Promise<Permission> {
   const { policy } = deps.policy;
-  const signals = await gatherSignals(state.environment, deps.databases.target, deps.databases.targetUrl, policy);
+  const signals = await gatherSignals(state.environment, deps.databases.target, deps.databases.targetUrl, policy, marks);
   const resolution = resolveEnvironment(signals, policy);
   if (!resolution.ok) return { signals, resolution };
   return { signals, resolution, decision: decidePermit({ tier, environment: resolution.value, requester: state.requestedBy, tool: 'migrate' }, policy) };

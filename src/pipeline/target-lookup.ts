@@ -200,7 +200,8 @@ async function answer(session: Session, catalogue: TargetCatalogue, question: Ta
   }
 }
 
-async function openSession(db: Queryable): Promise<Session> {
+async function openSession(db: Queryable, known?: { path: string[]; user: string }): Promise<Session> {
+  if (known) return { db, connectionPath: known.path, user: known.user };
   const { rows } = await db.query<{ path: string[]; user: string }>('SELECT current_schemas(true)::text[] AS path, current_user::text AS user');
   return { db, connectionPath: rows[0]!.path, user: rows[0]!.user };
 }
@@ -209,8 +210,8 @@ async function openSession(db: Queryable): Promise<Session> {
  * Look up in the target what `sql` refers to, and return the catalogue the
  * rules judge it with (`classifySql(sql, { catalogue })`). Needs the parser loaded.
  */
-export async function lookUpTarget(db: Queryable, sql: string, target: string): Promise<TargetCatalogue> {
-  const session = await openSession(db);
+export async function lookUpTarget(db: Queryable, sql: string, target: string, known?: { path: string[]; user: string }): Promise<TargetCatalogue> {
+  const session = await openSession(db, known);
   const catalogue: RecordingCatalogue = recordingCatalogue(target, session.connectionPath);
   const answered = new Set<string>();
   for (let round = 0; round < MAX_ROUNDS; round += 1) {
@@ -236,12 +237,18 @@ export async function lookUpTarget(db: Queryable, sql: string, target: string): 
  * judged by their bodies, replaced definitions found. A target that cannot be
  * read fails closed (forbidden, with the reason).
  */
-export async function classifyInTarget(db: Queryable, sql: string, target: string): Promise<ReturnType<typeof classifySql>> {
+export async function classifyInTarget(
+  db: Queryable,
+  sql: string,
+  target: string,
+  /** The session's search_path and user, when the caller has just read them (targetFacts). */
+  known?: { path: string[]; user: string },
+): Promise<ReturnType<typeof classifySql>> {
   const pure = classifySql(sql);
   if (pure.error) return pure;
   let catalogue: TargetCatalogue;
   try {
-    catalogue = await lookUpTarget(db, sql, target);
+    catalogue = await lookUpTarget(db, sql, target, known);
   } catch (error) {
     return { tier: 'forbidden', statements: [], error: `could not look up in ${target} what this SQL refers to (${(error as Error).message}), so it cannot be judged` };
   }

@@ -16,8 +16,8 @@ export function localSignals(flag: string | undefined, env: NodeJS.ProcessEnv = 
 }
 
 /** The environment the target database says it is: `airlock db mark`'s marker, or an `airlock.environment` setting. */
-export async function markerSignals(target: pg.Pool): Promise<EnvironmentSignal[]> {
-  const { marker, setting } = await environmentMarks(target);
+export async function markerSignals(target: pg.Pool, known?: { marker: string | null; setting: string | null }): Promise<EnvironmentSignal[]> {
+  const { marker, setting } = known ?? (await environmentMarks(target));
   const signals: EnvironmentSignal[] = [];
   if (marker) signals.push({ source: 'database marker (airlock db mark)', value: marker });
   if (setting) signals.push({ source: 'database setting airlock.environment', value: setting });
@@ -34,6 +34,13 @@ export function targetSignals(targetUrl: string, policy: Policy): EnvironmentSig
 }
 
 /** Every signal for an action against the target database. */
-export async function gatherSignals(flag: string | undefined, target: pg.Pool, targetUrl: string, policy: Policy): Promise<EnvironmentSignal[]> {
-  return [...localSignals(flag), ...targetSignals(targetUrl, policy), ...(await markerSignals(target))];
+export async function gatherSignals(
+  flag: string | undefined,
+  target: pg.Pool,
+  targetUrl: string,
+  policy: Policy,
+  /** The target's marks, when the caller has just read them (targetFacts). */
+  marks?: { marker: string | null; setting: string | null },
+): Promise<EnvironmentSignal[]> {
+  return [...localSignals(flag), ...targetSignals(targetUrl, policy), ...(await markerSignals(target, marks))];
 }

@@ -19,6 +19,21 @@ export async function environmentMarks(db: Queryable): Promise<{ marker: string 
   return { marker: rows[0]?.marker ?? null, setting: rows[0]?.setting ?? null };
 }
 
+/**
+ * What execution reads of the target session in one round trip: its
+ * search_path and user (how names resolve) and its environment marks
+ * (which environment it says it is).
+ */
+export async function targetFacts(db: Queryable): Promise<{ session: { path: string[]; user: string }; marks: { marker: string | null; setting: string | null } }> {
+  const { rows } = await db.query<{ path: string[]; user: string; marker: string | null; setting: string | null }>(
+    `SELECT current_schemas(true)::text[] AS path, current_user::text AS user,
+            (SELECT name FROM airlock.environment_marker) AS marker,
+            nullif(current_setting('airlock.environment', true), '') AS setting`,
+  );
+  const row = rows[0]!;
+  return { session: { path: row.path, user: row.user }, marks: { marker: row.marker ?? null, setting: row.setting ?? null } };
+}
+
 /** Mark the database as `environment`; returns the name it was marked with before, if any. */
 export async function markEnvironment(db: Queryable, environment: string, markedBy: string): Promise<{ previous: string | null }> {
   const { rows } = await db.query<{ previous: string | null }>(

@@ -4,6 +4,7 @@ import type { MigrationState } from '../../contracts/migration-state.ts';
 import type { PipelineDeps } from '../deps.ts';
 import { permissionFor } from '../permission.ts';
 import { classifyInTarget } from '../target-lookup.ts';
+import { targetFacts } from '../../store/environment-marker.ts';
 
 /** Refused: why, for the person on call (the execute step says that nothing ran and what to do). */
 export type ChecksAtExecution = { ok: true; state: MigrationState } | { ok: false; reason: string };
@@ -24,14 +25,16 @@ export type ChecksAtExecution = { ok: true; state: MigrationState } | { ok: fals
 export async function checksAtExecution(deps: PipelineDeps, state: MigrationState): Promise<ChecksAtExecution> {
   // A replay runs a recorded thread against a scratch copy: the action is the recorded one, on the recorded target's name.
   const target = deps.replay ? (state.target ?? deps.databases.targetIdentity) : deps.databases.targetIdentity;
-  const classification = await classifyInTarget(deps.databases.target, state.sql, deps.databases.targetIdentity);
+  // The target's session and marks in one round trip; should that fail, each check reads (and fails closed) on its own.
+  const facts = await targetFacts(deps.databases.target).catch(() => undefined);
+  const classification = await classifyInTarget(deps.databases.target, state.sql, deps.databases.targetIdentity, facts?.session);
   if (classification.error) return { ok: false, reason: `the SQL does not classify at execution (${classification.error})` };
   const checked = state.classification?.tier;
   if (!checked || tierGrew(checked, classification.tier)) {
     return { ok: false, reason: `the action is ${classification.tier} at execution, but it was checked as ${checked ?? 'nothing'}` };
   }
 
-  const { resolution, decision } = await permissionFor(deps, state, classification.tier);
+  const { resolution, decision } = await permissionFor(deps, state, classification.tier, facts?.marks);
   if (!resolution.ok) return { ok: false, reason: resolution.refusal.message };
   const environment = resolution.value;
   if (state.resolvedEnvironment !== undefined && state.resolvedEnvironment !== environment) {
