@@ -4,6 +4,8 @@
  * and permit steps check them, and the tools are registered under them.
  */
 
+import { comparableName } from './principal-name.ts';
+
 export const AGENT_PREFIX = 'agent:';
 
 /** The identity an agent of this role acts as. */
@@ -11,9 +13,15 @@ export function agentIdentity(role: string): string {
   return `${AGENT_PREFIX}${role}`;
 }
 
-/** Is this name an agent's identity (which may never approve or edit)? */
+/** Is this name an agent's identity (which may never approve or edit)? In any case, width or spacing: `AGENT:bot`, `ａｇｅｎｔ:bot`, ` agent:bot`. */
 export function isAgentIdentity(name: string): boolean {
-  return name.startsWith(AGENT_PREFIX);
+  return comparableName(name).startsWith(AGENT_PREFIX);
+}
+
+/** The role an agent identity names (`agent:cleanup-bot` → `cleanup-bot`), as compared; undefined for a person. */
+export function agentRole(name: string): string | undefined {
+  const comparable = comparableName(name);
+  return comparable.startsWith(AGENT_PREFIX) ? comparable.slice(AGENT_PREFIX.length) : undefined;
 }
 
 /** The tools that only read. */

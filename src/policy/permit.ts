@@ -1,4 +1,5 @@
-import { AGENT_PREFIX, READ_TOOLS } from './agent-names.ts';
+import { READ_TOOLS, agentRole } from './agent-names.ts';
+import { comparableName } from './principal-name.ts';
 import type { Policy, EnvironmentPolicy } from './policy-file.ts';
 import { ownEntry } from './own-key.ts';
 import type { Tier } from '../contracts/tier.ts';
@@ -44,8 +45,10 @@ export function agentRefusal(
   environment: string,
   policy: Policy,
 ): Refusal<Extract<PermitRefusalCode, 'agent-permission' | 'unknown-agent'>> | undefined {
-  if (!requester.startsWith(AGENT_PREFIX) || Object.keys(policy.agents).length === 0) return undefined;
-  const name = requester.slice(AGENT_PREFIX.length);
+  const role = agentRole(requester);
+  if (role === undefined || Object.keys(policy.agents).length === 0) return undefined;
+  // The policy's agent as names are compared (case, width, hidden characters): an unknown one is refused.
+  const name = Object.keys(policy.agents).find((key) => comparableName(key) === role) ?? role;
   const grant = ownEntry(policy.agents, name);
   if (!grant) return refuse('unknown-agent', `${requester} is not an agent the policy knows (policy agents): add it, or run this as a person`);
   if (!grants(grant.tools, tool)) {

@@ -1,4 +1,5 @@
 import { isAgentIdentity } from './agent-names.ts';
+import { principalName, sameName } from './principal-name.ts';
 import { z } from 'zod';
 import type { Tier } from '../contracts/tier.ts';
 import { ownEntry } from './own-key.ts';
@@ -104,6 +105,7 @@ export type Judgement =
 export type JudgementRefusalCode =
   | 'approval-expired'
   | 'no-reviewer'
+  | 'reviewer-name'
   | 'agent-reviewer'
   | 'edit-without-sql'
   | 'four-eyes'
@@ -112,6 +114,12 @@ export type JudgementRefusalCode =
   | 'token-missing'
   | 'token-mismatch'
   | 'token-not-needed';
+
+/** The policy's entry for a reviewer, its key compared as names are (principal-name.ts). */
+function reviewerEntry(reviewers: Reviewers, reviewer: string) {
+  const key = Object.keys(reviewers).find((name) => sameName(name, reviewer));
+  return key === undefined ? undefined : ownEntry(reviewers, key);
+}
 
 /** Whether a reviewer's decision counts. Pure: the CLI checks it before deciding, the approve node again after. */
 export function judgeDecision(
@@ -127,8 +135,11 @@ export function judgeDecision(
       `${approval.approvalId} expired at ${expiry.toISOString()} (pending approvals expire after ${clock.ttlHours} h): it is rejected and nothing runs; submit it again if it is still needed`,
     );
   }
-  const reviewer = decision.reviewer?.trim();
-  if (!reviewer) return refused('no-reviewer', 'no reviewer named: pass --as NAME or set AIRLOCK_REVIEWER');
+  if (!decision.reviewer?.trim()) return refused('no-reviewer', 'no reviewer named: pass --as NAME or set AIRLOCK_REVIEWER');
+  // Normalised once (principal-name.ts): the name decided under is the one recorded.
+  const named = principalName(decision.reviewer);
+  if (!named.ok) return refused('reviewer-name', `${named.message} (nothing was decided)`);
+  const reviewer = named.name;
   if (decision.type === 'reject') {
     return ok({ outcome: 'rejected', reviewer, reason: decision.reason?.trim() || 'no reason given' });
   }
@@ -138,14 +149,14 @@ export function judgeDecision(
   if (decision.type === 'edit' && !decision.editedSql?.trim()) {
     return refused('edit-without-sql', 'an edit needs the SQL to run instead');
   }
-  if (approval.fourEyes && reviewer === approval.requestedBy) {
+  if (approval.fourEyes && sameName(reviewer, approval.requestedBy)) {
     return refused('four-eyes', `${reviewer} requested this action and cannot also approve it in ${approval.environment}: ask another reviewer`);
   }
-  if (Object.keys(reviewers).length > 0 && !ownEntry(reviewers, reviewer)) {
+  if (Object.keys(reviewers).length > 0 && !reviewerEntry(reviewers, reviewer)) {
     return refused('not-a-reviewer', `${reviewer} is not a reviewer in the policy (policy reviewers): ask one of ${Object.keys(reviewers).join(', ')}`);
   }
   if (approval.roles) {
-    const held = ownEntry(reviewers, reviewer)?.roles ?? [];
+    const held = reviewerEntry(reviewers, reviewer)?.roles ?? [];
     if (!approval.roles.some((role) => held.includes(role))) {
       const has = held.length ? `has ${held.join(', ')}` : 'is not a reviewer in the policy';
       return refused(

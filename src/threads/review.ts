@@ -6,6 +6,7 @@ import { appendAudit } from '../store/audit.ts';
 import { badInput } from '../contracts/errors.ts';
 import { refuse as refusalOf, type Refusal } from '../contracts/result.ts';
 import { loadApproval } from './load-approval.ts';
+import { sameName } from '../policy/principal-name.ts';
 import { resumeWithDecision, waitingInterrupt, type RunOutcome } from './migration-runner.ts';
 
 export interface ReviewRequest {
@@ -46,7 +47,7 @@ export async function screenDecision(approval: Approval, request: ReviewRequest)
   };
 
   if (approval.status !== 'pending') {
-    const repeat = request.type !== 'edit' && approval.status === DECIDED_STATUS[request.type] && approval.decided_by === request.reviewer;
+    const repeat = request.type !== 'edit' && approval.status === DECIDED_STATUS[request.type] && sameName(approval.decided_by ?? '', request.reviewer);
     if (repeat && (await waitingInterrupt(approval.thread_id, approvalId))) return { kind: 'repeat' };
     const when = approval.decided_at?.toISOString() ?? 'an unknown time';
     const outcome = approval.outcome ? ` (outcome: ${approval.outcome})` : '';

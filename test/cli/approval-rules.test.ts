@@ -41,6 +41,34 @@ describe('approvals that mean what they say', () => {
     expect(await db.tableExists('a')).toBe(false);
   });
 
+  it("names that try to pass for someone else: --as Dev for requester dev, a hidden character, AGENT: in capitals, each refused with exit 2 and nothing run", async () => {
+    const env = cliEnv({ AIRLOCK_POLICY: writePolicy(STRICT_POLICY) });
+    const { id, token } = await pause(`DROP TABLE ${db.schema}.a;`, env, 'alice');
+    for (const as of ['Alice', 'alice ', 'ALICE', 'ａｌｉｃｅ']) {
+      const self = await runCli(['approve', id, '--as', as, '--token', token, '--json'], { env });
+      expect(self.code, as).toBe(2);
+      expect(self.json.error, as).toMatch(/alice requested this action and cannot also approve it/);
+    }
+    const hidden = await runCli(['approve', id, '--as', 'alice\u200b', '--token', token, '--json'], { env });
+    expect(hidden.code).toBe(2);
+    expect(hidden.json.error).toMatch(/invisible or control character \(U\+200B\): type the name in plain letters/);
+    for (const as of ['AGENT:helper', 'Agent:helper']) {
+      const agent = await runCli(['approve', id, '--as', as, '--token', token, '--json'], { env });
+      expect(agent.code, as).toBe(2);
+      expect(agent.json.error, as).toMatch(/agents can never approve/);
+    }
+    expect(await db.tableExists('a')).toBe(true);
+    // Each refused decision is in the trail; the approval is still pending.
+    const trail = await runCli(['audit', '--json'], { env });
+    expect(JSON.stringify(trail.json)).toMatch(/cannot also approve/);
+    const show = await runCli(['show', id, '--json'], { env });
+    expect(show.json.status).toBe('pending');
+    // A requester name with a hidden character is refused before anything runs.
+    const migrate = await runCli(['migrate', '-', '--env', 'production', '--as', 'de\u200dv', '--json'], { input: `DROP TABLE ${db.schema}.b;`, env });
+    expect(migrate.code).toBe(2);
+    expect(await db.tableExists('b')).toBe(true);
+  });
+
   it('a token for a different action is refused', async () => {
     const first = await pause(`DROP TABLE ${db.schema}.a;`);
     const second = await pause(`DROP TABLE ${db.schema}.b;`);
