@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { isAgentIdentity } from '../../src/policy/agent-names.ts';
 import { agentRefusal } from '../../src/policy/permit.ts';
 import { comparableName, principalName, sameName } from '../../src/policy/principal-name.ts';
-import { judgeDecision, type PendingApproval } from '../../src/policy/review-decision.ts';
 import { BUILT_IN_POLICY } from '../../src/policy/policy-file.ts';
 
 /**
@@ -80,47 +79,5 @@ describe('the agent: prefix in any case, width or spacing', () => {
     expect(agentRefusal('AGENT:Cleanup-Bot', 'run_select', 'development', policy)).toBeUndefined();
     expect(agentRefusal('AGENT:Cleanup-Bot', 'propose_migration', 'development', policy)).toMatchObject({ code: 'agent-permission' });
     expect(agentRefusal('Agent:other-bot', 'run_select', 'development', policy)).toMatchObject({ code: 'unknown-agent' });
-  });
-});
-
-describe('judgeDecision with names that try to pass for someone else', () => {
-  const pending: PendingApproval = {
-    approvalId: 'apr-1',
-    tier: 'destructive',
-    environment: 'production',
-    requestedBy: 'dev',
-    tokenRequired: true,
-    confirmationToken: '20261122-drop-t-abcd',
-    fourEyes: true,
-    requestedAt: new Date('2026-11-20T10:00:00Z'),
-  };
-  const approve = (reviewer: string) => judgeDecision({ type: 'approve', reviewer, token: pending.confirmationToken }, pending);
-
-  it.each(['Dev', 'dev ', 'DEV', 'ｄｅｖ', ' d e v '])('%j cannot approve what dev requested (four eyes)', (reviewer) => {
-    expect(approve(reviewer)).toMatchObject({ refusal: { code: 'four-eyes' } });
-  });
-
-  it.each(['dev\u200b', 'de\u200dv', '\u2066dev\u2069'])('%j is refused as a name before anything else', (reviewer) => {
-    expect(approve(reviewer)).toMatchObject({ refusal: { code: 'reviewer-name' } });
-  });
-
-  it.each(['AGENT:bot', 'Agent:bot', 'ａｇｅｎｔ:bot'])('%j is an agent and can never approve', (reviewer) => {
-    expect(approve(reviewer)).toMatchObject({ refusal: { code: 'agent-reviewer' } });
-  });
-
-  it('a requester recorded with a hidden character still counts as the same person', () => {
-    expect(judgeDecision({ type: 'approve', reviewer: 'dev', token: pending.confirmationToken }, { ...pending, requestedBy: 'De\u200bv ' })).toMatchObject({
-      refusal: { code: 'four-eyes' },
-    });
-  });
-
-  it('the reviewer is recorded in its normalised form, and found in the policy whatever its case', () => {
-    expect(approve('Alice')).toMatchObject({ ok: true, value: { reviewer: 'alice' } });
-    const reviewers = { Alice: { roles: ['dba'] } };
-    const roles = { ...pending, roles: ['dba'] };
-    expect(judgeDecision({ type: 'approve', reviewer: 'ALICE', token: pending.confirmationToken }, roles, reviewers)).toMatchObject({ ok: true });
-    expect(judgeDecision({ type: 'approve', reviewer: 'mallory', token: pending.confirmationToken }, roles, reviewers)).toMatchObject({
-      refusal: { code: 'not-a-reviewer' },
-    });
   });
 });

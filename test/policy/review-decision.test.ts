@@ -99,3 +99,36 @@ describe('judgeDecision', () => {
     }));
   });
 });
+
+// Names normalised once (policy/principal-name.ts): a variant of a name is the same person or refused.
+describe('judgeDecision with names that try to pass for someone else', () => {
+  const approve = (reviewer: string) => judgeDecision({ type: 'approve', reviewer, token: pending.confirmationToken }, pending);
+
+  it.each(['Dev', 'dev ', 'DEV', 'ｄｅｖ', ' d e v '])('%j cannot approve what dev requested (four eyes)', (reviewer) => {
+    expect(approve(reviewer)).toMatchObject({ refusal: { code: 'four-eyes' } });
+  });
+
+  it.each(['dev\u200b', 'de\u200dv', '\u2066dev\u2069'])('%j is refused as a name before anything else', (reviewer) => {
+    expect(approve(reviewer)).toMatchObject({ refusal: { code: 'reviewer-name' } });
+  });
+
+  it.each(['AGENT:bot', 'Agent:bot', 'ａｇｅｎｔ:bot'])('%j is an agent and can never approve', (reviewer) => {
+    expect(approve(reviewer)).toMatchObject({ refusal: { code: 'agent-reviewer' } });
+  });
+
+  it('a requester recorded with a hidden character still counts as the same person', () => {
+    expect(judgeDecision({ type: 'approve', reviewer: 'dev', token: pending.confirmationToken }, { ...pending, requestedBy: 'De\u200bv ' })).toMatchObject({
+      refusal: { code: 'four-eyes' },
+    });
+  });
+
+  it('the reviewer is recorded in its normalised form, and found in the policy whatever its case', () => {
+    expect(approve('Alice')).toMatchObject({ ok: true, value: { reviewer: 'alice' } });
+    const reviewers = { Alice: { roles: ['dba'] } };
+    const roles = { ...pending, roles: ['dba'] };
+    expect(judgeDecision({ type: 'approve', reviewer: 'ALICE', token: pending.confirmationToken }, roles, reviewers)).toMatchObject({ ok: true });
+    expect(judgeDecision({ type: 'approve', reviewer: 'mallory', token: pending.confirmationToken }, roles, reviewers)).toMatchObject({
+      refusal: { code: 'not-a-reviewer' },
+    });
+  });
+});
