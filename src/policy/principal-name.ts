@@ -16,6 +16,7 @@ export type NameOutcome = { ok: true; name: string } | { ok: false; code: NameRe
 const MAX_LENGTH = 128;
 // Control, format, private use, unassigned, line and paragraph separators, and any space but U+0020.
 const HIDDEN = /[\p{Cc}\p{Cf}\p{Co}\p{Cn}\p{Zl}\p{Zp}]|(?! )\p{Zs}/u;
+const EVERY_HIDDEN = new RegExp(HIDDEN.source, 'gu');
 
 export function principalName(raw: string): NameOutcome {
   const name = raw.normalize('NFKC').trim();
@@ -44,7 +45,7 @@ export function principalName(raw: string): NameOutcome {
 export function comparableName(raw: string): string {
   return raw
     .normalize('NFKC')
-    .replace(new RegExp(HIDDEN.source, 'gu'), '')
+    .replace(EVERY_HIDDEN, '')
     .replace(/\s+/gu, '')
     .toLowerCase()
     .normalize('NFKC');

@@ -2,7 +2,6 @@ import type { RunnableConfig } from '@langchain/core/runnables';
 import { WRITES_IDX_MAP, type ChannelVersions, type Checkpoint, type CheckpointMetadata, type PendingWrite } from '@langchain/langgraph-checkpoint';
 import { PostgresSaver } from '@langchain/langgraph-checkpoint-postgres';
 import type pg from 'pg';
-import { appendAuditEntries, type AuditEntry } from './audit.ts';
 
 /**
  * LangGraph's PostgresSaver, each write in one statement (issue 17).
@@ -80,11 +79,6 @@ export class AirlockSaver extends PostgresSaver {
     return true;
   }
 
-  /** A step's audit entries, with its writes (withStepWrites). */
-  auditWithStepWrites(config: RunnableConfig, db: unknown, entries: AuditEntry[]): boolean {
-    return this.withStepWrites(config, db, (client) => appendAuditEntries(client, entries));
-  }
-
   override async putWrites(config: RunnableConfig, writes: PendingWrite[], taskId: string): Promise<void> {
     const { thread_id: threadId, checkpoint_ns: namespace, checkpoint_id: checkpointId } = (config.configurable ?? {}) as Record<string, string | undefined>;
     const dumped = await this._dumpWrites(threadId!, namespace!, checkpointId!, taskId, writes);
@@ -95,11 +89,11 @@ export class AirlockSaver extends PostgresSaver {
     const byIndex = new Map<number, (typeof dumped)[number]>();
     for (const row of dumped) if (replace || !byIndex.has(row[4])) byIndex.set(row[4], row);
     const rows = [...byIndex.values()];
-    if (rows.length === 0 && !this.#withWrites.has(`${threadId}\u0000${taskId}`)) return;
-    const column = (index: number) => rows.map((row) => row[index]);
     const key = `${threadId}\u0000${taskId}`;
     const work = this.#withWrites.get(key);
     this.#withWrites.delete(key);
+    if (rows.length === 0 && !work) return;
+    const column = (index: number) => rows.map((row) => row[index]);
     const statement = {
       text: `INSERT INTO ${this.#tables.writes} (thread_id, checkpoint_ns, checkpoint_id, task_id, idx, channel, type, blob)
        SELECT $1, $2, $3, $4, w.idx, w.channel, w.type, w.blob FROM unnest($5::int[], $6::text[], $7::text[], $8::bytea[]) AS w(idx, channel, type, blob)

@@ -7,14 +7,16 @@ import type pg from 'pg';
 
 type Queryable = Pick<pg.Pool, 'query'>;
 
+// The two ways a target says which environment it is: `airlock db mark`'s marker, and the airlock.environment setting.
+const MARKS = `(SELECT name FROM airlock.environment_marker) AS marker, nullif(current_setting('airlock.environment', true), '') AS setting`;
+
 /**
  * What the database says it is: the marker, and (read in the same query) the
  * `airlock.environment` setting, a custom GUC an operator may set instead.
  */
 export async function environmentMarks(db: Queryable): Promise<{ marker: string | null; setting: string | null }> {
   const { rows } = await db.query<{ marker: string | null; setting: string | null }>(
-    `SELECT (SELECT name FROM airlock.environment_marker) AS marker,
-            nullif(current_setting('airlock.environment', true), '') AS setting`,
+    `SELECT ${MARKS}`,
   );
   return { marker: rows[0]?.marker ?? null, setting: rows[0]?.setting ?? null };
 }
@@ -26,9 +28,7 @@ export async function environmentMarks(db: Queryable): Promise<{ marker: string 
  */
 export async function targetFacts(db: Queryable): Promise<{ session: { path: string[]; user: string }; marks: { marker: string | null; setting: string | null } }> {
   const { rows } = await db.query<{ path: string[]; user: string; marker: string | null; setting: string | null }>(
-    `SELECT current_schemas(true)::text[] AS path, current_user::text AS user,
-            (SELECT name FROM airlock.environment_marker) AS marker,
-            nullif(current_setting('airlock.environment', true), '') AS setting`,
+    `SELECT current_schemas(true)::text[] AS path, current_user::text AS user, ${MARKS}`,
   );
   const row = rows[0]!;
   return { session: { path: row.path, user: row.user }, marks: { marker: row.marker ?? null, setting: row.setting ?? null } };
